@@ -1,0 +1,2 @@
+export * from './naming.strategy';
+export * from './data-source-options';

@@ -1,0 +1,46 @@
+/**
+ * Every job Renum runs, with its queue and payload type, in one typed table (Immich's habit).
+ * Payloads carry ids, never whole entities. Start-up fails if a job has no handler or two.
+ */
+export const QUEUE_NAMES = ['transitions', 'events', 'documents', 'imports'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface Requester {
+  userId: string | null;
+  apiKeyId: string | null;
+  organizationId: string;
+}
+
+export interface JobCatalogue {
+  /** Apply one lifecycle action to one device (the single path of every state change). */
+  'device.transition': {
+    deviceId: string;
+    action: string;
+    payload: Record<string, unknown>;
+    actor: Requester | 'system';
+    idempotencyKey: string;
+    fingerprint: string;
+  };
+  /** Notification after a committed transition (webhooks, mails later). */
+  'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
+}
+
+export type JobName = keyof JobCatalogue;
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  'device.transition': 'transitions',
+  'device.transitioned': 'events',
+};
+
+/** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */
+export const QUEUE_ID_PREFIX: Record<QueueName, string> = {
+  transitions: 'tr',
+  events: 'ev',
+  documents: 'doc',
+  imports: 'imp',
+};
+
+export function queueOfJobId(jobId: string): QueueName | undefined {
+  const prefix = jobId.split('-')[0];
+  return QUEUE_NAMES.find((q) => QUEUE_ID_PREFIX[q] === prefix);
+}

@@ -1,0 +1,115 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
+import { RedisConnections } from './redis-connections';
+
+export class QueueUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super(`Queue unavailable: ${(cause as Error)?.message ?? cause}`);
+  }
+}
+
+export type WaitOutcome<T> = { state: 'completed'; value: T } | { state: 'failed'; reason: string } | { state: 'timeout' };
+
+const ADD_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
+/** The only way code puts work on a queue. */
+@Injectable()
+export class JobProducer implements OnApplicationShutdown {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly events = new Map<QueueName, QueueEvents>();
+  private readonly connection: Redis;
+
+  constructor(
+    private readonly connections: RedisConnections,
+    readonly prefix: string,
+  ) {
+    // Queues only issue short commands, so they share one fail-fast connection.
+    this.connection = connections.producer();
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', () => undefined); // reported once by RedisConnections
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue<N extends JobName>(
+    name: N,
+    data: JobCatalogue[N],
+    opts: { jobId: string; delayMs?: number; attempts?: number },
+  ): Promise<Job> {
+    try {
+      return await withTimeout(
+        this.queue(JOB_QUEUE[name]).add(name, data, {
+          jobId: opts.jobId,
+          delay: opts.delayMs && opts.delayMs > 0 ? opts.delayMs : undefined,
+          attempts: opts.attempts ?? 8,
+          backoff: { type: 'exponential', delay: 200 },
+          removeOnComplete: { age: 24 * 3600, count: 10000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        }),
+        ADD_TIMEOUT_MS,
+      );
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
+
+  async getJob(jobId: string): Promise<Job | undefined> {
+    const queueName = queueOfJobId(jobId);
+    if (!queueName) return undefined;
+    try {
+      return (await withTimeout(this.queue(queueName).getJob(jobId), ADD_TIMEOUT_MS)) ?? undefined;
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
+
+  /** Waits for a job's outcome for at most `timeoutMs`; the database stays the truth. */
+  async waitFor<T>(job: Job, timeoutMs: number): Promise<WaitOutcome<T>> {
+    const queueName = job.queueName as QueueName;
+    let events = this.events.get(queueName);
+    if (!events) {
+      events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix });
+      events.on('error', () => undefined);
+      this.events.set(queueName, events);
+      await events.waitUntilReady();
+    }
+    try {
+      return { state: 'completed', value: (await job.waitUntilFinished(events, timeoutMs)) as T };
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      if (/timed out/i.test(message)) return { state: 'timeout' };
+      return { state: 'failed', reason: message };
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await withTimeout(this.connection.ping(), 1000)) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.events.values()].map((e) => e.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { uuidv7 } from '@renum/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobCatalogue, JobName, JOB_QUEUE, QUEUE_ID_PREFIX } from './job-catalogue';
+import { JobProducer } from './job-producer';
+
+export interface OutboxEntry<N extends JobName = JobName> {
+  jobName: N;
+  payload: JobCatalogue[N];
+  runAt?: Date;
+}
+
+/** Rows for `outbox_message`, to insert inside the caller's transaction. */
+export async function writeOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await manager.query(
+    `INSERT INTO outbox_message (id, job_name, payload, run_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+    [entries.map(() => uuidv7()), entries.map((e) => e.jobName), entries.map((e) => JSON.stringify(e.payload)), entries.map((e) => e.runAt ?? null)],
+  );
+}
+
+export function outboxJobId(jobName: JobName, outboxId: string): string {
+  return `${QUEUE_ID_PREFIX[JOB_QUEUE[jobName]]}-ob-${outboxId}`;
+}
+
+/**
+ * Publishes unpublished rows. Rows are locked with SKIP LOCKED so several workers can relay at
+ * once; a row is marked published only after Redis acknowledged the job, in the same
+ * transaction, so a failure leaves it for the next round (at least once; job ids dedupe).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = true;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: JobProducer,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.relayOnce()
+        .then((n) => this.schedule(n > 0 ? 0 : this.pollMs))
+        .catch((error) => {
+          this.logger.warn(`outbox relay paused: ${(error as Error).message}`);
+          this.schedule(Math.max(this.pollMs, 1000));
+        });
+    }, ms);
+  }
+
+  /** One batch; returns how many rows were published. */
+  async relayOnce(batch = 200): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string; job_name: JobName; payload: never; run_at: Date | null }[] = await manager.query(
+        `SELECT id, job_name, payload, run_at FROM outbox_message
+          WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batch],
+      );
+      if (rows.length === 0) return 0;
+      const now = Date.now();
+      await Promise.all(
+        rows.map((row) =>
+          this.producer.enqueue(row.job_name, row.payload, {
+            jobId: outboxJobId(row.job_name, row.id),
+            delayMs: row.run_at ? new Date(row.run_at).getTime() - now : undefined,
+          }),
+        ),
+      );
+      await manager.query(`UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,94 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const DEV_JWT_SECRET = 'renum-dev-secret-change-me-in-production';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Every setting Renum reads, validated at start-up. Defaults suit a developer's machine. */
+export class RenumConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true }, { message: 'DATABASE_URL doit être une URL postgres://utilisateur@hôte:port/base' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/renum';
+
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true }, { message: 'REDIS_URL doit être une URL redis://hôte:port' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL doit être une URL http(s)://…' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET doit faire au moins 32 caractères' })
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  JWT_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Key prefix of every BullMQ queue: lets tests and tenants share one Redis. */
+  @IsString()
+  BULL_PREFIX = 'renum';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** How long the API waits for a transition job before answering 202. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  TRANSITION_WAIT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_CONCURRENCY = 32;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 250;
+
+  /** A job whose worker died is retried after this lock expires. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  JOB_LOCK_MS = 30000;
+
+  /** Where uploaded evidence (erasure reports) and generated documents are kept. */
+  @IsString()
+  STORAGE_DIR = 'var/storage';
+
+  @IsOptional()
+  @IsString()
+  DATABASE_POOL_SIZE?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; in production a missing or development secret is fatal. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RenumConfig {
+  const known = Object.keys(new RenumConfig());
+  const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
+  const config = plainToInstance(RenumConfig, raw, { exposeDefaultValues: true });
+  const problems = validateSync(config).flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (config.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET) problems.push('JWT_SECRET: obligatoire en production');
+    else if (env.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: la valeur de développement est interdite en production');
+  }
+  if (problems.length) {
+    throw new ConfigError(`Configuration invalide :\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
