@@ -1,0 +1,75 @@
+import { ErasureLevel, ErasureResult } from './vocabulary';
+
+export interface MediumFact {
+  serialNumber: string;
+}
+
+export interface ErasureFact {
+  mediumSerial: string;
+  level: ErasureLevel;
+  result: ErasureResult;
+  endedAt: Date;
+  voided: boolean; // a FAILED independent re-check voids an erasure
+}
+
+export interface CustodyFacts {
+  media: MediumFact[];
+  erasures: ErasureFact[];
+  /** When the device last entered workshop custody (`collect` or `return`). */
+  custodyInAt: Date | null;
+  /** When a technician last stated the device has no storage (`wipe {noStorage: true}`). */
+  noStorageDeclaredAt: Date | null;
+}
+
+/** Same serial, whatever case or spaces the technician or the log used. */
+export function sameSerial(a: string, b: string): boolean {
+  return normalizeSerial(a) === normalizeSerial(b);
+}
+
+export function normalizeSerial(serial: string): string {
+  return serial.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+function erasureCounts(e: ErasureFact, custodyInAt: Date | null): boolean {
+  // A PASSED record of any level counts, DESTROY included (a destruction record);
+  // it must postdate the latest custody-in, so a returned device is erased again.
+  return e.result === 'PASSED' && !e.voided && (!custodyInAt || e.endedAt.getTime() > custodyInAt.getTime());
+}
+
+/** Serials of the media that still lack a valid erasure or destruction record. */
+export function mediaLackingErasure(facts: CustodyFacts): string[] {
+  return facts.media
+    .filter((m) => !facts.erasures.some((e) => sameSerial(e.mediumSerial, m.serialNumber) && erasureCounts(e, facts.custodyInAt)))
+    .map((m) => m.serialNumber);
+}
+
+export type DataInvariantVerdict = { ok: true } | { ok: false; missing: string[]; detail: string };
+
+/**
+ * Invariant 1, "no data leaves custody": every known medium erased (or destroyed) since the
+ * latest custody-in, or, for a device with no known medium, "no storage" stated since then.
+ * Not even a coordinator override skips this.
+ */
+export function checkDataInvariant(facts: CustodyFacts): DataInvariantVerdict {
+  if (facts.media.length === 0) {
+    const stated =
+      facts.noStorageDeclaredAt !== null &&
+      (!facts.custodyInAt || facts.noStorageDeclaredAt.getTime() >= facts.custodyInAt.getTime());
+    return stated
+      ? { ok: true }
+      : {
+          ok: false,
+          missing: [],
+          detail:
+            "Aucun support de stockage n'est connu pour ce matériel : enregistrez l'effacement de chaque disque, ou indiquez explicitement qu'il n'a pas de stockage (noStorage: true).",
+        };
+  }
+  const missing = mediaLackingErasure(facts);
+  return missing.length === 0
+    ? { ok: true }
+    : {
+        ok: false,
+        missing,
+        detail: `Effacement réussi manquant depuis la dernière prise en charge pour : ${missing.join(', ')}.`,
+      };
+}

@@ -1,0 +1,357 @@
+import { checkDataInvariant, CustodyFacts } from './erasure-invariant';
+import { isWithinCap } from './price-caps';
+import { DeviceStatus, DeviceType, Grade, OrganizationKind, Role } from './vocabulary';
+
+export const TRANSITION_ACTIONS = [
+  'collect',
+  'wipe',
+  'start_refurbish',
+  'refurbish',
+  'publish',
+  'reserve',
+  'release',
+  'distribute',
+  'return',
+  'recycle',
+  'dismantle',
+] as const;
+export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
+export type LifecycleAction = 'register' | TransitionAction;
+
+/**
+ * How the acting organisation must relate to the device:
+ * - `territory`: any organisation of the device's territory (collect, reserve, coordinators);
+ * - `custodian`: the organisation that holds the device now;
+ * - `reserver`: the charity holding the active reservation.
+ */
+export type Relation = 'territory' | 'custodian' | 'reserver';
+
+export interface ActorRule {
+  kind: OrganizationKind;
+  roles: readonly Role[];
+  relation: Relation;
+}
+
+/** What happens to custody (invariant 2: custody changes only through these). */
+export type CustodyChange = 'none' | 'to-actor' | 'to-recycler' | 'to-returning-workshop';
+
+export interface ActionRule {
+  from: readonly DeviceStatus[];
+  to: DeviceStatus;
+  actors: readonly ActorRule[];
+  /** The system (reservation expiry) may perform it. */
+  system?: boolean;
+  custody: CustodyChange;
+  /** Entering workshop custody: later erasures must postdate this moment. */
+  custodyIn?: boolean;
+  /** Payload checks that depend on device facts, evaluated in this order. */
+  guards: readonly GuardName[];
+}
+
+export type GuardName = 'erasure' | 'price-cap' | 'refurbish-checklist' | 'recycler';
+
+const WORKING = ['admin', 'agent'] as const;
+const workshopHolding: ActorRule = { kind: 'WORKSHOP', roles: WORKING, relation: 'custodian' };
+const coordinator: ActorRule = { kind: 'COORDINATOR', roles: WORKING, relation: 'territory' };
+
+/** DOMAIN.md "Device lifecycle", as one table. The API, the worker and the scan page all read it. */
+export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
+  collect: {
+    from: ['REGISTERED'],
+    to: 'COLLECTED',
+    actors: [{ kind: 'WORKSHOP', roles: WORKING, relation: 'territory' }],
+    custody: 'to-actor',
+    custodyIn: true,
+    guards: [],
+  },
+  wipe: { from: ['COLLECTED'], to: 'WIPED', actors: [workshopHolding], custody: 'none', guards: ['erasure'] },
+  start_refurbish: { from: ['WIPED'], to: 'REFURBISHING', actors: [workshopHolding], custody: 'none', guards: [] },
+  refurbish: {
+    from: ['REFURBISHING'],
+    to: 'REFURBISHED',
+    actors: [workshopHolding],
+    custody: 'none',
+    guards: ['refurbish-checklist'],
+  },
+  publish: {
+    from: ['REFURBISHED'],
+    to: 'AVAILABLE',
+    actors: [{ kind: 'WORKSHOP', roles: ['admin'], relation: 'custodian' }, coordinator],
+    custody: 'none',
+    guards: ['erasure', 'price-cap'],
+  },
+  reserve: {
+    from: ['AVAILABLE'],
+    to: 'RESERVED',
+    actors: [{ kind: 'CHARITY', roles: WORKING, relation: 'territory' }],
+    custody: 'none',
+    guards: ['erasure'],
+  },
+  release: {
+    from: ['RESERVED'],
+    to: 'AVAILABLE',
+    actors: [{ kind: 'CHARITY', roles: WORKING, relation: 'reserver' }, coordinator],
+    system: true,
+    custody: 'none',
+    guards: ['erasure'],
+  },
+  distribute: {
+    from: ['RESERVED'],
+    to: 'DISTRIBUTED',
+    actors: [{ kind: 'CHARITY', roles: WORKING, relation: 'reserver' }],
+    custody: 'to-actor',
+    guards: ['erasure', 'price-cap'],
+  },
+  return: {
+    from: ['DISTRIBUTED'],
+    to: 'COLLECTED',
+    actors: [{ kind: 'WORKSHOP', roles: WORKING, relation: 'territory' }, coordinator],
+    custody: 'to-returning-workshop',
+    custodyIn: true,
+    guards: [],
+  },
+  recycle: {
+    from: ['COLLECTED', 'WIPED', 'REFURBISHING', 'REFURBISHED'],
+    to: 'RECYCLED',
+    actors: [workshopHolding],
+    custody: 'to-recycler',
+    guards: ['recycler', 'erasure'],
+  },
+  dismantle: { from: ['WIPED', 'REFURBISHING'], to: 'DISMANTLED', actors: [workshopHolding], custody: 'none', guards: ['erasure'] },
+};
+
+/** Device types whose battery health must be measured at refurbish. */
+export const BATTERY_TYPES: readonly DeviceType[] = ['LAPTOP', 'SMARTPHONE', 'TABLET'];
+
+export interface Actor {
+  organizationId: string;
+  kind: OrganizationKind;
+  role: Role;
+  territoryId: string;
+}
+export const SYSTEM_ACTOR = 'system' as const;
+
+export interface DeviceFacts extends CustodyFacts {
+  type: DeviceType;
+  status: DeviceStatus;
+  territoryId: string;
+  custodianOrganizationId: string | null;
+  reservedByOrganizationId: string | null;
+  /** The workshop that last held the device, where a coordinator's `return` sends it. */
+  lastWorkshopId: string | null;
+}
+
+export interface TransitionPayload {
+  override?: boolean;
+  reason?: string;
+  noStorage?: boolean;
+  grade?: Grade;
+  checklist?: Record<string, boolean>;
+  os?: string;
+  batteryHealthPct?: number;
+  priceCents?: number;
+  recyclerOrganizationId?: string;
+  [key: string]: unknown;
+}
+
+/** Facts the use case loads for the guards that need them. */
+export interface GuardFacts {
+  priceCapCents?: number;
+  recycler?: { kind: OrganizationKind; territoryId: string } | null;
+}
+
+export type RefusalCode =
+  | 'forbidden-action'
+  | 'illegal-transition'
+  | 'reserved-by-another'
+  | 'erasure-missing'
+  | 'price-above-cap'
+  | 'checklist-incomplete'
+  | 'invalid-recycler'
+  | 'override-reason-required';
+
+export interface Refusal {
+  code: RefusalCode;
+  status: 403 | 409 | 422;
+  title: string;
+  detail: string;
+  missingMedia?: string[];
+}
+
+export interface Decision {
+  ok: true;
+  from: DeviceStatus;
+  to: DeviceStatus;
+  /** The new custodian, or undefined when custody does not change. */
+  custodianOrganizationId?: string;
+  custodyIn: boolean;
+  overridden: boolean;
+}
+
+export type Verdict = Decision | { ok: false; refusal: Refusal };
+
+const refuse = (r: Refusal): Verdict => ({ ok: false, refusal: r });
+
+function relationHolds(rule: ActorRule, actor: Actor, device: DeviceFacts): boolean {
+  if (actor.territoryId !== device.territoryId) return false;
+  if (rule.relation === 'custodian') return device.custodianOrganizationId === actor.organizationId;
+  if (rule.relation === 'reserver') return device.reservedByOrganizationId === actor.organizationId;
+  return true;
+}
+
+/** Is this kind and role ever allowed to perform the action (before looking at any device)? */
+export function mayEverPerform(action: TransitionAction, actor: Pick<Actor, 'kind' | 'role'>, override = false): boolean {
+  if (override && actor.kind === 'COORDINATOR' && actor.role !== 'viewer') return true;
+  return LIFECYCLE[action].actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role));
+}
+
+/**
+ * The single decision for every lifecycle change: who, from which status, with which facts.
+ * Order of checks: caller allowed at all (403) → status (409) → relation to the device (403)
+ * → guards (422). A coordinator with `override` and a reason skips only the "who" checks:
+ * never the status machine, the data invariant or the price cap.
+ */
+export function decideTransition(
+  action: TransitionAction,
+  actor: Actor | typeof SYSTEM_ACTOR,
+  device: DeviceFacts,
+  payload: TransitionPayload,
+  facts: GuardFacts = {},
+): Verdict {
+  const rule = LIFECYCLE[action];
+  const isSystem = actor === SYSTEM_ACTOR;
+  const override = !isSystem && payload.override === true && actor.kind === 'COORDINATOR' && actor.role !== 'viewer';
+
+  if (!isSystem && payload.override === true && !override) {
+    return refuse({ code: 'forbidden-action', status: 403, title: 'Action non autorisée', detail: 'Seul un coordinateur peut forcer une action (override).' });
+  }
+  if (override && !(payload.reason ?? '').trim()) {
+    return refuse({ code: 'override-reason-required', status: 422, title: 'Motif obligatoire', detail: 'Une action forcée (override) doit être motivée par écrit (reason).' });
+  }
+  if (isSystem ? !rule.system : !override && !mayEverPerform(action, actor)) {
+    return refuse({ code: 'forbidden-action', status: 403, title: 'Action non autorisée', detail: `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».` });
+  }
+
+  if (!rule.from.includes(device.status)) {
+    const reservedByOther =
+      !isSystem && device.status === 'RESERVED' && device.reservedByOrganizationId !== actor.organizationId && ['reserve', 'release', 'distribute'].includes(action);
+    if (reservedByOther) {
+      return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: 'Ce matériel est réservé par un autre partenaire.' });
+    }
+    return refuse({
+      code: 'illegal-transition',
+      status: 409,
+      title: 'Transition impossible',
+      detail: `L'action « ${action} » n'est pas possible depuis le statut ${device.status}.`,
+    });
+  }
+
+  if (!isSystem && !override) {
+    const rules = rule.actors.filter((r) => r.kind === actor.kind && r.roles.includes(actor.role));
+    if (!rules.some((r) => relationHolds(r, actor, device))) {
+      if (rules.some((r) => r.relation === 'reserver')) {
+        return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: 'Ce matériel est réservé par un autre partenaire.' });
+      }
+      return refuse({
+        code: 'forbidden-action',
+        status: 403,
+        title: 'Action non autorisée',
+        detail: rules.some((r) => r.relation === 'custodian')
+          ? "Ce matériel n'est pas sous la garde de votre organisation."
+          : "Ce matériel n'est pas sur votre territoire.",
+      });
+    }
+  }
+
+  for (const guard of rule.guards) {
+    const refusal = GUARDS[guard](action, device, payload, facts);
+    if (refusal) return refuse(refusal);
+  }
+
+  return {
+    ok: true,
+    from: device.status,
+    to: rule.to,
+    custodianOrganizationId: newCustodian(rule.custody, actor, device, payload),
+    custodyIn: rule.custodyIn === true,
+    overridden: override,
+  };
+}
+
+function newCustodian(change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR, device: DeviceFacts, payload: TransitionPayload): string | undefined {
+  switch (change) {
+    case 'none':
+      return undefined;
+    case 'to-recycler':
+      return payload.recyclerOrganizationId;
+    case 'to-actor':
+      return actor === SYSTEM_ACTOR ? undefined : actor.organizationId;
+    case 'to-returning-workshop':
+      if (actor !== SYSTEM_ACTOR && actor.kind === 'WORKSHOP') return actor.organizationId;
+      return device.lastWorkshopId ?? undefined;
+  }
+}
+
+type Guard = (action: TransitionAction, device: DeviceFacts, payload: TransitionPayload, facts: GuardFacts) => Refusal | null;
+
+const GUARDS: Record<GuardName, Guard> = {
+  erasure(action, device, payload) {
+    if (action === 'wipe' && payload.noStorage === true) {
+      if (device.media.length === 0) return null;
+      return {
+        code: 'erasure-missing',
+        status: 422,
+        title: 'Effacement des données non prouvé',
+        detail: `Ce matériel a ${device.media.length} support(s) de stockage connu(s) : « sans stockage » ne peut pas être déclaré.`,
+        missingMedia: device.media.map((m) => m.serialNumber),
+      };
+    }
+    const verdict = checkDataInvariant(device);
+    if (verdict.ok) return null;
+    return { code: 'erasure-missing', status: 422, title: 'Effacement des données non prouvé', detail: verdict.detail, missingMedia: verdict.missing };
+  },
+  'price-cap'(action, device, payload, facts) {
+    const price = payload.priceCents;
+    const cap = facts.priceCapCents;
+    if (price === undefined || cap === undefined || isWithinCap(price, cap)) return null;
+    return {
+      code: 'price-above-cap',
+      status: 422,
+      title: 'Prix au-dessus du plafond légal',
+      detail: `Le prix solidaire (${formatEuros(price)}) dépasse le plafond de ${formatEuros(cap)} pour ce type de matériel.`,
+    };
+  },
+  'refurbish-checklist'(action, device, payload) {
+    const failed = Object.entries(payload.checklist ?? {}).filter(([, ok]) => ok !== true).map(([k]) => k);
+    if (Object.keys(payload.checklist ?? {}).length === 0 || failed.length > 0) {
+      return {
+        code: 'checklist-incomplete',
+        status: 422,
+        title: 'Tests fonctionnels incomplets',
+        detail: failed.length ? `Tests non réussis : ${failed.join(', ')}.` : 'La liste des tests fonctionnels est vide.',
+      };
+    }
+    if (BATTERY_TYPES.includes(device.type) && payload.batteryHealthPct === undefined) {
+      return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "L'état de la batterie (batteryHealthPct) est obligatoire pour ce type de matériel." };
+    }
+    return null;
+  },
+  recycler(action, device, payload, facts) {
+    const r = facts.recycler;
+    if (r && r.kind === 'RECYCLER' && r.territoryId === device.territoryId) return null;
+    return { code: 'invalid-recycler', status: 422, title: 'Recycleur inconnu', detail: "recyclerOrganizationId doit désigner une organisation de recyclage (RECYCLER) de votre territoire." };
+  },
+};
+
+export function formatEuros(cents: number): string {
+  return `${(cents / 100).toFixed(2).replace('.', ',')} €`;
+}
+
+/** Actions this actor could attempt now on this device (used by the scan screen). */
+export function allowedActions(actor: Actor, device: DeviceFacts): TransitionAction[] {
+  return TRANSITION_ACTIONS.filter((action) => {
+    const rule = LIFECYCLE[action];
+    if (!rule.from.includes(device.status)) return false;
+    return rule.actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role) && relationHolds(r, actor, device));
+  });
+}
