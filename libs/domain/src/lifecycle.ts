@@ -33,7 +33,7 @@ export interface ActorRule {
 }
 
 /** What happens to custody (invariant 2: custody changes only through these). */
-export type CustodyChange = 'none' | 'to-actor' | 'to-recycler' | 'to-returning-workshop';
+export type CustodyChange = 'none' | 'to-actor' | 'to-reserver' | 'to-recycler' | 'to-returning-workshop';
 
 export interface ActionRule {
   from: readonly DeviceStatus[];
@@ -99,7 +99,8 @@ export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
     from: ['RESERVED'],
     to: 'DISTRIBUTED',
     actors: [{ kind: 'CHARITY', roles: WORKING, relation: 'reserver' }],
-    custody: 'to-actor',
+    // The reserving charity hands the device over, even when a coordinator forces it.
+    custody: 'to-reserver',
     guards: ['erasure', 'price-cap'],
   },
   return: {
@@ -249,14 +250,15 @@ export function decideTransition(
   if (!isSystem && !override) {
     const rules = rule.actors.filter((r) => r.kind === actor.kind && r.roles.includes(actor.role));
     if (!rules.some((r) => relationHolds(r, actor, device))) {
-      if (rules.some((r) => r.relation === 'reserver')) {
+      // Another territory is a 403 whatever the relation: "reserved by another" is for neighbours only.
+      if (actor.territoryId === device.territoryId && rules.some((r) => r.relation === 'reserver')) {
         return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: 'Ce matériel est réservé par un autre partenaire.' });
       }
       return refuse({
         code: 'forbidden-action',
         status: 403,
         title: 'Action non autorisée',
-        detail: rules.some((r) => r.relation === 'custodian')
+        detail: actor.territoryId === device.territoryId && rules.some((r) => r.relation === 'custodian')
           ? "Ce matériel n'est pas sous la garde de votre organisation."
           : "Ce matériel n'est pas sur votre territoire.",
       });
@@ -286,6 +288,8 @@ function newCustodian(change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR,
       return payload.recyclerOrganizationId;
     case 'to-actor':
       return actor === SYSTEM_ACTOR ? undefined : actor.organizationId;
+    case 'to-reserver':
+      return device.reservedByOrganizationId ?? undefined;
     case 'to-returning-workshop':
       if (actor !== SYSTEM_ACTOR && actor.kind === 'WORKSHOP') return actor.organizationId;
       return device.lastWorkshopId ?? undefined;
@@ -331,7 +335,8 @@ const GUARDS: Record<GuardName, Guard> = {
         detail: failed.length ? `Tests non réussis : ${failed.join(', ')}.` : 'La liste des tests fonctionnels est vide.',
       };
     }
-    if (BATTERY_TYPES.includes(device.type) && payload.batteryHealthPct === undefined) {
+    // JSON may carry `null`: only a number is a measured battery health.
+    if (BATTERY_TYPES.includes(device.type) && typeof payload.batteryHealthPct !== 'number') {
       return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "L'état de la batterie (batteryHealthPct) est obligatoire pour ce type de matériel." };
     }
     return null;
