@@ -17,6 +17,10 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** JSON with object keys sorted at every depth, so the same event always hashes the same. */
 export function canonicalJson(value: unknown): string {
+  // Like JSON.stringify, honour toJSON: a Date hashes as the ISO string a JSON column gives back, not as {}.
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(): unknown }).toJSON();
+  }
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
