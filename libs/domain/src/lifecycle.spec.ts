@@ -547,6 +547,11 @@ describe('price cap (invariant 6)', () => {
       expect(refusalOf(withPrice(100.5))).toEqual({ status: 422, code: 'price-above-cap' });
     });
   });
+  it.each(cases)('%s without a price, or without the cap loaded → 422 (fails closed)', (action, status, who) => {
+    expect(refusalOf(decide(action, who, device(status), { ...GOOD_PAYLOAD, priceCents: undefined }))).toEqual({ status: 422, code: 'price-above-cap' });
+    expect(refusalOf(decide(action, who, device(status), { ...GOOD_PAYLOAD, priceCents: null as unknown as number }))).toEqual({ status: 422, code: 'price-above-cap' });
+    expect(refusalOf(decide(action, who, device(status), GOOD_PAYLOAD, { ...GOOD_FACTS, priceCapCents: undefined }))).toEqual({ status: 422, code: 'price-above-cap' });
+  });
   it('the message quotes the price and the cap in euros', () => {
     const v = decide('publish', actor('WORKSHOP', 'admin'), device('REFURBISHED'), { priceCents: 18050 }, { priceCapCents: 18000 });
     expect(!v.ok && v.refusal.detail).toContain('180,50 €');

@@ -317,7 +317,16 @@ const GUARDS: Record<GuardName, Guard> = {
   'price-cap'(action, device, payload, facts) {
     const price = payload.priceCents;
     const cap = facts.priceCapCents;
-    if (price === undefined || cap === undefined || isWithinCap(price, cap)) return null;
+    // Fail closed (invariant 6): no price, or no cap loaded, proves nothing.
+    if (typeof price !== 'number' || typeof cap !== 'number') {
+      return {
+        code: 'price-above-cap',
+        status: 422,
+        title: 'Prix au-dessus du plafond légal',
+        detail: typeof price !== 'number' ? 'Le prix solidaire (priceCents) est obligatoire.' : "Le plafond légal de ce type de matériel n'est pas connu.",
+      };
+    }
+    if (isWithinCap(price, cap)) return null;
     return {
       code: 'price-above-cap',
       status: 422,

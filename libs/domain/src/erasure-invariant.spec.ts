@@ -1,0 +1,57 @@
+import { checkDataInvariant, CustodyFacts, ErasureFact, mediaLackingErasure, normalizeSerial, sameSerial } from './erasure-invariant';
+
+const IN = new Date('2025-03-01T09:00:00Z');
+const AFTER = new Date('2025-03-01T11:00:00Z');
+const BEFORE = new Date('2025-02-28T11:00:00Z');
+const rec = (mediumSerial: string, over: Partial<ErasureFact> = {}): ErasureFact => ({
+  mediumSerial,
+  level: 'PURGE',
+  result: 'PASSED',
+  endedAt: AFTER,
+  voided: false,
+  ...over,
+});
+const facts = (over: Partial<CustodyFacts>): CustodyFacts => ({ media: [], erasures: [], custodyInAt: IN, noStorageDeclaredAt: null, ...over });
+
+describe('serial matching', () => {
+  it('ignores case and any whitespace', () => {
+    expect(sameSerial('WD-WCC4N1234', ' wd-wcc4n 1234\t')).toBe(true);
+    expect(normalizeSerial(' s3n\u00a0disk 01 ')).toBe('S3NDISK01');
+    expect(sameSerial('ABC1', 'ABC2')).toBe(false);
+  });
+});
+
+describe('checkDataInvariant', () => {
+  it('every medium erased after custody-in → ok', () => {
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }, { serialNumber: 'B' }], erasures: [rec('A'), rec('b')] }))).toEqual({ ok: true });
+  });
+
+  it('lists exactly the media still lacking a valid record', () => {
+    const f = facts({
+      media: [{ serialNumber: 'A' }, { serialNumber: 'B' }, { serialNumber: 'C' }, { serialNumber: 'D' }, { serialNumber: 'E' }],
+      erasures: [rec('A'), rec('B', { result: 'FAILED' }), rec('C', { voided: true }), rec('D', { endedAt: BEFORE }), rec('E', { level: 'DESTROY' })],
+    });
+    expect(mediaLackingErasure(f)).toEqual(['B', 'C', 'D']);
+    const v = checkDataInvariant(f);
+    expect(v).toMatchObject({ ok: false, missing: ['B', 'C', 'D'] });
+    expect(!v.ok && v.detail).toContain('B, C, D');
+  });
+
+  it('with no custody-in yet, any PASSED record counts', () => {
+    expect(checkDataInvariant(facts({ custodyInAt: null, media: [{ serialNumber: 'A' }], erasures: [rec('A', { endedAt: BEFORE })] }))).toEqual({ ok: true });
+  });
+
+  it('no media: needs a "no storage" statement since the latest custody-in', () => {
+    expect(checkDataInvariant(facts({}))).toMatchObject({ ok: false, missing: [] });
+    expect(checkDataInvariant(facts({ noStorageDeclaredAt: BEFORE }))).toMatchObject({ ok: false });
+    expect(checkDataInvariant(facts({ noStorageDeclaredAt: AFTER }))).toEqual({ ok: true });
+  });
+
+  it('a "no storage" statement does not excuse a known medium', () => {
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], noStorageDeclaredAt: AFTER }))).toMatchObject({ ok: false, missing: ['A'] });
+  });
+
+  it('erasure records of unknown serials do not count for a known medium', () => {
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [rec('Z')] }))).toMatchObject({ ok: false, missing: ['A'] });
+  });
+});
