@@ -1,0 +1,233 @@
+import { DEVICE_TYPE_LABELS_FR, DEVICE_TYPES, DeviceType, MEDIUM_KINDS, MediumKind } from '@renum/domain';
+import { normalizeLabel } from './fields';
+
+/** Cell values: device types, medium kinds, serial placeholders, dates, amounts. */
+
+// ---------------------------------------------------------------------------------------------
+// Device types. GLPI computer types are free dropdown values; inventory agents fill them from the
+// SMBIOS chassis type (Notebook, Space-saving, Mini Tower…), people write French words. Values
+// are compared normalised (see normalizeCode); a tree value `Parent > Child` is read by its last
+// level. The Renum codes and their French labels are always accepted.
+// ---------------------------------------------------------------------------------------------
+
+const DEVICE_TYPE_WORDS: Record<DeviceType, readonly string[]> = {
+  LAPTOP: [
+    'Portable', 'Ordinateur portable', 'PC portable', 'Laptop', 'Notebook', 'Sub Notebook', 'Ultrabook',
+    'Netbook', 'Convertible', 'Detachable', '2 en 1', '2-in-1', 'Chromebook',
+  ],
+  DESKTOP: [
+    'Ordinateur de bureau', 'Ordinateur fixe', 'PC fixe', 'PC de bureau', 'Poste fixe', 'Poste de travail',
+    'Unité centrale', 'UC', 'Tour', 'Mini tour', 'Station de travail', 'Tout-en-un', 'Desktop',
+    'Low Profile Desktop', 'Tower', 'Mini Tower', 'Workstation', 'Space-saving', 'Small Form Factor', 'SFF',
+    'Mini PC', 'Lunch Box', 'Pizza Box', 'All in One', 'All-in-One', 'AIO',
+  ],
+  TABLET: ['Tablette', 'Tablette tactile', 'Tablet'],
+  SMARTPHONE: ['Smartphone', 'Téléphone', 'Téléphone mobile', 'Téléphone portable', 'Mobile', 'Mobile phone', 'Phone'],
+  MONITOR: ['Écran', 'Moniteur', 'Monitor', 'Screen', 'Display'],
+  PRINTER: ['Imprimante', 'Printer'],
+  MFP: ['Imprimante multifonction', 'Multifonction', 'Copieur', 'Photocopieur', 'MFP', 'Multifunction printer', 'Copier'],
+  OTHER: ['Autre', 'Other'],
+};
+
+const MEDIUM_KIND_WORDS: Record<MediumKind, readonly string[]> = {
+  HDD: ['Disque dur', 'Hard drive', 'Hard disk', 'HDD SATA'],
+  SSD: ['SSD SATA', 'SATA SSD', 'mSATA'],
+  NVME: ['NVMe SSD', 'SSD NVMe', 'M.2 NVMe'],
+  EMMC: [],
+  FLASH: ['Mémoire flash', 'Carte SD', 'Clé USB'],
+  OTHER: ['Autre'],
+};
+
+/** Lower case, no accents, `-` and `_` read as spaces. */
+function normalizeCode(value: string): string {
+  return normalizeLabel(value.replace(/[-_]/g, ' '));
+}
+
+function lookupTable<T extends string>(words: Record<T, readonly string[]>, extra: Partial<Record<T, string>> = {}) {
+  const table = new Map<string, T>();
+  for (const code of Object.keys(words) as T[]) {
+    for (const word of [code, extra[code], ...words[code]]) if (word) table.set(normalizeCode(word), code);
+  }
+  return table;
+}
+
+const DEVICE_TYPE_BY_WORD = lookupTable<DeviceType>(DEVICE_TYPE_WORDS, DEVICE_TYPE_LABELS_FR);
+const MEDIUM_KIND_BY_WORD = lookupTable<MediumKind>(MEDIUM_KIND_WORDS);
+
+// Every code of the domain vocabulary must be reachable (a new one added there fails loudly here).
+for (const code of [...DEVICE_TYPES, ...MEDIUM_KINDS]) {
+  if (![...DEVICE_TYPE_BY_WORD.values(), ...MEDIUM_KIND_BY_WORD.values()].includes(code)) {
+    throw new Error(`inventory-csv: no word maps to ${code}`);
+  }
+}
+
+function lookup<T>(table: Map<string, T>, value: string): T | undefined {
+  return table.get(normalizeCode(value)) ?? table.get(normalizeCode(value.split('>').pop() ?? ''));
+}
+
+export function deviceTypeOf(value: string): DeviceType | undefined {
+  return lookup(DEVICE_TYPE_BY_WORD, value);
+}
+
+export function mediumKindOf(value: string): MediumKind | undefined {
+  return lookup(MEDIUM_KIND_BY_WORD, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serial numbers. BIOS/DMI default strings that manufacturers leave in place of a serial; GLPI
+// inventory copies them as they are. Compared on the squeezed value (lower case, without
+// spaces, dots, dashes, underscores, slashes), so `To Be Filled By O.E.M.` and
+// `to be filled by oem` are one entry.
+// ---------------------------------------------------------------------------------------------
+
+const NOT_A_SERIAL: readonly (string | RegExp)[] = [
+  'To be filled by O.E.M.',
+  'Default string',
+  'System Serial Number',
+  'Chassis Serial Number',
+  'Base Board Serial Number',
+  'Serial Number',
+  'SerialNumber',
+  'System Product Name',
+  '0123456789',
+  '123456789',
+  '1234567890',
+  'None',
+  'N/A',
+  'Not Specified',
+  'Not Applicable',
+  'Not Available',
+  'Unknown',
+  'Invalid',
+  'OEM',
+  'Default',
+  'Empty',
+  'Inconnu',
+  'Aucun',
+  'Néant',
+  /^$/, // only punctuation, such as `-` or `?`
+  /^(.)\1{3,}$/, // one character repeated: XXXXXXXX, 00000000, FFFFFFFF
+];
+
+function squeeze(value: string): string {
+  return normalizeLabel(value).replace(/[\s.\-_/\\?]/g, '');
+}
+
+const NOT_A_SERIAL_WORDS = new Set(NOT_A_SERIAL.filter((p): p is string => typeof p === 'string').map(squeeze));
+const NOT_A_SERIAL_PATTERNS = NOT_A_SERIAL.filter((p): p is RegExp => p instanceof RegExp);
+
+export function isPlaceholderSerial(value: string): boolean {
+  const squeezed = squeeze(value);
+  return NOT_A_SERIAL_WORDS.has(squeezed) || NOT_A_SERIAL_PATTERNS.some((p) => p.test(squeezed));
+}
+
+/** Two serials are the same device whatever the case or spaces. */
+export function serialKey(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates. GLPI writes YYYY-MM-DD (or YYYY-MM-DD HH:MM) by default, DD-MM-YYYY or MM-DD-YYYY
+// when the user chose so; spreadsheets write DD/MM/YYYY in France.
+// ---------------------------------------------------------------------------------------------
+
+const ISO_DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
+const NUMERIC_DATE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
+
+/** How to read `01/02/2019`: day first (France, UK), month first (US), or unknown (then it is refused). */
+export type DateOrder = 'DAY_FIRST' | 'MONTH_FIRST' | undefined;
+
+function isoOf(year: number, month: number, day: number): string | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The order of a column's `a/b/yyyy` dates, from the values themselves (a first part above 12 is
+ * a day, a second part above 12 too), else the language's habit.
+ */
+export function inferDateOrder(values: readonly string[], fallback: DateOrder): DateOrder {
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const value of values) {
+    const m = NUMERIC_DATE.exec(value.trim());
+    if (!m) continue;
+    if (Number(m[1]) > 12) dayFirst = true;
+    if (Number(m[2]) > 12) monthFirst = true;
+  }
+  if (dayFirst !== monthFirst) return dayFirst ? 'DAY_FIRST' : 'MONTH_FIRST';
+  return dayFirst ? undefined : fallback; // both seen: mixed column, read only the unambiguous ones
+}
+
+export type DateParse = { iso: string } | { problem: 'UNREADABLE' | 'AMBIGUOUS' };
+
+export function parseDate(value: string, order: DateOrder): DateParse {
+  const text = value.trim();
+  const iso = ISO_DATE.exec(text);
+  if (iso) {
+    const result = isoOf(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+    return result ? { iso: result } : { problem: 'UNREADABLE' };
+  }
+  const numeric = NUMERIC_DATE.exec(text);
+  if (!numeric) return { problem: 'UNREADABLE' };
+  const [a, b, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])];
+  const effective: DateOrder = a > 12 ? 'DAY_FIRST' : b > 12 ? 'MONTH_FIRST' : a === b ? 'DAY_FIRST' : order;
+  if (!effective) return { problem: 'AMBIGUOUS' };
+  const result = effective === 'DAY_FIRST' ? isoOf(year, b, a) : isoOf(year, a, b);
+  return result ? { iso: result } : { problem: 'UNREADABLE' };
+}
+
+/** The calendar day `years` years before `today` (UTC), as YYYY-MM-DD; 29 February falls on 1 March. */
+export function yearsBefore(today: Date, years: number): string {
+  return new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate()))
+    .toISOString()
+    .slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers. French writes `1 250,50`, English `1,250.50`; spaces (also the narrow no-break space
+// French Excel uses) and a currency/unit suffix are dropped.
+// ---------------------------------------------------------------------------------------------
+
+/** Removes spaces and the decimal ambiguity: returns a plain `123.45` string, or undefined if unreadable. */
+function plainDecimal(value: string, suffix: RegExp): string | undefined {
+  let text = value.replace(/[\s\u00a0\u202f]/g, '').replace(suffix, '');
+  const lastComma = text.lastIndexOf(',');
+  const lastDot = text.lastIndexOf('.');
+  if (lastComma >= 0 && lastDot >= 0) {
+    // both present: the last one is the decimal separator, the other groups thousands
+    const thousands = lastComma > lastDot ? '.' : ',';
+    if (!/^\d{1,3}([.,]\d{3})*([.,]\d+)?$/.test(text)) return undefined;
+    text = text.split(thousands).join('').replace(',', '.');
+  } else {
+    text = text.replace(',', '.');
+  }
+  return /^\d+(\.\d+)?$/.test(text) ? text : undefined;
+}
+
+/** Euros → integer cents. At most two decimals: `1,250` (is it 1.25 or 1250?) is refused. */
+export function parseEurosToCents(value: string): number | undefined {
+  const text = plainDecimal(value, /(€|eur|euros?)$/i);
+  const m = text ? /^(\d+)(?:\.(\d{1,2}))?$/.exec(text) : null;
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+export function parseWeightKg(value: string): number | undefined {
+  const text = plainDecimal(value, /kg$/i);
+  const weight = text === undefined ? NaN : Number(text);
+  return weight > 0 ? weight : undefined;
+}
+
+/** Capacity in GB; a value written in TB (`1 To`, `2 TB`) is converted with 1 TB = 1000 GB, as disks are sold. */
+export function parseCapacityGb(value: string): number | undefined {
+  const terabytes = /(to|tb|tio|tib)$/i.test(value.trim());
+  const text = plainDecimal(value, /(go|gb|gio|gib|to|tb|tio|tib)$/i);
+  const capacity = text === undefined ? NaN : Number(text) * (terabytes ? 1000 : 1);
+  return capacity > 0 ? capacity : undefined;
+}
+
+export function formatEuros(cents: number): string {
+  return `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
+}
