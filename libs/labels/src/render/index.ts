@@ -9,5 +9,5 @@ export { writeSheetPdf } from './pdf';
 export { writeZpl, zplLabel } from './zpl';
 export { SHEET_TEMPLATES, SINGLE_LABEL_MM, PT_PER_MM, mmToPt, labelsPerPage } from './templates';
 export type { SheetTemplate, SheetTemplateSpec } from './templates';
-export { QR_ERROR_CORRECTION, QR_QUIET_ZONE, qrMatrix, qrRuns } from './qr';
+export { QR_ERROR_CORRECTION, QR_QUIET_ZONE, qrMatrix, qrModuleCount, qrRuns } from './qr';
 export type { QrMatrix, QrRun } from './qr';

@@ -10,6 +10,7 @@ import {
   labelsPerPage,
   mmToPt,
   qrMatrix,
+  qrModuleCount,
   qrRuns,
   SHEET_TEMPLATES,
   SheetTemplate,
@@ -72,6 +73,14 @@ describe('QR matrix', () => {
     );
     expect(Buffer.from(rebuilt).equals(Buffer.from(matrix.dark))).toBe(true);
     expect(decodeGrid(matrix.size, (r, c) => matrix.dark[r * matrix.size + c] === 1)).toBe(url);
+  });
+
+  it.each([
+    `${PUBLIC_URL}/d/RN-4F7K-2QXD`,
+    'https://tracabilite.reemploi-solidaire.example.org/d/RN-ZZZZ-ZZZZ',
+    'https://x.fr/d/RN-0000-0000',
+  ])('bounds the size a printer may choose for %s', (url) => {
+    expect(qrModuleCount(url)).toBeGreaterThanOrEqual(qrMatrix(url).size);
   });
 });
 
@@ -282,7 +291,7 @@ describe('writeZpl', () => {
     await writeZpl([label(1)], out.stream);
     const zpl = out.buffer().toString('utf8');
     const [, x, y, mag] = /\^FO(\d+),(\d+)\^BQN,2,(\d+)/.exec(zpl)!.map(Number);
-    const symbol = mag * qrMatrix(label(1).url).size;
+    const symbol = mag * qrModuleCount(label(1).url);
     expect(mag).toBeGreaterThanOrEqual(3); // ≥ 0.375 mm modules at 8 dots/mm
     expect(x + symbol).toBeLessThanOrEqual(400);
     expect(y + symbol).toBeLessThanOrEqual(200);

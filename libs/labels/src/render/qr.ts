@@ -34,6 +34,15 @@ export function qrMatrix(text: string): QrMatrix {
   return { size: qr.modules.size, dark: qr.modules.data };
 }
 
+/**
+ * Modules per side of the symbol a printer encoding `text` itself (ZPL ^BQ) may produce: the
+ * version needed in plain byte mode, an upper bound for any sensible encoder. Cheap: one fixed
+ * mask instead of scoring all eight (the mask never changes the size).
+ */
+export function qrModuleCount(text: string): number {
+  return QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: QR_ERROR_CORRECTION, maskPattern: 0 }).modules.size;
+}
+
 /** The dark modules merged into horizontal runs: ~3× fewer shapes than one square per module. */
 export function qrRuns(matrix: QrMatrix): QrRun[] {
   const { size, dark } = matrix;

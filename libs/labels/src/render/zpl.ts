@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import { cleanLine, estimateSansWidth, fitText, LabelLayout, layoutLabel, TextSlot } from './layout';
-import { QR_ERROR_CORRECTION, qrMatrix } from './qr';
+import { QR_ERROR_CORRECTION, qrModuleCount } from './qr';
 import { yieldToOutput } from './stream-util';
 import { SHEET_TEMPLATES } from './templates';
 import type { LabelContent } from './types';
@@ -18,12 +18,12 @@ const fieldData = (text: string): string =>
 
 /** One `^XA … ^XZ` label format. */
 export function zplLabel(label: LabelContent): string {
-  const matrix = qrMatrix(label.url);
-  const layout: LabelLayout = layoutLabel(ZEBRA.labelWidth, ZEBRA.labelHeight, matrix.size);
-  // Whole dots per module (^BQ magnification 1..10), the symbol centred in its box. Our matrix
-  // uses the same error correction level as the printer, so its size is the printer's size.
-  const magnification = Math.min(10, Math.max(1, Math.floor((layout.qr.size * DOTS_PER_MM) / matrix.size)));
-  const symbol = magnification * matrix.size;
+  // The printer encodes the QR itself; we only need its size, to choose whole dots per module
+  // (^BQ magnification 1..10) and centre the symbol in its box.
+  const modules = qrModuleCount(label.url);
+  const layout: LabelLayout = layoutLabel(ZEBRA.labelWidth, ZEBRA.labelHeight, modules);
+  const magnification = Math.min(10, Math.max(1, Math.floor((layout.qr.size * DOTS_PER_MM) / modules)));
+  const symbol = magnification * modules;
   const qrX = Math.round(dots(layout.qrBox.x) + (dots(layout.qrBox.size) - symbol) / 2);
   const qrY = Math.round(dots(layout.qrBox.y) + (dots(layout.qrBox.size) - symbol) / 2);
 
