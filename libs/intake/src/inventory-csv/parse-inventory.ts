@@ -148,7 +148,7 @@ class RowReader {
   private serial(field: SourceField, label: string, seen: Map<string, number>): string | undefined {
     const value = this.value(field);
     if (!value) {
-      this.error(field, `${label} manquant : impossible d'enregistrer sans lui.`);
+      this.error(field, `${label} manquant : impossible d'enregistrer l'appareil sans lui.`);
       return undefined;
     }
     if (isPlaceholderSerial(value)) {
@@ -254,7 +254,7 @@ class RowReader {
     } as const;
     if (Object.values(fields).every((f) => !this.value(f))) return undefined;
     const label = `Support de stockage ${slot} :`;
-    const serialNumber = this.serial(fields.serial, `${label} numéro de série`, this.ctx.mediumSerials);
+    const serialNumber = this.serial(fields.serial, `Numéro de série du support de stockage ${slot}`, this.ctx.mediumSerials);
     const kindValue = this.value(fields.kind);
     let kind = kindValue ? mediumKindOf(kindValue) : undefined;
     if (!kind) {
