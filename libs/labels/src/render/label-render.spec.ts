@@ -107,7 +107,7 @@ describe('labelPng', () => {
     expect(png.readUInt32BE(phys + 4)).toBe(Math.round(300 / 0.0254));
   });
 
-  it.each([203, 600])('decodes at %i dpi too', async (dpi) => {
+  it.each([150, 203])('decodes at %i dpi too', async (dpi) => {
     const l = label(7);
     const { image, data } = decodePng(await labelPng(l, { dpi }));
     expect(image.width).toBe(Math.round((50 / 25.4) * dpi));
@@ -168,6 +168,27 @@ describe('SHEET_TEMPLATES', () => {
     expect(SHEET_TEMPLATES['avery-l7160']).toMatchObject({ columns: 3, rows: 7, labelWidth: 63.5, labelHeight: 38.1, pitchX: 66 });
     expect(SHEET_TEMPLATES['zebra-zpl-50x25']).toMatchObject({ kind: 'zpl', labelWidth: 50, labelHeight: 25, dpi: 203 });
   });
+});
+
+describe('layoutLabel', () => {
+  const sizes = [{ labelWidth: 50, labelHeight: 25 }, ...Object.values(SHEET_TEMPLATES)];
+  it.each(sizes.flatMap((t) => [25, 33, 41, 49].map((modules) => [t.labelWidth, t.labelHeight, modules])))(
+    '%s × %s mm, %s modules: QR with its quiet zone, code under it, info beside it, all on the label',
+    (width, height, modules) => {
+      const l = layoutLabel(width, height, modules);
+      const module = l.qr.size / modules;
+      expect(l.qr.x - l.qrBox.x).toBeCloseTo(4 * module, 9); // quiet zone
+      expect(l.qrBox.y + l.qrBox.size).toBeLessThanOrEqual(l.code.baseline - l.code.em * 0.72 + 1e-9); // code under the quiet zone
+      expect(l.code.baseline).toBeLessThan(height);
+      expect(l.code.x + 12 * 0.6 * l.code.em).toBeLessThanOrEqual(width);
+      expect(module).toBeGreaterThan(0.3);
+      if (l.info) {
+        expect(l.info.type.x).toBeGreaterThanOrEqual(l.qrBox.x + l.qrBox.size);
+        expect(l.info.type.x + l.info.type.maxWidth).toBeLessThanOrEqual(width);
+        expect(l.info.organization.baseline).toBeLessThan(l.qrBox.y + l.qrBox.size);
+      }
+    },
+  );
 });
 
 describe('writeSheetPdf', () => {

@@ -14,6 +14,7 @@ type Doc = PDFKit.PDFDocument;
  * so memory stays flat whatever the number of labels. QR codes are vector rectangles in the
  * page content (no bitmaps), so 1,000 labels make a PDF of about a megabyte.
  * With no labels at all the PDF holds one blank page, PDF files needing at least one.
+ * If `labels` throws or `out` closes early, the promise rejects and `out` is left to the caller.
  */
 export async function writeSheetPdf(
   labels: AsyncIterable<LabelContent> | Iterable<LabelContent>,
@@ -41,7 +42,7 @@ export async function writeSheetPdf(
         doc.flushPages();
         await yieldToOutput(out);
       }
-      doc.addPage();
+      doc.addPage().fillColor('black');
       pages++;
     }
     const x = spec.marginLeft + (cell % spec.columns) * spec.pitchX;
@@ -80,7 +81,6 @@ function drawLabel(doc: Doc, label: LabelContent, xMm: number, yMm: number, spec
     const fitted = fitText(value, slot, measure);
     if (!fitted.text) return;
     doc
-      .fillColor('black')
       .fontSize(mmToPt(fitted.em))
       .text(fitted.text, mmToPt(xMm + slot.x), mmToPt(yMm + slot.baseline), { lineBreak: false, baseline: 'alphabetic' });
   };
