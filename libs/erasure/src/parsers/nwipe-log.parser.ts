@@ -84,7 +84,7 @@ const OVERWRITE_LEVEL: ParsedErasureLevel = 'CLEAR';
 
 const STATUS_REASONS: Record<Exclude<ParsedDiskStatus, 'ERASED'>, string> = {
   FAILED: "nwipe déclare l'effacement en échec",
-  ABORTED: "Effacement interrompu par l'utilisateur avant la fin",
+  ABORTED: 'Effacement interrompu avant la fin',
   INSANITY: 'nwipe signale un état incohérent (INSANITY)',
   UNKNOWN: 'Statut final du disque introuvable dans le journal (journal incomplet ?)',
 };
@@ -279,7 +279,8 @@ interface DiskFacts {
   ioGiveUps: number;
   hidden?: ParsedHiddenSectors;
   failureEvidence: boolean;
-  cancelled: boolean;
+  /** When nwipe cancelled the wipe thread at exit ('' if the line had no time). */
+  cancelledAt?: string;
 }
 
 interface RunFacts {
@@ -303,7 +304,7 @@ interface DiskRule {
   re: RegExp;
   /** A message of the wipe thread itself: it dates the start and end of the wipe. */
   wipe?: boolean;
-  apply?: (d: DiskFacts, g: Record<string, string>) => void;
+  apply?: (d: DiskFacts, g: Record<string, string>, at?: string) => void;
 }
 
 const DISK_RULES: DiskRule[] = [
@@ -367,7 +368,7 @@ const DISK_RULES: DiskRule[] = [
   // End-of-run lines (nwipe.c, signal handler).
   { re: rx(String.raw`^Nwipe exited with (?:non fatal |fatal )?errors on device = {DEV}`), apply: (d) => (d.failureEvidence = true) },
   { re: rx(String.raw`^{DEV}: >>> ?FAILURE!? ?<<<`), apply: (d) => (d.failureEvidence = true) },
-  { re: rx(String.raw`^Wipe thread for device {DEV} has been cancelled`), apply: (d) => (d.cancelled = true) },
+  { re: rx(String.raw`^Wipe thread for device {DEV} has been cancelled`), apply: (d, _, at) => (d.cancelledAt ??= at ?? '') },
   {
     re: rx(String.raw`^Status: {DEV}, result=-?\d+, pass_errors=(?<p>\d+), verify_errors=(?<v>\d+), fsync_errors=(?<f>\d+)`),
     apply: (d, g) => (d.debugCounts = { passErrors: Number(g.p), verifyErrors: Number(g.v), fdatasyncErrors: Number(g.f) }),
@@ -430,7 +431,6 @@ function newDisk(devicePath: string): DiskFacts {
     ioIncidents: 0,
     ioGiveUps: 0,
     failureEvidence: false,
-    cancelled: false,
   };
 }
 
@@ -454,7 +454,7 @@ function readFacts(s: Session): { run: RunFacts; disks: Map<string, DiskFacts> }
       const m = msg.text.match(rule.re);
       if (!m?.groups) continue;
       const d = disk(m.groups.dev);
-      rule.apply?.(d, m.groups);
+      rule.apply?.(d, m.groups, msg.at);
       if (rule.wipe) {
         d.wiped = true;
         d.startedAt ??= msg.at;
@@ -521,7 +521,7 @@ function buildDisk(d: DiskFacts, name: string, s: Session, run: RunFacts): Parse
   if (statusRow) status = statusRow.status;
   else if (d.failureEvidence || passErrors + verifyErrors + fdatasyncErrors > 0) status = 'FAILED';
   else if (completed) status = 'ERASED';
-  else if (d.cancelled || run.userAborted) status = 'ABORTED';
+  else if (d.cancelledAt !== undefined || run.userAborted) status = 'ABORTED';
   else status = 'UNKNOWN';
 
   const verifyMode = s.throughput?.verify ?? run.verify;
@@ -581,9 +581,13 @@ function buildDisk(d: DiskFacts, name: string, s: Session, run: RunFacts): Parse
     warnings.push('Présence de zones cachées (HPA/DCO) non déterminée');
   }
 
+  // nwipe's own duration (end − start, or summary time − start for an interrupted wipe) when
+  // it is there; otherwise the wipe thread's last message, or its cancellation if it never ended.
   const startedAt = d.startedAt;
   const endedAt =
-    startedAt && statusRow?.durationSeconds !== undefined ? addSeconds(startedAt, statusRow.durationSeconds) : d.lastActivityAt;
+    startedAt && statusRow?.durationSeconds !== undefined
+      ? addSeconds(startedAt, statusRow.durationSeconds)
+      : (!completed && d.cancelledAt) || d.lastActivityAt;
 
   return {
     devicePath: d.devicePath,
