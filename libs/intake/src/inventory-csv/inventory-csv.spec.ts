@@ -394,6 +394,10 @@ describe('whole-file errors', () => {
     expectFileError(noise, 'NOT_TEXT', /pas un fichier texte CSV/);
   });
 
+  it('tolerates a stray control character in a text file', () => {
+    expect(parse('serialNumber;brand;model\nSN-1;Dell;Latitude\f5490\n').rows).toHaveLength(1);
+  });
+
   it('names Excel and PDF files, with the way out', () => {
     expectFileError(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), 'NOT_TEXT', /Excel.*CSV UTF-8/);
     expectFileError(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'NOT_TEXT', /\.xls/);
@@ -418,6 +422,10 @@ describe('whole-file errors', () => {
     expectFileError('"Nom";"Fabricant";"Modèle";"Lieu"\n"PC-01";"Dell";"OptiPlex";"Mairie"\n', 'MISSING_COLUMN', /« Numéro de série »/);
   });
 
+  it('refuses a template without model column, naming it as the template does', () => {
+    expectFileError('type;brand;serialNumber\nLAPTOP;Dell;SN-1\n', 'MISSING_COLUMN', /« model »/);
+  });
+
   it('refuses a header without any data row', () => {
     expectFileError('"Nom";"Numéro de série";"Fabricant";"Modèle";\n', 'NO_ROWS', /aucun appareil/);
   });
@@ -432,6 +440,10 @@ describe('whole-file errors', () => {
 
   it('refuses a quote never closed', () => {
     expectFileError('serialNumber;brand;model\nABC;"Dell;Latitude\n', 'MALFORMED', /guillemet/);
+  });
+
+  it('refuses an invalid today (a programming error, not a file error)', () => {
+    expect(() => parseInventoryCsv(Buffer.from('serialNumber;brand;model\nSN-1;Dell;X\n'), { today: new Date('nope') })).toThrow(TypeError);
   });
 
   it('is an Error with a name, for logs', () => {
@@ -524,10 +536,11 @@ describe('rows and cells', () => {
 
   it('warns once about recommended columns the file lacks', () => {
     const result = parse('serialNumber;brand;model\nSN-1;Dell;Latitude\nSN-2;Dell;Latitude\n');
+    // named as the template names them
     expect(result.warnings.map((w) => [w.row, w.field])).toEqual([
-      [1, 'Type'],
-      [1, "Numéro d'inventaire"],
-      [1, "Date d'achat"],
+      [1, 'type'],
+      [1, 'inventoryNumber'],
+      [1, 'acquisitionDate'],
     ]);
     expect(result.rows[0].device.type).toBe('OTHER');
     expect(result.rows[0].warnings).toEqual([]);

@@ -3,6 +3,7 @@ import { ColumnMapping, mapHeader } from './columns';
 import { CsvRecord, isBlank, isComment, readCsvTable } from './csv-records';
 import { decodeInventoryText } from './decode';
 import { MEDIUM_SLOTS, MediumSlot, SourceField } from './fields';
+import { TEMPLATE_COLUMN_BY_FIELD } from './renum-template';
 import {
   InventoryFileError,
   InventoryParseOptions,
@@ -34,7 +35,7 @@ export const DONATION_VALUE_CAP_CENTS = 30_000;
 /** Columns without which no row could be registered. */
 const REQUIRED_FIELDS: readonly SourceField[] = ['serialNumber', 'brand', 'model'];
 
-/** How a field is named in messages when the file has no column for it. */
+/** How a field is named in messages when the file has no column for it (GLPI's French labels). */
 const FIELD_NAMES_FR: Partial<Record<SourceField, string>> = {
   type: 'Type',
   brand: 'Fabricant',
@@ -43,6 +44,12 @@ const FIELD_NAMES_FR: Partial<Record<SourceField, string>> = {
   inventoryNumber: "Numéro d'inventaire",
   acquisitionDate: "Date d'achat",
 };
+
+/** The column a file lacks, named as the donor would write it in that format. */
+function missingColumnName(field: SourceField, mapping: ColumnMapping): string {
+  const name = mapping.format === 'RENUM_TEMPLATE' ? TEMPLATE_COLUMN_BY_FIELD.get(field) : FIELD_NAMES_FR[field];
+  return name ?? field;
+}
 
 /** Optional columns whose absence deserves one warning for the whole file. */
 const RECOMMENDED_FIELDS: readonly { field: SourceField; why: string }[] = [
@@ -83,7 +90,7 @@ class RowReader {
   }
 
   title(field: SourceField): string {
-    return this.ctx.mapping.columns.get(field)?.title ?? FIELD_NAMES_FR[field] ?? field;
+    return this.ctx.mapping.columns.get(field)?.title ?? missingColumnName(field, this.ctx.mapping);
   }
 
   error(field: SourceField | '', message: string): void {
@@ -284,7 +291,7 @@ function fileWarnings(mapping: ColumnMapping, headerRow: number): RowIssue[] {
   }));
   for (const { field, why } of RECOMMENDED_FIELDS) {
     if (mapping.columns.has(field)) continue;
-    const name = FIELD_NAMES_FR[field]!;
+    const name = missingColumnName(field, mapping);
     warnings.push({ row: headerRow, field: name, message: `Pas de colonne « ${name} » : ${why}.` });
   }
   return warnings;
@@ -300,9 +307,7 @@ function checkHeader(mapping: ColumnMapping): void {
   }
   const missing = REQUIRED_FIELDS.filter((f) => !mapping.columns.has(f));
   if (missing.length > 0) {
-    const names = missing.map((f) =>
-      mapping.format === 'RENUM_TEMPLATE' ? f : `« ${FIELD_NAMES_FR[f]} »`,
-    );
+    const names = missing.map((f) => `« ${missingColumnName(f, mapping)} »`);
     throw new InventoryFileError(
       `Colonne(s) obligatoire(s) absente(s) : ${names.join(', ')}. Aucun appareil ne peut être enregistré sans elles.`,
       'MISSING_COLUMN',
@@ -316,6 +321,7 @@ function checkHeader(mapping: ColumnMapping): void {
  * (InventoryFileError); a bad row is reported in `errors` and skipped, the others go on.
  */
 export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions): InventoryParseResult {
+  if (Number.isNaN(options.today.getTime())) throw new TypeError('parseInventoryCsv: options.today is an invalid Date');
   const table = readCsvTable(decodeInventoryText(input));
   const mapping = mapHeader(table.header.cells);
   checkHeader(mapping);

@@ -49,6 +49,11 @@ const TEMPLATE_COLUMNS = [...DEVICE_COLUMNS, ...MEDIUM_COLUMNS];
 
 export const RENUM_TEMPLATE_COLUMNS: readonly string[] = Object.freeze(TEMPLATE_COLUMNS.map((c) => c.column));
 
+/** Field → its template column title, for messages. */
+export const TEMPLATE_COLUMN_BY_FIELD: ReadonlyMap<SourceField, string> = new Map(
+  TEMPLATE_COLUMNS.map((c) => [c.field, c.column]),
+);
+
 /** Normalised column title → field. */
 export const TEMPLATE_FIELD_BY_COLUMN: ReadonlyMap<string, SourceField> = new Map(
   TEMPLATE_COLUMNS.map((c) => [normalizeLabel(c.column), c.field]),
