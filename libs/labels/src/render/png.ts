@@ -50,11 +50,11 @@ export async function labelPng(label: LabelContent, options: { dpi?: number } = 
     }
   }
 
-  const text = (value: string, slot: TextSlot): void => {
+  const text = (value: string, slot: TextSlot, maxScale = Infinity): number => {
     let content = toFontText(value);
     const capPx = (em: number) => (em * CAP_HEIGHT * pxPerMm) / GLYPH_HEIGHT;
     const maxWidth = slot.maxWidth * pxPerMm;
-    let scale = Math.max(1, Math.round(capPx(slot.em)));
+    let scale = Math.max(1, Math.min(maxScale, Math.round(capPx(slot.em))));
     const minScale = Math.max(1, Math.floor(capPx(slot.minEm)));
     while (scale > minScale && fontTextWidth(content, scale) > maxWidth) scale--;
     if (fontTextWidth(content, scale) > maxWidth) {
@@ -62,11 +62,13 @@ export async function labelPng(label: LabelContent, options: { dpi?: number } = 
       content = content.length ? content.trimEnd() + '…' : '';
     }
     drawText(image.set, content, Math.round(slot.x * pxPerMm), Math.round(slot.baseline * pxPerMm), scale);
+    return scale;
   };
   text(label.code, { ...layout.code, x: qrX / pxPerMm }); // aligned with the snapped symbol
   if (layout.info) {
-    text(cleanLine(label.typeLabel), layout.info.type);
-    text(cleanLine(label.organizationShortName), layout.info.organization);
+    // The organisation never looks bigger than the type, even when a long type had to shrink.
+    const typeScale = text(cleanLine(label.typeLabel), layout.info.type);
+    text(cleanLine(label.organizationShortName), layout.info.organization, typeScale);
   }
   return encodePng(image, dpi);
 }
