@@ -85,7 +85,7 @@ const OVERWRITE_LEVEL: ParsedErasureLevel = 'CLEAR';
 const STATUS_REASONS: Record<Exclude<ParsedDiskStatus, 'ERASED'>, string> = {
   FAILED: "nwipe déclare l'effacement en échec",
   ABORTED: 'Effacement interrompu avant la fin',
-  INSANITY: 'nwipe signale un état incohérent (INSANITY)',
+  INSANITY: 'nwipe signale un état incohérent',
   UNKNOWN: 'Statut final du disque introuvable dans le journal (journal incomplet ?)',
 };
 

@@ -1,0 +1,2 @@
+export * from './erasure-report';
+export { NwipeLogParser, nwipeLogParser } from './nwipe-log.parser';
