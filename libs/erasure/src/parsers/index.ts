@@ -1,2 +1,2 @@
 export * from './erasure-report';
-export { NwipeLogParser, nwipeLogParser } from './nwipe-log.parser';
+export { NwipeLogParser } from './nwipe-log.parser';

@@ -426,6 +426,23 @@ describe('nwipe log parser: format traps', () => {
     expect(sda.serial).toBe('ZN15TA6Y');
   });
 
+  it('without tables, counts fdatasync failures from the messages', () => {
+    const flush = at('10:30:00', 'warning', "Buffer flush failure on '/dev/sda'.");
+    const sda = parseErasureReport(log(...header, ...wipe.slice(0, 3), flush, ...wipe.slice(3))).disks[0];
+    expect(sda.fdatasyncErrors).toBe(1);
+    expect(sda.status).toBe('FAILED');
+    expect(sda.failureReasons).toEqual([
+      "nwipe déclare l'effacement en échec",
+      'Erreurs de synchronisation (fdatasync) : 1',
+    ]);
+  });
+
+  it('does not call an ATA disk an HDD when smartctl was missing (nwipe then cannot tell an SSD)', () => {
+    const noSmart = at('10:00:00', 'warning', 'Command not found. Install smartmontools !');
+    const sda = parseErasureReport(log(noSmart, ...header, ...wipe, ...tables())).disks[0];
+    expect(sda.mediumKind).toBeUndefined();
+  });
+
   it('returns each run of a log file appended twice', () => {
     const report = parseErasureReport(log(...header, ...wipe, ...tables(), ...header, ...wipe, ...tables()));
     expect(report.disks).toHaveLength(2);

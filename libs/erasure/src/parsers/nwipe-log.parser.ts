@@ -97,6 +97,7 @@ const DMI_PLACEHOLDERS = [
   /^not available$/i,
   /^to be filled by o\.?e\.?m\.?$/i,
   /^default string$/i,
+  /^system (manufacturer|product name|version)$/i,
   /^(system|chassis|baseboard) serial number$/i,
   /^no asset (tag|information)$/i,
   /^asset-?tag:?$/i,
@@ -163,8 +164,9 @@ const TABLE_ROW = /^([! ]) *(\S+) \|(.*)$/;
 /** A new run appended to the same file starts with the version banner. */
 const BANNER = /^(?:nwipe \d+\.\d+|ShredOS v)/;
 
-function isoTime(m: RegExpMatchArray, from = 1): string | undefined {
-  const [y, mo, d, h, mi, s] = m.slice(from, from + 6);
+/** The six time groups of PREFIX → `YYYY-MM-DDTHH:MM:SSZ` (the log's local time, read as UTC). */
+function isoTime(m: RegExpMatchArray): string | undefined {
+  const [y, mo, d, h, mi, s] = m.slice(1, 7);
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
   const t = Date.parse(iso);
   return Number.isNaN(t) || new Date(t).toISOString().slice(0, 19) + 'Z' !== iso ? undefined : iso;
@@ -375,6 +377,10 @@ const DISK_RULES: DiskRule[] = [
   },
 ];
 
+/** `/dev/sda: Device geometry is as follows...` then unnamed lines, one of them the size. */
+const GEOMETRY = rx(String.raw`^{DEV}: Device geometry`);
+const TOTAL_BYTES = /^\s+Total device bytes\s*=\s*(\d+)/;
+
 const HOST_KEYS = [
   'system-manufacturer',
   'system-product-name',
@@ -445,9 +451,9 @@ function readFacts(s: Session): { run: RunFacts; disks: Map<string, DiskFacts> }
       const m = msg.text.match(rule.re);
       if (m) rule.apply(run, m);
     }
-    const geometry = msg.text.match(rx(String.raw`^{DEV}: Device geometry`));
+    const geometry = msg.text.match(GEOMETRY);
     if (geometry) geometryOf = geometry.groups!.dev;
-    const bytes = msg.text.match(/^\s+Total device bytes\s*=\s*(\d+)/);
+    const bytes = msg.text.match(TOTAL_BYTES);
     if (bytes && geometryOf) disk(geometryOf).sizeBytes = Number(bytes[1]);
 
     for (const rule of DISK_RULES) {
@@ -674,5 +680,3 @@ export class NwipeLogParser implements ErasureReportParser {
     return { tool: this.tool, toolVersion, host, disks, warnings };
   }
 }
-
-export const nwipeLogParser = new NwipeLogParser();
