@@ -412,15 +412,13 @@ const RUN_RULES: RunRule[] = [
   { re: /Install smartmontools|smartctl.*not found/i, apply: (r) => (r.noSmartctl = true) },
 ];
 
+/** `nwipe -q`: XXXXXXXXXXXXXXX = a serial exists, ??????????????? = none could be read. */
+const MASKED_SERIAL = /^(X{6,}|\?{3,})$/;
+
 function setSerial(d: DiskFacts, raw: string): void {
   const serial = raw.trim();
-  // `nwipe -q`: XXXXXXXXXXXXXXX = a serial exists, ??????????????? = none could be read.
-  if (/^X{6,}$/.test(serial) || /^\?{3,}$/.test(serial)) {
-    d.serialMasked = true;
-    d.serial = undefined;
-  } else {
-    d.serial = serial || undefined;
-  }
+  d.serialMasked ||= MASKED_SERIAL.test(serial);
+  d.serial = serial && !MASKED_SERIAL.test(serial) ? serial : undefined;
 }
 
 function newDisk(devicePath: string): DiskFacts {
@@ -575,7 +573,8 @@ function buildDisk(d: DiskFacts, name: string, s: Session, run: RunFacts): Parse
   if (d.skippedVerifications) {
     warnings.push(`Vérification sautée pour ${plural(d.skippedVerifications, 'passe')} à cause d'erreurs d'écriture`);
   }
-  const serial = d.serial ?? (d.serialMasked ? undefined : setSerialFrom(statusRow?.serial));
+  const tableSerial = statusRow?.serial && !MASKED_SERIAL.test(statusRow.serial) ? statusRow.serial : undefined;
+  const serial = d.serial ?? tableSerial;
   if (!serial) {
     warnings.push(
       d.serialMasked
@@ -621,17 +620,12 @@ function buildDisk(d: DiskFacts, name: string, s: Session, run: RunFacts): Parse
   };
 }
 
-function setSerialFrom(raw: string | undefined): string | undefined {
-  const v = raw?.trim();
-  return v && !/^X{6,}$/.test(v) && !/^\?{3,}$/.test(v) ? v : undefined;
-}
-
 /** Table rows name `sda`; messages name `/dev/sda`. */
 function tableNameOf(path: string): string {
   return path.replace(/^\/dev\//, '');
 }
 
-function parseSession(s: Session): ParsedErasureReport & { facts: RunFacts } {
+function parseSession(s: Session): ParsedErasureReport {
   const { run, disks } = readFacts(s);
   const warnings: string[] = [];
 
@@ -652,7 +646,7 @@ function parseSession(s: Session): ParsedErasureReport & { facts: RunFacts } {
     warnings.push("Pas de tableau « Drive Status » (nwipe ≤ 0.28 ou journal tronqué) : statut déduit des messages");
   }
   if (run.userAborted) warnings.push("nwipe a été interrompu par l'utilisateur");
-  return { tool: 'nwipe', toolVersion: run.toolVersion, host: readHost(run), disks: parsed, warnings, facts: run };
+  return { tool: 'nwipe', toolVersion: run.toolVersion, host: readHost(run), disks: parsed, warnings };
 }
 
 // ---------------------------------------------------------------------------------------
