@@ -1,12 +1,17 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { loadConfig, RenumConfig } from './config';
 
 /** Validated configuration, injectable as `RenumConfig` everywhere. */
 @Global()
-@Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: false, validate: (env) => ({ ...loadConfig(env) }) })],
-  providers: [
+@Module({})
+export class PlatformModule {
+  /** Reads the environment when the application is built, not when this file is imported. */
+  static forRoot(): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: false, validate: (env) => ({ ...loadConfig(env) }) })],
+      providers: [
     {
       provide: RenumConfig,
       inject: [ConfigService],
@@ -20,6 +25,7 @@ import { loadConfig, RenumConfig } from './config';
       },
     },
   ],
-  exports: [RenumConfig],
-})
-export class PlatformModule {}
+      exports: [RenumConfig],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemFilter, renumValidationPipe } from '@renum/platform';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { RenumModule } from './renum.module';
+
+/** Builds the HTTP application exactly as production runs it (tests use this too). */
+export async function createHttpApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(RenumModule.forRoot(), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureHttpApp(app);
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  return app;
+}
+
+export function configureHttpApp(app: NestExpressApplication): INestApplication {
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '2mb' });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // The public page needs no script; Swagger UI needs inline scripts on /api/docs only.
+        useDefaults: true,
+        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'd/{*path}', 'verify/{*path}'] });
+  app.useGlobalPipes(renumValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Renum API')
+      .setDescription('Traçabilité du réemploi solidaire de matériel informatique. Errors are RFC 9457 problem documents.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './renum.module';
+export * from './contexts';
+export * from './http-app';

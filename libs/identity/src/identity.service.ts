@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { OrganizationKind, Role } from '@renum/domain';
+import { notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
+import * as argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { sha256 } from './auth.service';
+import { ApiKey, AppUser, Organization, Territory } from './identity.entities';
+import type { Principal } from './principal';
+
+export class BootstrapError extends Error {}
+
+const emailTaken = () => new ProblemException(409, 'email-taken', 'E-mail déjà utilisé', 'Un compte existe déjà avec cette adresse e-mail.');
+
+@Injectable()
+export class IdentityService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** First territory, its coordinator organisation and admin. All or nothing. */
+  async bootstrap(territoryName: string, email: string, password: string) {
+    email = email.trim().toLowerCase();
+    if (password.length < 10) throw new BootstrapError('Le mot de passe doit faire au moins 10 caractères.');
+    return this.db.transaction(async (m) => {
+      if (await m.exists(AppUser, { where: { email } })) {
+        throw new BootstrapError(`Un utilisateur ${email} existe déjà : rien n'a été modifié.`);
+      }
+      if (await m.exists(Territory, { where: { name: territoryName } })) {
+        throw new BootstrapError(`Le territoire « ${territoryName} » existe déjà : rien n'a été modifié.`);
+      }
+      const territory = await this.createTerritory(m, territoryName);
+      const org = await this.insertOrganization(m, territory.id, `Coordination ${territoryName}`, 'COORDINATOR');
+      const user = await this.insertUser(m, org.id, email, password, 'admin');
+      return { territory, organization: org, user };
+    });
+  }
+
+  async createTerritory(m: EntityManager, name: string): Promise<Territory> {
+    const territory = m.create(Territory, { id: uuidv7(), name, beneficiarySecret: randomBytes(32).toString('hex') });
+    await m.insert(Territory, territory);
+    return territory;
+  }
+
+  async insertOrganization(m: EntityManager, territoryId: string, name: string, kind: OrganizationKind, siret?: string): Promise<Organization> {
+    const org = m.create(Organization, { id: uuidv7(), territoryId, name, kind, siret: siret ?? null });
+    try {
+      await m.insert(Organization, org);
+    } catch (error) {
+      if (pgCode(error) === PG_UNIQUE_VIOLATION) {
+        throw new ProblemException(409, 'organization-exists', 'Organisation déjà existante', `Une organisation « ${name} » existe déjà sur ce territoire.`);
+      }
+      throw error;
+    }
+    return org;
+  }
+
+  async insertUser(m: EntityManager, organizationId: string, email: string, password: string, role: Role) {
+    const user = { id: uuidv7(), organizationId, email: email.trim().toLowerCase(), role, passwordHash: await argon2.hash(password) };
+    try {
+      await m.insert(AppUser, user);
+    } catch (error) {
+      if (pgCode(error) === PG_UNIQUE_VIOLATION) throw emailTaken();
+      throw error;
+    }
+    return { id: user.id, email: user.email, role: user.role, organizationId };
+  }
+
+  createOrganization(p: Principal, name: string, kind: OrganizationKind, siret?: string) {
+    return this.insertOrganization(this.db.manager, p.territoryId, name, kind, siret).then(present);
+  }
+
+  async listOrganizations(p: Principal) {
+    const items = await this.db.getRepository(Organization).find({ where: { territoryId: p.territoryId }, order: { name: 'ASC' } });
+    return { items: items.map(present), nextCursor: null };
+  }
+
+  /** The organisation if the caller's territory holds it; invisible is 404. */
+  async visibleOrganization(p: Principal, id: string): Promise<Organization> {
+    const org = await this.db.getRepository(Organization).findOne({ where: { id, territoryId: p.territoryId } });
+    if (!org) throw notFound('Organisation');
+    return org;
+  }
+
+  /** Coordinators of the territory, or the organisation's own admin. */
+  async manageableOrganization(p: Principal, id: string): Promise<Organization> {
+    const org = await this.visibleOrganization(p, id);
+    const isCoordinator = p.organizationKind === 'COORDINATOR' && p.role !== 'viewer';
+    const isOwnAdmin = p.organizationId === org.id && p.role === 'admin';
+    if (!isCoordinator && !isOwnAdmin) {
+      if (p.organizationId !== org.id && p.organizationKind !== 'COORDINATOR') throw notFound('Organisation');
+      throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul un coordinateur ou l'administrateur de cette organisation peut la gérer.");
+    }
+    return org;
+  }
+
+  async createUser(p: Principal, organizationId: string, email: string, password: string, role: Role) {
+    const org = await this.manageableOrganization(p, organizationId);
+    const user = await this.insertUser(this.db.manager, org.id, email, password, role);
+    return { id: user.id, email: user.email, role: user.role, organizationId: org.id };
+  }
+
+  async createApiKey(p: Principal, organizationId: string, name: string) {
+    const org = await this.manageableOrganization(p, organizationId);
+    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    const id = uuidv7();
+    await this.db.getRepository(ApiKey).insert({ id, organizationId: org.id, name, prefix, secretHash: sha256(secret), createdByUserId: p.userId });
+    return { id, name, key: `rk_${prefix}_${secret}` };
+  }
+
+  async listApiKeys(p: Principal, organizationId: string) {
+    const org = await this.manageableOrganization(p, organizationId);
+    const keys = await this.db.getRepository(ApiKey).find({ where: { organizationId: org.id }, order: { createdAt: 'ASC' } });
+    return { items: keys.map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt })), nextCursor: null };
+  }
+
+  async revokeApiKey(p: Principal, organizationId: string, keyId: string) {
+    const org = await this.manageableOrganization(p, organizationId);
+    const [rows] = await this.db.query(
+      `UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND organization_id = $2 RETURNING id, revoked_at`,
+      [keyId, org.id],
+    );
+    if (!rows.length) throw notFound('Clé API');
+    return { id: keyId, revokedAt: rows[0].revoked_at };
+  }
+
+  async me(p: Principal) {
+    const org = await this.db.getRepository(Organization).findOneByOrFail({ id: p.organizationId });
+    return {
+      user: { id: p.userId, email: p.email, role: p.role, ...(p.apiKeyId ? { apiKeyId: p.apiKeyId } : {}) },
+      organization: present(org),
+    };
+  }
+}
+
+export function present(org: Organization) {
+  return { id: org.id, name: org.name, kind: org.kind, territoryId: org.territoryId, siret: org.siret };
+}

@@ -1,0 +1,6 @@
+export * from './identity.entities';
+export * from './principal';
+export * from './access.decorator';
+export * from './auth.service';
+export * from './identity.service';
+export * from './identity.module';

@@ -1,0 +1,109 @@
+import { TestApp, World } from '../support/test-app';
+
+describe('identity and access', () => {
+  let t: TestApp;
+  let a: World;
+  let b: World;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: false });
+    [a, b] = [await t.world('A'), await t.world('B')];
+  });
+  afterAll(() => t?.close());
+
+  it('logs in and tells who I am', async () => {
+    const res = await t.http.get('/api/v1/me').set(a.donor.agent.auth).expect(200);
+    expect(res.body).toEqual({
+      user: { id: a.donor.agent.id, email: a.donor.agent.email, role: 'agent' },
+      organization: expect.objectContaining({ id: a.donor.id, kind: 'DONOR', territoryId: a.territoryId }),
+    });
+  });
+
+  it('answers 401 with a problem document for a wrong password, and for no credentials', async () => {
+    const res = await t.http.post('/api/v1/auth/login').send({ email: a.donor.agent.email, password: 'wrong-password' }).expect(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 401, type: expect.stringMatching(/invalid-credentials$/), title: expect.any(String) });
+    await t.http.get('/api/v1/me').expect(401);
+    await t.http.get('/api/v1/me').set('Authorization', 'Bearer not-a-jwt').expect(401);
+  });
+
+  it('refuses organisation creation to a donor agent (403)', async () => {
+    const res = await t.http.post('/api/v1/organizations').set(a.donor.agent.auth).send({ name: 'Nope', kind: 'CHARITY' }).expect(403);
+    expect(res.body.type).toMatch(/forbidden$/);
+  });
+
+  it('lets a coordinator create an organisation in its own territory only', async () => {
+    const res = await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: 'CCAS de Démo', kind: 'CHARITY', siret: '216 901 231 00019' }).expect(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), name: 'CCAS de Démo', kind: 'CHARITY', territoryId: a.territoryId, siret: '21690123100019' });
+    await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: 'CCAS de Démo', kind: 'CHARITY' }).expect(409);
+  });
+
+  it('hides the organisations of another territory from a coordinator (404, never 403)', async () => {
+    await t.http.get(`/api/v1/organizations/${b.charity.id}`).set(a.coordinator.admin.auth).expect(404);
+    const res = await t.http
+      .post(`/api/v1/organizations/${b.charity.id}/users`)
+      .set(a.coordinator.admin.auth)
+      .send({ email: 'intrus@example.org', password: 'long-enough-pw', role: 'agent' })
+      .expect(404);
+    expect(res.body.type).toMatch(/not-found$/);
+    const list = await t.http.get('/api/v1/organizations').set(a.coordinator.admin.auth).expect(200);
+    expect(list.body.items.map((o: { territoryId: string }) => o.territoryId)).toEqual(expect.arrayContaining([a.territoryId]));
+    expect(list.body.items.some((o: { territoryId: string }) => o.territoryId !== a.territoryId)).toBe(false);
+  });
+
+  it("lets an organisation's admin add users, but not its agents", async () => {
+    await t.http
+      .post(`/api/v1/organizations/${a.charity.id}/users`)
+      .set(a.charity.agent.auth)
+      .send({ email: 'benevole1@asso.test', password: 'long-enough-pw', role: 'agent' })
+      .expect(403);
+    const res = await t.http
+      .post(`/api/v1/organizations/${a.charity.id}/users`)
+      .set(a.charity.admin.auth)
+      .send({ email: 'Benevole2@Asso.test', password: 'long-enough-pw', role: 'agent' })
+      .expect(201);
+    expect(res.body).toEqual({ id: expect.any(String), email: 'benevole2@asso.test', role: 'agent', organizationId: a.charity.id });
+    await t.login('BENEVOLE2@asso.test', 'long-enough-pw');
+  });
+
+  it('authenticates with an API key until it is revoked', async () => {
+    const created = await t.http.post(`/api/v1/organizations/${a.donor.id}/api-keys`).set(a.donor.admin.auth).send({ name: 'GLPI' }).expect(201);
+    const key: string = created.body.key;
+    expect(key).toMatch(/^rk_/);
+    const me = await t.http.get('/api/v1/me').set('X-Api-Key', key).expect(200);
+    expect(me.body.organization.id).toBe(a.donor.id);
+    const listed = await t.http.get(`/api/v1/organizations/${a.donor.id}/api-keys`).set(a.donor.admin.auth).expect(200);
+    expect(JSON.stringify(listed.body)).not.toContain(key.split('_')[2]);
+    const stored = await t.db.query('SELECT secret_hash FROM api_key WHERE id = $1', [created.body.id]);
+    expect(stored[0].secret_hash).not.toContain(key.split('_')[2]);
+    await t.http.delete(`/api/v1/organizations/${a.donor.id}/api-keys/${created.body.id}`).set(a.donor.admin.auth).expect(200);
+    const revoked = await t.http.get('/api/v1/me').set('X-Api-Key', key).expect(401);
+    expect(revoked.body.type).toMatch(/invalid-api-key$/);
+    await t.http.get('/api/v1/me').set('X-Api-Key', key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')).expect(401);
+  });
+
+  it('answers a malformed body with a 400 problem naming the field, and rejects unknown fields', async () => {
+    const bad = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'X', kind: 'BANK' }).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(bad.body).toMatchObject({ status: 400, type: expect.stringMatching(/validation-error$/) });
+    expect(bad.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'kind' })]));
+    const unknown = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'Y', kind: 'DONOR', iban: 'FR76' }).expect(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'iban' })]);
+    const notJson = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).set('Content-Type', 'application/json').send('{"name":').expect(400);
+    expect(notJson.body.type).toMatch(/bad-request$/);
+  });
+
+  it('rate-limits repeated login failures for one address', async () => {
+    const attempts = [];
+    for (let i = 0; i < 12; i++) attempts.push((await t.http.post('/api/v1/auth/login').send({ email: 'victim@example.org', password: `guess-${i}` })).status);
+    expect(attempts.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(attempts.slice(10)).toEqual([429, 429]);
+  });
+
+  it('reports health of the database and Redis, and serves the OpenAPI document', async () => {
+    const health = await t.http.get('/health').expect(200);
+    expect(health.body).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+    const docs = await t.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me', '/api/v1/organizations']));
+  });
+});
