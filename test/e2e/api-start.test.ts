@@ -1,0 +1,214 @@
+/**
+ * End-to-end: the BUILT processes started as a user starts them (`node dist/...`), driven over
+ * HTTP and through the CLI. `npm test` builds before Jest runs; alone, run `npm run build` first.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { cloneTemplate, dropDatabase } from '../support/database';
+import { BUILT, childEnv, Exit, freePort, killAll, NodeProcess, REPO_ROOT, runNode } from '../support/spawn';
+
+const START_DEADLINE_MS = 30000;
+const STOP_DEADLINE_MS = 15000;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let counter = 0;
+const uniqueName = (kind: string) => `renum_e2e_${kind}_${process.pid}_${++counter}`;
+
+function assertBuilt(): void {
+  for (const file of Object.values(BUILT)) {
+    if (!existsSync(join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` before the e2e tests (\`npm test\` does).`);
+  }
+}
+
+/**
+ * A clean stop: the process exits by itself after the signal, either with code 0 or by
+ * re-raising the same signal once its shutdown hooks have finished (what Nest's
+ * enableShutdownHooks does; a failing hook makes it exit 1 instead), and reports no error.
+ */
+function expectCleanStop(exit: Exit, sent: NodeJS.Signals, p: NodeProcess): void {
+  const clean = exit.code === 0 || (exit.code === null && exit.signal === sent);
+  if (!clean) throw new Error(`unclean stop after ${sent}: ${JSON.stringify(exit)}\n${p.output}`);
+  expect(p.stderr).toBe('');
+  const errorLines = p.stdout.split('\n').filter((line) => /"level":(50|60)\b/.test(line));
+  expect(errorLines).toEqual([]);
+}
+
+async function dropQueues(prefix: string): Promise<void> {
+  const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function countIdentityRows(databaseUrl: string): Promise<Record<string, number>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ territory: number; organization: number; app_user: number }>(
+      `SELECT (SELECT count(*)::int FROM territory) AS territory,
+              (SELECT count(*)::int FROM organization) AS organization,
+              (SELECT count(*)::int FROM app_user) AS app_user`,
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(() => killAll());
+
+describe('the built api, started as a user starts it', () => {
+  const name = uniqueName('api');
+  const storageDir = mkdtempSync(join(tmpdir(), 'renum-e2e-'));
+  const email = `Coordination.${name}@Renum.test`; // mixed case: the CLI stores it lower-cased
+  const password = 'e2e-password-long-enough';
+  const territory = `Territoire ${name}`;
+  let databaseUrl: string;
+  let env: NodeJS.ProcessEnv;
+  let baseUrl: string;
+  let api: NodeProcess;
+
+  beforeAll(async () => {
+    assertBuilt();
+    databaseUrl = await cloneTemplate(name);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    // A production configuration, with a real secret: what a deployment runs.
+    env = childEnv({
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      PUBLIC_URL: baseUrl,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PORT: String(port),
+      BULL_PREFIX: name,
+      LOG_LEVEL: 'warn',
+      STORAGE_DIR: storageDir,
+    });
+    api = new NodeProcess(BUILT.api, [], env);
+    await api.waitForHttp(`${baseUrl}/health`, START_DEADLINE_MS);
+  });
+
+  afterAll(async () => {
+    await killAll();
+    await dropDatabase(name);
+    await dropQueues(name);
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+
+  it('reports a healthy database and Redis on /health', async () => {
+    const res = await fetch(`${baseUrl}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+  });
+
+  it('creates the first coordinator with the CLI, and a second run with the same e-mail fails and changes nothing', async () => {
+    const first = await runNode(BUILT.cli, ['bootstrap', '--territory', territory, '--email', email, '--password', password], env);
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(first.stdout).toContain(email.toLowerCase());
+
+    const before = await countIdentityRows(databaseUrl);
+    expect(before).toEqual({ territory: 1, organization: 1, app_user: 1 });
+
+    // Another territory, same e-mail: nothing of it may be created.
+    const second = await runNode(BUILT.cli, ['bootstrap', '--territory', `${territory} bis`, '--email', email.toUpperCase(), '--password', password], env);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/^Erreur : Un utilisateur .+ existe déjà : rien n'a été modifié\./m);
+    expect(second.stderr).toContain(email.toLowerCase());
+    expect(second.stderr).not.toMatch(/\bat .+\.js:\d+/); // a message, not a stack trace
+    expect(await countIdentityRows(databaseUrl)).toEqual(before);
+  });
+
+  it('logs the coordinator in over HTTP and tells who they are', async () => {
+    const wrong = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'not-the-password' }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toMatch(/application\/problem\+json/);
+
+    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect(accessToken).toEqual(expect.any(String));
+
+    const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({
+      user: { id: expect.any(String), email: email.toLowerCase(), role: 'admin' },
+      organization: expect.objectContaining({ kind: 'COORDINATOR', name: `Coordination ${territory}`, territoryId: expect.any(String) }),
+    });
+  });
+
+  it('stops cleanly on Ctrl-C (SIGINT)', async () => {
+    api.signal('SIGINT');
+    const exit = await api.waitForExit(STOP_DEADLINE_MS);
+    expectCleanStop(exit, 'SIGINT', api);
+    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow(); // nobody listens any more
+  });
+});
+
+describe('start-up refuses a wrong configuration, naming the variable', () => {
+  beforeAll(assertBuilt);
+
+  it('exits non-zero on an invalid DATABASE_URL', async () => {
+    const port = await freePort();
+    const run = await runNode(BUILT.api, [], childEnv({ DATABASE_URL: 'not-a-url', PORT: String(port), LOG_LEVEL: 'warn' }));
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.stderr).toMatch(/DATABASE_URL/);
+    expect(run.stderr).not.toMatch(/\bat .+\.js:\d+/);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['the development default', 'renum-dev-secret-change-me-in-production'],
+  ])('refuses to start in production when JWT_SECRET is %s', async (_label, secret) => {
+    const port = await freePort();
+    const run = await runNode(BUILT.api, [], childEnv({ NODE_ENV: 'production', JWT_SECRET: secret, PORT: String(port), LOG_LEVEL: 'warn' }));
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.stderr).toMatch(/JWT_SECRET/);
+    expect(run.stderr).not.toMatch(/DATABASE_URL|REDIS_URL|PUBLIC_URL/); // only the wrong one is named
+  });
+});
+
+describe('the built worker', () => {
+  const name = uniqueName('worker');
+  const storageDir = mkdtempSync(join(tmpdir(), 'renum-e2e-'));
+
+  beforeAll(assertBuilt);
+
+  afterAll(async () => {
+    await killAll();
+    await dropDatabase(name);
+    await dropQueues(name);
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+
+  it('starts, says so, and stops cleanly on SIGTERM', async () => {
+    const databaseUrl = await cloneTemplate(name);
+    const worker = new NodeProcess(
+      BUILT.worker,
+      [],
+      childEnv({ NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_URL, BULL_PREFIX: name, LOG_LEVEL: 'info', STORAGE_DIR: storageDir }),
+    );
+    await worker.waitForOutput(/Renum worker started/, START_DEADLINE_MS);
+    worker.signal('SIGTERM');
+    const exit = await worker.waitForExit(STOP_DEADLINE_MS);
+    expectCleanStop(exit, 'SIGTERM', worker);
+  });
+});
