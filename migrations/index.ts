@@ -1,5 +1,7 @@
 // Every migration, in order. `npm run migration:generate -- migrations/Name` writes a new file:
 // add its class below (a unit test checks none is forgotten).
 import { Identity1795425041282 } from './1795425041282-Identity';
+import { Lifecycle1795426561645 } from './1795426561645-Lifecycle';
+import { AppendOnlyEvents1795426561646 } from './1795426561646-AppendOnlyEvents';
 
-export const ALL_MIGRATIONS: Function[] = [Identity1795425041282];
+export const ALL_MIGRATIONS: Function[] = [Identity1795425041282, Lifecycle1795426561645, AppendOnlyEvents1795426561646];

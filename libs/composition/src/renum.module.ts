@@ -8,6 +8,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@renum/platform';
 import { ALL_ENTITIES, ALL_MIGRATIONS, CONTEXT_MODULES } from './contexts';
 import { HealthController } from './health.controller';
+import { JobsController } from './jobs.controller';
 
 /**
  * The whole application: every bounded context, their entities and jobs. The api serves its
@@ -32,7 +33,7 @@ export class RenumModule {
         JobsModule.forRoot(),
         ...CONTEXT_MODULES,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, JobsController],
     };
   }
 }

@@ -5,10 +5,14 @@
 export const QUEUE_NAMES = ['transitions', 'events', 'documents', 'imports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/** Who asked, as the API authenticated them (ids plus the facts the domain rules need). */
 export interface Requester {
   userId: string | null;
   apiKeyId: string | null;
   organizationId: string;
+  kind: 'DONOR' | 'WORKSHOP' | 'CHARITY' | 'COORDINATOR' | 'RECYCLER';
+  role: 'admin' | 'agent' | 'viewer';
+  territoryId: string;
 }
 
 export interface JobCatalogue {
@@ -18,9 +22,12 @@ export interface JobCatalogue {
     action: string;
     payload: Record<string, unknown>;
     actor: Requester | 'system';
-    idempotencyKey: string;
+    /** Idempotency record id (= the BullMQ job id for API requests). */
+    key: string;
     fingerprint: string;
   };
+  /** Fires at a reservation's expiry (delayed, through the outbox); releases it exactly once. */
+  'reservation.expire': { reservationId: string; deviceId: string };
   /** Notification after a committed transition (webhooks, mails later). */
   'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
 }
@@ -30,6 +37,7 @@ export type JobName = keyof JobCatalogue;
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'device.transition': 'transitions',
   'device.transitioned': 'events',
+  'reservation.expire': 'transitions',
 };
 
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */

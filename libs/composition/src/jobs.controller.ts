@@ -1,0 +1,48 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Allow, CurrentPrincipal } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { queueUnavailable } from '@renum/lifecycle';
+import { notFound } from '@renum/platform';
+import { DataSource } from 'typeorm';
+
+/** State of a job the caller started (a transition that outlived the wait, an import, a sheet). */
+@ApiTags('jobs')
+@ApiBearerAuth()
+@Controller('jobs')
+export class JobsController {
+  constructor(
+    private readonly jobs: JobProducer,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Get(':jobId')
+  @Allow()
+  @ApiOperation({ summary: 'Job state, progress and result; only for the requester' })
+  async get(@CurrentPrincipal() p: Principal, @Param('jobId') jobId: string) {
+    let job;
+    try {
+      job = await this.jobs.getJob(jobId);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      throw error;
+    }
+    const requester = (job?.data?.actor ?? job?.data?.requester) as Requester | undefined;
+    if (job && requester && requester.organizationId === p.organizationId && (requester.userId ?? null) === (p.userId ?? null)) {
+      const state = await job.getState();
+      const result = state === 'completed' ? job.returnvalue : undefined;
+      return { id: jobId, state, progress: job.progress, ...(result !== undefined ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+    }
+    // A finished transition may have left Redis: its stored answer is the truth.
+    if (!job && jobId.startsWith('tr-')) {
+      const [row] = await this.db.query(
+        `SELECT r.status_code, r.body FROM idempotency_record r WHERE r.id = $1`,
+        [jobId],
+      );
+      if (row && row.body?.event?.organizationId === p.organizationId) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
+    }
+    throw notFound('Tâche');
+  }
+}

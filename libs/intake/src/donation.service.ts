@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DeviceInput, normalizeSerial } from '@renum/domain';
+import type { Principal } from '@renum/identity';
+import { DeviceRegistry } from '@renum/lifecycle';
+import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
+import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface DonationRow {
+  id: string;
+  donor_organization_id: string;
+  territory_id: string;
+  reference: string;
+  pickup_address: string;
+  planned_pickup_date: string | null;
+  created_at: Date;
+}
+
+@Injectable()
+export class DonationService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: DeviceRegistry,
+  ) {}
+
+  async create(p: Principal, input: { reference?: string; pickupAddress: string; plannedPickupDate?: string }) {
+    const id = uuidv7();
+    const reference = input.reference ?? `DON-${new Date().getFullYear()}-${id.slice(-6).toUpperCase()}`;
+    try {
+      await this.db.query(
+        `INSERT INTO donation (id, donor_organization_id, territory_id, reference, pickup_address, planned_pickup_date, created_by_user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, p.organizationId, p.territoryId, reference, input.pickupAddress, input.plannedPickupDate ?? null, p.userId],
+      );
+    } catch (error) {
+      if (pgCode(error) === PG_UNIQUE_VIOLATION) {
+        throw new ProblemException(409, 'donation-reference-taken', 'Référence déjà utilisée', `Votre organisation a déjà un don « ${reference} ».`);
+      }
+      throw error;
+    }
+    return { id, reference, donorOrganizationId: p.organizationId, pickupAddress: input.pickupAddress, plannedPickupDate: input.plannedPickupDate ?? null };
+  }
+
+  /** The donor's own donation (to add devices to it): anything else is 404. */
+  async ownDonation(p: Principal, id: string, m: EntityManager = this.db.manager): Promise<DonationRow> {
+    const [donation] = await m.query('SELECT * FROM donation WHERE id = $1 AND donor_organization_id = $2', [id, p.organizationId]);
+    if (!donation) throw notFound('Don');
+    return donation;
+  }
+
+  /** 1–1000 devices, all or nothing. */
+  async registerDevices(p: Principal, donationId: string, devices: DeviceInput[]) {
+    const duplicates = duplicateSerials(devices);
+    if (duplicates.length) {
+      throw badRequest(
+        `Numéro(s) de série en double dans la demande : ${[...new Set(duplicates.map((d) => d.serial))].join(', ')}. Rien n'a été créé.`,
+        duplicates.map((d) => ({ field: `devices[${d.index}].serialNumber`, message: `en double avec devices[${d.firstIndex}]` })),
+      );
+    }
+    return this.db.transaction(async (m) => {
+      const donation = await this.ownDonation(p, donationId, m);
+      const registered = await this.registry.register(
+        m,
+        { donationId: donation.id, donorOrganizationId: donation.donor_organization_id, territoryId: donation.territory_id },
+        devices,
+        { userId: p.userId, organizationId: p.organizationId, apiKeyId: p.apiKeyId },
+      );
+      return { devices: registered.map(({ id, code, status }) => ({ id, code, status })) };
+    });
+  }
+
+  /** Donor, coordinator of the territory, or a workshop that collected one of its devices. */
+  async get(p: Principal, id: string) {
+    const [donation] = await this.db.query(
+      `SELECT d.* FROM donation d
+        WHERE d.id = $1 AND d.territory_id = $2
+          AND ($3 = 'COORDINATOR' OR d.donor_organization_id = $4
+               OR ($3 = 'WORKSHOP' AND EXISTS (SELECT 1 FROM device v JOIN device_party dp ON dp.device_id = v.id
+                                                WHERE v.donation_id = d.id AND dp.organization_id = $4)))`,
+      [id, p.territoryId, p.organizationKind, p.organizationId],
+    );
+    if (!donation) throw notFound('Don');
+    const counts = await this.db.query('SELECT status, count(*)::int AS n FROM device WHERE donation_id = $1 GROUP BY status ORDER BY status', [id]);
+    const devicesByStatus = Object.fromEntries(counts.map((c: { status: string; n: number }) => [c.status, c.n]));
+    return {
+      id: donation.id,
+      reference: donation.reference,
+      donorOrganizationId: donation.donor_organization_id,
+      territoryId: donation.territory_id,
+      pickupAddress: donation.pickup_address,
+      plannedPickupDate: donation.planned_pickup_date ? String(donation.planned_pickup_date).slice(0, 10) : null,
+      createdAt: new Date(donation.created_at).toISOString(),
+      deviceCount: counts.reduce((sum: number, c: { n: number }) => sum + c.n, 0),
+      devicesByStatus,
+    };
+  }
+}
+
+function duplicateSerials(devices: DeviceInput[]) {
+  const first = new Map<string, number>();
+  const duplicates: { index: number; firstIndex: number; serial: string }[] = [];
+  devices.forEach((d, index) => {
+    const key = normalizeSerial(d.serialNumber ?? '');
+    if (first.has(key)) duplicates.push({ index, firstIndex: first.get(key)!, serial: d.serialNumber });
+    else first.set(key, index);
+  });
+  return duplicates;
+}

@@ -1,0 +1,3 @@
+export * from './intake.module';
+export * from './donation.service';
+export * from './inventory-csv';

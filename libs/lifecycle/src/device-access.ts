@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { parsePublicCode } from '@renum/domain';
+import type { Principal } from '@renum/identity';
+import { notFound, ProblemException, UUID_PATTERN } from '@renum/platform';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Which devices an organisation may see (issue "Visibility"), as one SQL condition on alias
+ * `d`, with its parameters numbered from `first`:
+ * - a coordinator: its territory;
+ * - a donor: the devices it gave, and their fate;
+ * - a workshop: what it holds or has held, plus devices of its territory awaiting collection;
+ * - a charity: the territory's catalogue, plus what it reserved or distributed;
+ * - a recycler: what it received.
+ */
+export function visibilitySql(p: Principal, first: number): { sql: string; params: unknown[] } {
+  const t = `$${first}`;
+  const o = `$${first + 1}`;
+  const party = `EXISTS (SELECT 1 FROM device_party dp WHERE dp.device_id = d.id AND dp.organization_id = ${o})`;
+  const byKind: Record<Principal['organizationKind'], string> = {
+    COORDINATOR: `d.territory_id = ${t}`,
+    DONOR: `(d.territory_id = ${t} AND d.donor_organization_id = ${o})`,
+    WORKSHOP: `(d.territory_id = ${t} AND (d.status = 'REGISTERED' OR ${party}))`,
+    CHARITY: `(d.territory_id = ${t} AND (d.status = 'AVAILABLE' OR ${party}))`,
+    RECYCLER: `(d.territory_id = ${t} AND ${party})`,
+  };
+  return { sql: byKind[p.organizationKind], params: [p.territoryId, p.organizationId] };
+}
+
+export const badCode = (raw: string) =>
+  new ProblemException(400, 'invalid-code', 'Code mal saisi', `« ${raw} » n'est pas un code Renum valide : le caractère de contrôle ne correspond pas. Vérifiez la saisie.`);
+
+/** Resolves `{device}` (id or public code, any case, with or without dashes) for a caller. */
+@Injectable()
+export class DeviceAccess {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The visible device row id, or 404 (invisible and unknown look the same). */
+  async resolve(p: Principal, ref: string, manager: EntityManager = this.db.manager): Promise<string> {
+    const where = this.identify(ref);
+    const scope = visibilitySql(p, 2);
+    const rows = await manager.query(`SELECT d.id FROM device d WHERE ${where} = $1 AND ${scope.sql}`, [this.key(ref), ...scope.params]);
+    if (!rows[0]) throw notFound('Matériel');
+    return rows[0].id;
+  }
+
+  private identify(ref: string): string {
+    return UUID_PATTERN.test(ref) ? 'd.id' : 'd.code';
+  }
+
+  private key(ref: string): string {
+    if (UUID_PATTERN.test(ref)) return ref.toLowerCase();
+    const parsed = parsePublicCode(ref);
+    if (parsed.ok) return parsed.code;
+    if (parsed.reason === 'bad-check') throw badCode(ref);
+    throw notFound('Matériel');
+  }
+}

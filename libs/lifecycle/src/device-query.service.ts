@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { allowedActions, DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, TransitionAction } from '@renum/domain';
+import { actorOf, Principal } from '@renum/identity';
+import { decodeCursor, encodeCursor, Page, PageQuery } from '@renum/platform';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { DeviceAccess, visibilitySql } from './device-access';
+import { presentDevice, PresentedDevice } from './device.presenter';
+import { loadCustodyFacts, loadDeviceView, loadMedia } from './device-queries';
+import { loadEvents, presentEvent, verifyDeviceChain } from './event-log';
+
+export class DeviceListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DEVICE_STATUSES })
+  @IsOptional()
+  @IsIn(DEVICE_STATUSES)
+  status?: DeviceStatus;
+
+  @ApiPropertyOptional({ enum: DEVICE_TYPES })
+  @IsOptional()
+  @IsIn(DEVICE_TYPES)
+  type?: DeviceType;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  donationId?: string;
+
+  @ApiPropertyOptional({ description: 'Search in code, serial, inventory number, brand and model' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+@Injectable()
+export class DeviceQueryService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: DeviceAccess,
+  ) {}
+
+  /** Cursor-paginated by id (UUID v7, so by registration time); two queries per page, no N+1. */
+  async list(p: Principal, q: DeviceListQuery): Promise<Page<PresentedDevice>> {
+    const limit = q.limit ?? 50;
+    const scope = visibilitySql(p, 1);
+    const params: unknown[] = [...scope.params];
+    const where = [scope.sql];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (q.status) add((n) => `d.status = ${n}`, q.status);
+    if (q.type) add((n) => `d.type = ${n}`, q.type);
+    if (q.donationId) add((n) => `d.donation_id = ${n}`, q.donationId);
+    if (q.q) {
+      const term = q.q.trim();
+      add((n) => `(d.code ILIKE ${n} OR d.serial_number ILIKE ${n} OR d.inventory_number ILIKE ${n} OR d.brand ILIKE ${n} OR d.model ILIKE ${n})`, `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+    }
+    const cursor = decodeCursor<{ id: string }>(q.cursor, ['id']);
+    if (cursor) add((n) => `d.id > ${n}`, cursor.id);
+    params.push(limit + 1);
+    const rows = await this.db.query(`SELECT d.* FROM device d WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT $${params.length}`, params);
+    const page = rows.slice(0, limit);
+    const media = await loadMedia(this.db.manager, page.map((d: { id: string }) => d.id));
+    return {
+      items: page.map((d: { id: string }) => presentDevice(d as never, media.get(d.id) ?? [], p.organizationKind)),
+      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+    };
+  }
+
+  async get(p: Principal, ref: string): Promise<PresentedDevice> {
+    const id = await this.access.resolve(p, ref);
+    const view = await loadDeviceView(this.db.manager, id);
+    return presentDevice(view.device, view.media, p.organizationKind);
+  }
+
+  /** The device and the actions this caller could perform on it now (scan screen). */
+  async scan(p: Principal, ref: string): Promise<{ device: PresentedDevice; allowedActions: TransitionAction[] }> {
+    const id = await this.access.resolve(p, ref);
+    const view = await loadDeviceView(this.db.manager, id);
+    const d = view.device as unknown as Record<string, any>;
+    const facts = {
+      type: d.type,
+      status: d.status,
+      territoryId: d.territory_id,
+      custodianOrganizationId: d.custodian_organization_id,
+      reservedByOrganizationId: d.reserved_by_organization_id,
+      lastWorkshopId: d.last_workshop_id,
+      ...(await loadCustodyFacts(this.db.manager, { id, custody_in_at: d.custody_in_at, no_storage_declared_at: d.no_storage_declared_at })),
+    };
+    return { device: presentDevice(view.device, view.media, p.organizationKind), allowedActions: allowedActions(actorOf(p), facts) };
+  }
+
+  async events(p: Principal, ref: string) {
+    const id = await this.access.resolve(p, ref);
+    return { items: (await loadEvents(this.db.manager, id)).map(presentEvent) };
+  }
+
+  async verify(p: Principal, ref: string) {
+    const id = await this.access.resolve(p, ref);
+    return verifyDeviceChain(this.db.manager, id);
+  }
+}

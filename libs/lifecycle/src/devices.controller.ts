@@ -1,0 +1,110 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import type { Response } from 'express';
+import { DeviceListQuery, DeviceQueryService } from './device-query.service';
+import { ErasureInput } from './erasure.dto';
+import { ErasureRecorder } from './erasure-recorder.service';
+import { TRANSITION_BODIES } from './transition.dto';
+import { TransitionRequestService } from './transition-request.service';
+
+const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXD; dashes and case optional)' };
+const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('devices')
+export class DevicesController {
+  constructor(
+    private readonly devices: DeviceQueryService,
+    private readonly erasures: ErasureRecorder,
+    private readonly transitions: TransitionRequestService,
+  ) {}
+
+  @Get()
+  @Allow()
+  @ApiOperation({ summary: 'Devices the caller may see, filtered, cursor-paginated' })
+  list(@CurrentPrincipal() p: Principal, @Query() query: DeviceListQuery) {
+    return this.devices.list(p, query);
+  }
+
+  @Get(':device')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  get(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    return this.devices.get(p, device);
+  }
+
+  @Get(':device/events')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  @ApiOperation({ summary: 'The device history, oldest first, each event chained to the previous by hash' })
+  events(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    return this.devices.events(p, device);
+  }
+
+  @Get(':device/events/verify')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  @ApiOperation({ summary: 'Recomputes the hash chain: valid, or the sequence number where it breaks' })
+  verify(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    return this.devices.verify(p, device);
+  }
+
+  @Post(':device/erasures')
+  @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
+  @ApiParam(DEVICE_PARAM)
+  @ApiOperation({ summary: 'Record the erasure (or destruction) of one medium; an unknown medium serial adds that medium' })
+  async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
+    const { startedAt, endedAt, ...rest } = body;
+    const recorded = await this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
+    return {
+      ...recorded,
+      ...(recorded.countsForCustody ? {} : { warning: "Cet effacement date d'avant la dernière prise en charge du matériel : il ne compte pas pour sa sortie." }),
+    };
+  }
+
+  @Get(':device/erasures')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  listErasures(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    return this.erasures.list(p, device);
+  }
+
+  @Post(':device/transitions')
+  @Allow({ roles: WORKING_ROLES })
+  @HttpCode(200)
+  @ApiParam(DEVICE_PARAM)
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Unique per attempt; resend the same key when retrying' })
+  @ApiExtraModels(...bodies)
+  @ApiBody({ schema: { oneOf: bodies.map((b) => ({ $ref: getSchemaPath(b) })) } })
+  @ApiOperation({ summary: 'Apply a lifecycle action (runs as a BullMQ job, exactly once per Idempotency-Key)' })
+  async transition(
+    @CurrentPrincipal() p: Principal,
+    @Param('device') device: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const outcome = await this.transitions.request(p, device, key, body);
+    res.status(outcome.statusCode);
+    if (outcome.statusCode >= 400) res.type('application/problem+json');
+    return outcome.body;
+  }
+}
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@Controller('scan')
+export class ScanController {
+  constructor(private readonly devices: DeviceQueryService) {}
+
+  @Get(':code')
+  @Allow()
+  @ApiOperation({ summary: 'Resolve a scanned code (any case, dashes optional, scanner prefixes, pasted /d/ URL) and the actions possible now' })
+  scan(@CurrentPrincipal() p: Principal, @Param('code') code: string) {
+    return this.devices.scan(p, code);
+  }
+}

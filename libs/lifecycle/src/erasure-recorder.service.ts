@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
+import type { Principal } from '@renum/identity';
+import { badRequest, ProblemException, uuidv7 } from '@renum/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeviceAccess } from './device-access';
+import { appendEvent } from './event-log';
+
+/** One erasure to record, whatever its source (typed by hand or parsed from a tool's report). */
+export interface ErasureFacts {
+  mediumSerial: string;
+  mediumKind?: MediumKind;
+  mediumModel?: string;
+  capacityGb?: number;
+  level: ErasureLevel;
+  method: string;
+  tool: string;
+  toolVersion?: string;
+  verification: Verification;
+  result: ErasureResult;
+  failureReason?: string;
+  rounds?: number;
+  errors?: number;
+  details?: Record<string, unknown>;
+  startedAt: Date;
+  endedAt: Date;
+  source: string;
+  reportId?: string;
+  reportSha256?: string;
+}
+
+export interface RecordedErasure {
+  id: string;
+  result: ErasureResult;
+  mediumId: string;
+  mediumAdded: boolean;
+  /** False when the erasure predates the device's latest entry into custody. */
+  countsForCustody: boolean;
+  duplicate?: boolean;
+}
+
+interface LockedDevice {
+  id: string;
+  status: string;
+  custodian_organization_id: string;
+  custody_in_at: Date | null;
+  version: number;
+  event_seq: number;
+  event_hash: string | null;
+}
+
+const notHolding = () =>
+  new ProblemException(403, 'not-custodian', 'Matériel hors de votre garde', "Seul l'atelier qui a ce matériel sous sa garde peut enregistrer un effacement.");
+
+/**
+ * Records erasure evidence on a device: adds an unknown medium (DOMAIN.md "Storage media"),
+ * stores the record and appends an `erasure_recorded` event, so evidence is in the tamper-evident
+ * history too. Used by the manual endpoint and by report imports.
+ */
+@Injectable()
+export class ErasureRecorder {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: DeviceAccess,
+  ) {}
+
+  /** `POST /devices/{device}/erasures`. */
+  async recordByHand(p: Principal, deviceRef: string, input: ErasureFacts): Promise<RecordedErasure> {
+    const deviceId = await this.access.resolve(p, deviceRef);
+    return this.db.transaction(async (m) => {
+      const device = await this.lockHeldDevice(m, p, deviceId);
+      return this.record(m, device, input, p);
+    });
+  }
+
+  async lockHeldDevice(m: EntityManager, p: Principal, deviceId: string): Promise<LockedDevice> {
+    const [device]: LockedDevice[] = await m.query('SELECT * FROM device WHERE id = $1 FOR UPDATE', [deviceId]);
+    if (p.organizationKind !== 'WORKSHOP' || device.custodian_organization_id !== p.organizationId) throw notHolding();
+    return device;
+  }
+
+  async record(m: EntityManager, device: LockedDevice, e: ErasureFacts, p: Principal): Promise<RecordedErasure> {
+    if (e.endedAt.getTime() < e.startedAt.getTime()) throw badRequest('La fin de l’effacement précède son début.', [{ field: 'endedAt', message: 'doit suivre startedAt' }]);
+    if (e.endedAt.getTime() > Date.now() + 5 * 60_000) throw badRequest('La date de fin est dans le futur.', [{ field: 'endedAt', message: 'ne peut pas être dans le futur' }]);
+    const serialKey = normalizeSerial(e.mediumSerial);
+    let [medium] = await m.query('SELECT id FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
+    const mediumAdded = !medium;
+    if (!medium) {
+      medium = { id: uuidv7() };
+      await m.query(
+        `INSERT INTO device_medium (id, device_id, kind, serial_number, serial_key, model, capacity_gb, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'ERASURE')`,
+        [medium.id, device.id, e.mediumKind ?? 'OTHER', e.mediumSerial.trim(), serialKey, e.mediumModel ?? null, e.capacityGb ?? null],
+      );
+    }
+    if (e.reportId) {
+      const [existing] = await m.query('SELECT id, result FROM erasure_record WHERE report_id = $1 AND medium_id = $2', [e.reportId, medium.id]);
+      if (existing) return { id: existing.id, result: existing.result, mediumId: medium.id, mediumAdded: false, countsForCustody: true, duplicate: true };
+    }
+    const id = uuidv7();
+    await m.query(
+      `INSERT INTO erasure_record (id, device_id, medium_id, medium_serial, medium_kind, medium_model, capacity_gb, level, method, tool, tool_version,
+                                   verification, rounds, errors, details, result, failure_reason, started_at, ended_at, technician_user_id,
+                                   organization_id, source, report_id, report_sha256)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+      [
+        id, device.id, medium.id, e.mediumSerial.trim(), e.mediumKind ?? null, e.mediumModel ?? null, e.capacityGb ?? null, e.level, e.method, e.tool,
+        e.toolVersion ?? null, e.verification, e.rounds ?? null, e.errors ?? 0, JSON.stringify(e.details ?? {}), e.result, e.failureReason ?? null,
+        e.startedAt, e.endedAt, p.userId, p.organizationId, e.source, e.reportId ?? null, e.reportSha256?.toLowerCase() ?? null,
+      ],
+    );
+    const event = await appendEvent(m, device, {
+      action: 'erasure_recorded',
+      fromStatus: device.status,
+      toStatus: device.status,
+      actorUserId: p.userId,
+      organizationId: p.organizationId,
+      payload: { erasureId: id, mediumSerial: e.mediumSerial.trim(), level: e.level, method: e.method, result: e.result, source: e.source, ...(mediumAdded ? { mediumAdded: true } : {}) },
+    });
+    await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
+    Object.assign(device, { event_seq: event.seq, event_hash: event.hash, version: device.version + 1 });
+    const countsForCustody = !device.custody_in_at || e.endedAt.getTime() > new Date(device.custody_in_at).getTime();
+    return { id, result: e.result, mediumId: medium.id, mediumAdded, countsForCustody };
+  }
+
+  async list(p: Principal, deviceRef: string) {
+    const deviceId = await this.access.resolve(p, deviceRef);
+    const rows = await this.db.query(
+      `SELECT id, medium_serial, medium_kind, level, method, tool, tool_version, verification, result, failure_reason, started_at, ended_at, source,
+              report_sha256, voided_at, void_reason
+         FROM erasure_record WHERE device_id = $1 ORDER BY ended_at, id`,
+      [deviceId],
+    );
+    const seesSerials = p.organizationKind !== 'CHARITY';
+    return {
+      items: rows.map((r: Record<string, any>) => ({
+        id: r.id,
+        ...(seesSerials ? { mediumSerial: r.medium_serial } : {}),
+        mediumKind: r.medium_kind,
+        level: r.level,
+        method: r.method,
+        tool: r.tool,
+        toolVersion: r.tool_version,
+        verification: r.verification,
+        result: r.result,
+        failureReason: r.failure_reason,
+        startedAt: new Date(r.started_at).toISOString(),
+        endedAt: new Date(r.ended_at).toISOString(),
+        source: r.source,
+        reportSha256: r.report_sha256,
+        voided: r.voided_at !== null,
+        ...(r.voided_at ? { voidedAt: new Date(r.voided_at).toISOString(), voidReason: r.void_reason } : {}),
+      })),
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { ChainedEventFields, eventHash, GENESIS_HASH, StoredChainedEvent, verifyChain } from '@renum/domain';
+import { EntityManager } from 'typeorm';
+
+export interface NewEvent {
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorUserId: string | null;
+  organizationId: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface EventHead {
+  id: string;
+  event_seq: number;
+  event_hash: string | null;
+}
+
+/**
+ * Appends one event to a device's chain. The caller holds the device row lock and bumps the
+ * head (`event_seq`, `event_hash`) in the same transaction.
+ */
+export async function appendEvent(m: EntityManager, head: EventHead, event: NewEvent, at = new Date()): Promise<StoredChainedEvent> {
+  const fields: ChainedEventFields = { deviceId: head.id, seq: head.event_seq + 1, ...event, at: at.toISOString() };
+  const prevHash = head.event_hash ?? GENESIS_HASH;
+  const hash = eventHash(prevHash, fields);
+  await m.query(
+    `INSERT INTO device_event (device_id, seq, action, from_status, to_status, actor_user_id, organization_id, at, payload, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [head.id, fields.seq, event.action, event.fromStatus, event.toStatus, event.actorUserId, event.organizationId, at, JSON.stringify(event.payload), prevHash, hash],
+  );
+  return { ...fields, prevHash, hash };
+}
+
+/** Builds the rows of many first events at once (bulk registration), chained from genesis. */
+export function firstEvent(deviceId: string, event: NewEvent, at: Date): StoredChainedEvent {
+  const fields: ChainedEventFields = { deviceId, seq: 1, ...event, at: at.toISOString() };
+  return { ...fields, prevHash: GENESIS_HASH, hash: eventHash(GENESIS_HASH, fields) };
+}
+
+interface EventRow {
+  device_id: string;
+  seq: number;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_user_id: string | null;
+  organization_id: string | null;
+  at: Date;
+  payload: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toStoredEvent(r: EventRow): StoredChainedEvent {
+  return {
+    deviceId: r.device_id,
+    seq: r.seq,
+    action: r.action,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    actorUserId: r.actor_user_id,
+    organizationId: r.organization_id,
+    at: new Date(r.at).toISOString(),
+    payload: r.payload,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** API.md `Event`. */
+export function presentEvent(e: StoredChainedEvent) {
+  const { deviceId: _deviceId, ...rest } = e;
+  return rest;
+}
+
+/** Reads events in physical order of `seq` as stored, so a reordering is visible. */
+export async function loadEvents(m: EntityManager, deviceId: string): Promise<StoredChainedEvent[]> {
+  const rows: EventRow[] = await m.query('SELECT * FROM device_event WHERE device_id = $1 ORDER BY seq', [deviceId]);
+  return rows.map(toStoredEvent);
+}
+
+export async function verifyDeviceChain(m: EntityManager, deviceId: string) {
+  const [head] = await m.query('SELECT event_seq, event_hash FROM device WHERE id = $1', [deviceId]);
+  const events = await loadEvents(m, deviceId);
+  return verifyChain(events, { seq: head.event_seq, hash: head.event_hash });
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { canonicalJson, mayEverPerform, TransitionAction } from '@renum/domain';
+import type { Principal } from '@renum/identity';
+import { JobProducer, QueueUnavailableError } from '@renum/jobs';
+import { ProblemException, RenumConfig } from '@renum/platform';
+import { createHash, createHmac } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DeviceAccess } from './device-access';
+import { parseTransitionBody } from './transition.dto';
+import type { TransitionOutcome } from './transition.service';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const queueUnavailable = () =>
+  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', "La file de traitement ne répond pas : rien n'a été appliqué. Réessayez avec la même Idempotency-Key.");
+
+/**
+ * API side of a transition: authenticate, validate, check the action is plausible for this
+ * caller, enqueue `device.transition` under a job id derived from the device, the caller and
+ * the Idempotency-Key, then wait a bounded time for the worker's answer.
+ */
+@Injectable()
+export class TransitionRequestService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: DeviceAccess,
+    private readonly jobs: JobProducer,
+    private readonly config: RenumConfig,
+  ) {}
+
+  async request(p: Principal, deviceRef: string, idempotencyKey: string | undefined, body: unknown): Promise<TransitionOutcome | { statusCode: 202; body: { jobId: string; statusUrl: string } }> {
+    const key = (idempotencyKey ?? '').trim();
+    if (!key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
+      throw new ProblemException(400, 'idempotency-key-required', 'Idempotency-Key manquante', "Chaque transition doit porter un en-tête Idempotency-Key (1 à 200 caractères visibles, par exemple un UUID), réutilisé tel quel en cas de nouvel essai.");
+    }
+    const dto = parseTransitionBody(body);
+    const deviceId = await this.access.resolve(p, deviceRef);
+    const action = dto.action as TransitionAction;
+    if (!mayEverPerform(action, { kind: p.organizationKind, role: p.role }, dto.override === true)) {
+      throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».`);
+    }
+    if (dto.override === true && p.organizationKind !== 'COORDINATOR') {
+      throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', 'Seul un coordinateur peut forcer une action (override).');
+    }
+    const payload = await this.minimise(p, { ...dto });
+    delete payload.action;
+    const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
+    const fingerprint = sha256(canonicalJson({ action, payload }));
+
+    const stored = await this.storedOutcome(jobId, fingerprint);
+    if (stored) return stored;
+
+    let job;
+    try {
+      job = await this.jobs.enqueue(
+        'device.transition',
+        {
+          deviceId,
+          action,
+          payload,
+          actor: { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId },
+          key: jobId,
+          fingerprint,
+        },
+        { jobId },
+      );
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      throw error;
+    }
+    const outcome = await this.jobs.waitFor<TransitionOutcome>(job, this.config.TRANSITION_WAIT_MS);
+    if (outcome.state === 'completed') return outcome.value;
+    const after = await this.storedOutcome(jobId, fingerprint);
+    if (after) return after;
+    if (outcome.state === 'timeout') return { statusCode: 202, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } };
+    throw new ProblemException(500, 'transition-failed', 'Transition non appliquée', "Le traitement a échoué après plusieurs essais ; rien n'a été appliqué. Réessayez plus tard avec la même Idempotency-Key.");
+  }
+
+  private async storedOutcome(id: string, fingerprint: string): Promise<TransitionOutcome | undefined> {
+    const [row] = await this.db.query('SELECT fingerprint, status_code, body FROM idempotency_record WHERE id = $1', [id]);
+    if (!row) return undefined;
+    if (row.fingerprint !== fingerprint) {
+      throw new ProblemException(422, 'idempotency-key-reused', 'Idempotency-Key déjà utilisée', 'Cette Idempotency-Key a déjà servi pour une autre demande sur ce matériel : utilisez une nouvelle clé.');
+    }
+    return { statusCode: row.status_code, body: row.body };
+  }
+
+  /**
+   * Beneficiary references never travel further than this: they are replaced by an HMAC keyed
+   * with the territory's secret and the charity, so two charities never share a hash and the
+   * raw reference reaches neither Redis, nor the database, nor the logs.
+   */
+  private async minimise(p: Principal, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const ref = (payload.beneficiary as { ref?: string } | undefined)?.ref ?? (payload.beneficiaryRef as string | undefined);
+    if (ref === undefined) return payload;
+    const [territory] = await this.db.query('SELECT beneficiary_secret FROM territory WHERE id = $1', [p.territoryId]);
+    const refHash = createHmac('sha256', territory.beneficiary_secret).update(`${p.organizationId}\n${ref.trim()}`).digest('hex');
+    if (payload.beneficiary) {
+      const { ref: _ref, ...rest } = payload.beneficiary as Record<string, unknown>;
+      payload.beneficiary = { ...rest, refHash };
+    }
+    if (payload.beneficiaryRef !== undefined) {
+      delete payload.beneficiaryRef;
+      payload.beneficiaryRefHash = refHash;
+    }
+    return payload;
+  }
+}

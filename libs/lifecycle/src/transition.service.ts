@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  Actor,
+  decideTransition,
+  DeviceFacts,
+  DeviceStatus,
+  GuardFacts,
+  LEGAL_PRICE_CAPS_CENTS,
+  OrganizationKind,
+  Refusal,
+  SYSTEM_ACTOR,
+  TransitionAction,
+  TransitionPayload,
+} from '@renum/domain';
+import { JobCatalogue, writeOutbox } from '@renum/jobs';
+import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { presentDevice } from './device.presenter';
+import { appendEvent, presentEvent } from './event-log';
+import { loadDeviceView, loadCustodyFacts } from './device-queries';
+
+export type TransitionJob = JobCatalogue['device.transition'];
+
+/** What the API answers, stored with the idempotency key so every retry gets the same. */
+export interface TransitionOutcome {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+interface DeviceLockRow {
+  id: string;
+  type: string;
+  status: DeviceStatus;
+  territory_id: string;
+  custodian_organization_id: string;
+  reserved_by_organization_id: string | null;
+  last_workshop_id: string | null;
+  custody_in_at: Date | null;
+  no_storage_declared_at: Date | null;
+  version: number;
+  event_seq: number;
+  event_hash: string | null;
+}
+
+/** Changes to the device row and rows of other tables that an action implies. */
+interface Effects {
+  set: Record<string, unknown>;
+  eventPayload: Record<string, unknown>;
+  parties: string[];
+  outbox: Parameters<typeof writeOutbox>[1];
+}
+
+class Refused extends Error {
+  constructor(readonly refusal: Refusal | { code: string; status: number; title: string; detail: string }) {
+    super(refusal.detail);
+  }
+}
+
+/**
+ * The single path of every lifecycle change (worker side): in one transaction, lock the device,
+ * return the stored answer if this key was already applied, ask the domain, compare-and-set,
+ * append the event, write outbox rows and the idempotency record.
+ */
+@Injectable()
+export class TransitionService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async apply(job: TransitionJob): Promise<TransitionOutcome> {
+    return this.db.transaction(async (m) => {
+      const [device]: DeviceLockRow[] = await m.query('SELECT * FROM device WHERE id = $1 FOR UPDATE', [job.deviceId]);
+      if (!device) return this.store(m, job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' }));
+      const [stored] = await m.query('SELECT status_code, body FROM idempotency_record WHERE id = $1', [job.key]);
+      if (stored) return { statusCode: stored.status_code, body: stored.body };
+      try {
+        return await this.applyLocked(m, job, device);
+      } catch (error) {
+        if (error instanceof Refused) return this.store(m, job, problemOutcome(error.refusal));
+        throw error;
+      }
+    });
+  }
+
+  private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow): Promise<TransitionOutcome> {
+    const action = job.action as TransitionAction;
+    const payload = job.payload as TransitionPayload;
+    const actor: Actor | typeof SYSTEM_ACTOR =
+      job.actor === 'system' ? SYSTEM_ACTOR : { organizationId: job.actor.organizationId, kind: job.actor.kind, role: job.actor.role, territoryId: job.actor.territoryId };
+    const facts: DeviceFacts = {
+      type: device.type as DeviceFacts['type'],
+      status: device.status,
+      territoryId: device.territory_id,
+      custodianOrganizationId: device.custodian_organization_id,
+      reservedByOrganizationId: device.reserved_by_organization_id,
+      lastWorkshopId: device.last_workshop_id,
+      ...(await loadCustodyFacts(m, device)),
+    };
+    const verdict = decideTransition(action, actor, facts, payload, await this.guardFacts(m, action, device, payload));
+    if (!verdict.ok) throw new Refused(verdict.refusal);
+
+    const now = new Date();
+    const custodian = verdict.custodianOrganizationId ?? device.custodian_organization_id;
+    const effects = await ACTION_EFFECTS[action]({ m, job, device, payload, now, custodian });
+    const set: Record<string, unknown> = { ...effects.set, status: verdict.to, custodian_organization_id: custodian };
+    if (verdict.custodyIn) Object.assign(set, { custody_in_at: now, last_workshop_id: custodian });
+
+    const eventPayload: Record<string, unknown> = { ...effects.eventPayload };
+    if (verdict.overridden) Object.assign(eventPayload, { override: true, reason: payload.reason });
+    if (custodian !== device.custodian_organization_id) eventPayload.custodianOrganizationId = custodian;
+    if (job.actor !== 'system' && job.actor.apiKeyId) eventPayload.apiKeyId = job.actor.apiKeyId;
+
+    const event = await appendEvent(
+      m,
+      device,
+      {
+        action,
+        fromStatus: verdict.from,
+        toStatus: verdict.to,
+        actorUserId: job.actor === 'system' ? null : job.actor.userId,
+        organizationId: job.actor === 'system' ? null : job.actor.organizationId,
+        payload: eventPayload,
+      },
+      now,
+    );
+    Object.assign(set, { version: device.version + 1, event_seq: event.seq, event_hash: event.hash, updated_at: now });
+    const columns = Object.keys(set);
+    const [, changed] = await m.query(
+      `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
+      [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
+    );
+    if (changed !== 1) throw new Error(`compare-and-set failed on device ${device.id} (version ${device.version})`);
+
+    const parties = [...new Set([...effects.parties, ...(custodian !== device.custodian_organization_id ? [custodian] : [])])];
+    if (parties.length) {
+      await m.query(`INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [device.id, parties]);
+    }
+    await writeOutbox(m, [
+      ...effects.outbox,
+      { jobName: 'device.transitioned', payload: { deviceId: device.id, seq: event.seq, action, fromStatus: verdict.from, toStatus: verdict.to } },
+    ]);
+    const viewer: OrganizationKind = job.actor === 'system' ? 'COORDINATOR' : job.actor.kind;
+    const view = await loadDeviceView(m, device.id);
+    return this.store(m, job, { statusCode: 200, body: { device: presentDevice(view.device, view.media, viewer), event: presentEvent(event) } });
+  }
+
+  private async guardFacts(m: EntityManager, action: TransitionAction, device: DeviceLockRow, payload: TransitionPayload): Promise<GuardFacts> {
+    if (action === 'publish' || action === 'distribute') {
+      const [row] = await m.query('SELECT cap_cents FROM price_cap WHERE territory_id = $1 AND type = $2', [device.territory_id, device.type]);
+      return { priceCapCents: row?.cap_cents ?? LEGAL_PRICE_CAPS_CENTS[device.type as keyof typeof LEGAL_PRICE_CAPS_CENTS] };
+    }
+    if (action === 'recycle' && payload.recyclerOrganizationId) {
+      const [org] = await m.query('SELECT kind, territory_id FROM organization WHERE id = $1', [payload.recyclerOrganizationId]);
+      return { recycler: org ? { kind: org.kind, territoryId: org.territory_id } : null };
+    }
+    return {};
+  }
+
+  private async store(m: EntityManager, job: TransitionJob, outcome: TransitionOutcome): Promise<TransitionOutcome> {
+    await m.query(
+      `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [job.key, job.deviceId, job.fingerprint, outcome.statusCode, JSON.stringify(outcome.body)],
+    );
+    return outcome;
+  }
+}
+
+export function problemOutcome(r: { code: string; status: number; title: string; detail: string; missingMedia?: string[] }): TransitionOutcome {
+  return {
+    statusCode: r.status,
+    body: { type: PROBLEM_BASE + r.code, title: r.title, status: r.status, detail: r.detail, ...(r.missingMedia?.length ? { missingMedia: r.missingMedia } : {}) },
+  };
+}
+
+interface EffectContext {
+  m: EntityManager;
+  job: TransitionJob;
+  device: DeviceLockRow;
+  payload: TransitionPayload;
+  now: Date;
+  custodian: string;
+}
+
+const none = (eventPayload: Record<string, unknown> = {}): Effects => ({ set: {}, eventPayload, parties: [], outbox: [] });
+const DAY_MS = 24 * 3600 * 1000;
+
+/** What each action writes besides status, custody and the event (one table, read top-down). */
+const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Effects>> = {
+  collect: async ({ payload }) => none(payload.notes ? { notes: payload.notes } : {}),
+  wipe: async ({ payload, now }) => (payload.noStorage ? { ...none({ noStorage: true }), set: { no_storage_declared_at: now } } : none()),
+  start_refurbish: async () => none(),
+  refurbish: async ({ payload }) => ({
+    ...none({ grade: payload.grade, checklist: payload.checklist, os: payload.os, batteryHealthPct: payload.batteryHealthPct }),
+    set: { grade: payload.grade, checklist: payload.checklist, os: payload.os ?? null, battery_health_pct: payload.batteryHealthPct ?? null },
+  }),
+  publish: async ({ payload }) => ({ ...none({ priceCents: payload.priceCents }), set: { price_cents: payload.priceCents } }),
+  reserve: async ({ m, job, device, payload, now }) => {
+    const charity = job.actor as Exclude<TransitionJob['actor'], 'system'>;
+    const [territory] = await m.query('SELECT reservation_expiry_days, max_active_reservations FROM territory WHERE id = $1', [device.territory_id]);
+    // Serialise reservations of one charity so the limit holds under concurrency.
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reservations:${charity.organizationId}`]);
+    const [{ active }] = await m.query(`SELECT count(*)::int AS active FROM reservation WHERE charity_organization_id = $1 AND status = 'ACTIVE'`, [charity.organizationId]);
+    if (active >= territory.max_active_reservations) {
+      throw new Refused({
+        code: 'reservation-limit',
+        status: 409,
+        title: 'Trop de réservations en cours',
+        detail: `Votre organisation a déjà ${active} réservations actives (maximum ${territory.max_active_reservations}). Remettez ou libérez un matériel d'abord.`,
+      });
+    }
+    const days = (payload.expiresInDays as number | undefined) ?? territory.reservation_expiry_days;
+    const expiresAt = new Date(now.getTime() + days * DAY_MS);
+    const id = uuidv7();
+    await m.query(
+      `INSERT INTO reservation (id, device_id, charity_organization_id, territory_id, status, beneficiary_ref_hash, expires_at, created_by_user_id)
+       VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6, $7)`,
+      [id, device.id, charity.organizationId, device.territory_id, payload.beneficiaryRefHash ?? null, expiresAt, charity.userId],
+    );
+    return {
+      set: { reserved_by_organization_id: charity.organizationId },
+      eventPayload: { reservationId: id, expiresAt: expiresAt.toISOString() },
+      parties: [charity.organizationId],
+      outbox: [{ jobName: 'reservation.expire', payload: { reservationId: id, deviceId: device.id }, runAt: expiresAt }],
+    };
+  },
+  release: async ({ m, job, device, payload, now }) => {
+    const expiry = job.actor === 'system';
+    // An expiry releases only the reservation it was scheduled for, never a newer one.
+    const [rows]: [{ id: string }[]] = await m.query(
+      `UPDATE reservation SET status = $2, closed_at = $3 WHERE device_id = $1 AND status = 'ACTIVE' AND ($4::uuid IS NULL OR id = $4) RETURNING id`,
+      [device.id, expiry ? 'EXPIRED' : 'RELEASED', now, expiry ? payload.reservationId : null],
+    );
+    const reservation = rows[0];
+    if (expiry && !reservation) {
+      throw new Refused({ code: 'reservation-changed', status: 409, title: 'Réservation déjà close', detail: "La réservation expirée n'est plus active : rien à libérer." });
+    }
+    return { ...none({ reason: payload.reason, reservationId: reservation?.id, ...(expiry ? { expired: true } : {}) }), set: { reserved_by_organization_id: null } };
+  },
+  distribute: async ({ m, device, payload, now, custodian }) => {
+    const beneficiary = payload.beneficiary as { refHash: string; eligibility: string; postalCode: string };
+    const [territory] = await m.query('SELECT eligibility_codes FROM territory WHERE id = $1', [device.territory_id]);
+    if (!territory.eligibility_codes.includes(beneficiary.eligibility)) {
+      throw new Refused({
+        code: 'invalid-eligibility',
+        status: 422,
+        title: "Catégorie d'éligibilité inconnue",
+        detail: `« ${beneficiary.eligibility} » n'est pas dans la liste du territoire : ${territory.eligibility_codes.join(', ')}.`,
+      });
+    }
+    const [rows] = await m.query(`UPDATE reservation SET status = 'DISTRIBUTED', closed_at = $2 WHERE device_id = $1 AND status = 'ACTIVE' RETURNING id`, [device.id, now]);
+    const id = uuidv7();
+    await m.query(
+      `INSERT INTO distribution (id, device_id, reservation_id, charity_organization_id, territory_id, price_cents, payment_method,
+                                 beneficiary_ref_hash, eligibility, postal_code, distributed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [id, device.id, rows[0]?.id ?? null, custodian, device.territory_id, payload.priceCents, payload.paymentMethod, beneficiary.refHash, beneficiary.eligibility, beneficiary.postalCode, now],
+    );
+    // The event is immutable, so it never holds the beneficiary reference, not even hashed.
+    return {
+      ...none({ distributionId: id, priceCents: payload.priceCents, paymentMethod: payload.paymentMethod, eligibility: beneficiary.eligibility, postalCode: beneficiary.postalCode }),
+      set: { reserved_by_organization_id: null },
+    };
+  },
+  return: async ({ m, device, payload, now }) => {
+    await m.query(
+      `UPDATE distribution SET returned_at = $2, return_reason = $3
+        WHERE id = (SELECT id FROM distribution WHERE device_id = $1 AND returned_at IS NULL ORDER BY distributed_at DESC LIMIT 1)`,
+      [device.id, now, payload.reason],
+    );
+    // Back in the workshop: must be erased and published again before it can leave.
+    return { ...none({ reason: payload.reason }), set: { price_cents: null } };
+  },
+  recycle: async ({ payload }) => none({ recyclerOrganizationId: payload.recyclerOrganizationId }),
+  dismantle: async () => none(),
+};
