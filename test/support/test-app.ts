@@ -71,7 +71,7 @@ export class TestApp {
       NODE_ENV: 'test',
       DATABASE_URL: url,
       BULL_PREFIX: name,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       JOB_LOCK_MS: '2000',
       OUTBOX_POLL_MS: '50',
       TRANSITION_WAIT_MS: '15000',
@@ -79,7 +79,7 @@ export class TestApp {
       DATABASE_POOL_SIZE: '10',
       ...options.env,
     });
-    const app = await createHttpApp({ logger: false });
+    const app = await createHttpApp({ logger: !!process.env.TEST_LOG_LEVEL });
     await app.init();
     const testApp = new TestApp(app, app.get(DataSource), name, name, storageDir);
     if (options.workers !== false) {

@@ -25,7 +25,8 @@ export function visibilitySql(p: Principal, first: number): { sql: string; param
     CHARITY: `(d.territory_id = ${t} AND (d.status = 'AVAILABLE' OR ${party}))`,
     RECYCLER: `(d.territory_id = ${t} AND ${party})`,
   };
-  return { sql: byKind[p.organizationKind], params: [p.territoryId, p.organizationId] };
+  const params = p.organizationKind === 'COORDINATOR' ? [p.territoryId] : [p.territoryId, p.organizationId];
+  return { sql: byKind[p.organizationKind], params };
 }
 
 export const badCode = (raw: string) =>
