@@ -1,0 +1,2 @@
+export * from './catalog.module';
+export const CATALOG_ENTITIES: Function[] = [];

@@ -1,0 +1,3 @@
+export * from './labels.module';
+export * from './render';
+export const LABELS_ENTITIES: Function[] = [];

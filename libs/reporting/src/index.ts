@@ -1,0 +1,2 @@
+export * from './reporting.module';
+export const REPORTING_ENTITIES: Function[] = [];
