@@ -97,7 +97,7 @@ export class NodeProcess {
     await poll(
       async () => {
         if (pattern.test(this.stdout)) return true;
-        if (this.hasExited) throw new Fatal(`process exited (${JSON.stringify(this.exit)}) before printing ${pattern}\n${this.output}`);
+        if (this.hasExited) throw new Error(`process exited (${JSON.stringify(this.exit)}) before printing ${pattern}\n${this.output}`);
         return false;
       },
       timeoutMs,
@@ -109,7 +109,7 @@ export class NodeProcess {
   async waitForHttp(url: string, timeoutMs: number, status = 200): Promise<void> {
     await poll(
       async () => {
-        if (this.hasExited) throw new Fatal(`process exited (${JSON.stringify(this.exit)}) before ${url} answered\n${this.output}`);
+        if (this.hasExited) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${url} answered\n${this.output}`);
         try {
           const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
           await res.arrayBuffer();
@@ -152,12 +152,10 @@ export async function killAll(timeoutMs = 5000): Promise<void> {
   running.clear();
 }
 
-class Fatal extends Error {}
-
 async function poll(check: () => Promise<boolean>, timeoutMs: number, message: () => string, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return; // a Fatal thrown by check ends the wait at once
+    if (await check()) return; // an error thrown by check ends the wait at once
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(message());
