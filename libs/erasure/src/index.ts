@@ -1,3 +1,7 @@
+import { ERASURE_ENTITY_LIST } from './erasure.entities';
+
 export * from './erasure.module';
+export * from './erasure.entities';
 export * from './parsers';
-export const ERASURE_ENTITIES: Function[] = [];
+export * from './recheck/recheck-draw';
+export const ERASURE_ENTITIES: Function[] = ERASURE_ENTITY_LIST;
