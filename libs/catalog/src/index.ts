@@ -1,2 +1,5 @@
+import { CATALOG_ENTITY_CLASSES } from './catalog.entities';
+
 export * from './catalog.module';
-export const CATALOG_ENTITIES: Function[] = [];
+export * from './catalog.entities';
+export const CATALOG_ENTITIES: Function[] = [...CATALOG_ENTITY_CLASSES];
