@@ -30,6 +30,10 @@ export interface JobCatalogue {
   'reservation.expire': { reservationId: string; deviceId: string };
   /** Notification after a committed transition (webhooks, mails later). */
   'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
+  /** Erasure certificate PDF of a device at one head of its event chain (job id 'doc-cert-<deviceId>-<seq>'). */
+  'erasure.certificate': { deviceId: string; seq: number; requester: Requester };
+  /** A FAILED re-check voided an erasure on a device that already left custody: tell the coordinator. */
+  'erasure.incident': { incidentId: string; deviceId: string; erasureId: string; territoryId: string };
 }
 
 export type JobName = keyof JobCatalogue;
@@ -38,6 +42,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'device.transition': 'transitions',
   'device.transitioned': 'events',
   'reservation.expire': 'transitions',
+  'erasure.certificate': 'documents',
+  'erasure.incident': 'events',
 };
 
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */

@@ -1,0 +1,191 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
+import type { Principal } from '@renum/identity';
+import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
+import type { JobCatalogue } from '@renum/jobs';
+import { DeviceAccess, queueUnavailable, verifyDeviceChain } from '@renum/lifecycle';
+import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource, EntityManager } from 'typeorm';
+import { CertificateFacts, CertificateMedium } from './certificate-facts';
+import { renderCertificatePdf } from './certificate-pdf';
+
+/** Statuses a device holds only after it was wiped (DOMAIN.md lifecycle). */
+const WIPED_OR_LATER: DeviceStatus[] = ['WIPED', 'REFURBISHING', 'REFURBISHED', 'AVAILABLE', 'RESERVED', 'DISTRIBUTED', 'RECYCLED', 'DISMANTLED'];
+const WAIT_MS = 10_000;
+
+export const certificateJobId = (deviceId: string, seq: number) => `${QUEUE_ID_PREFIX.documents}-cert-${deviceId}-${seq}`;
+
+export type CertificateAnswer = { kind: 'pdf'; pdf: Buffer; certificateId: string; code: string } | { kind: 'pending'; jobId: string; statusUrl: string };
+
+/**
+ * Erasure certificates, generated lazily by a `documents` job and cached per head of the
+ * device's event chain: any later event (a transition, a voided erasure) makes a new one, so a
+ * certificate never states something the history no longer says.
+ */
+@Injectable()
+export class CertificateService {
+  private readonly logger = new Logger('ErasureCertificate');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: DeviceAccess,
+    private readonly jobs: JobProducer,
+    @Inject(RenumConfig) private readonly config: RenumConfig,
+  ) {}
+
+  /** `GET /devices/{device}/erasure-certificate.pdf`. */
+  async get(p: Principal, ref: string): Promise<CertificateAnswer> {
+    const deviceId = await this.access.resolve(p, ref);
+    const [device] = await this.db.query('SELECT id, code, status, event_seq FROM device WHERE id = $1', [deviceId]);
+    if (!WIPED_OR_LATER.includes(device.status)) {
+      throw new ProblemException(409, 'not-wiped', 'Matériel pas encore effacé', `Le certificat d’effacement est disponible une fois le matériel passé à l’étape « effacé » (statut actuel : ${STATUS_LABELS_FR[device.status as DeviceStatus]}).`);
+    }
+    const cached = await this.cached(deviceId, device.event_seq);
+    if (cached) return { kind: 'pdf', pdf: cached.pdf, certificateId: cached.id, code: device.code };
+
+    const jobId = certificateJobId(deviceId, device.event_seq);
+    const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
+    let job;
+    try {
+      job = await this.jobs.enqueue('erasure.certificate', { deviceId, seq: device.event_seq, requester }, { jobId, attempts: 3 });
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      throw error;
+    }
+    const outcome = await this.jobs.waitFor<{ certificateId: string; eventSeq: number }>(job, WAIT_MS);
+    if (outcome.state === 'completed') {
+      const made = await this.byId(outcome.value.certificateId);
+      if (made) return { kind: 'pdf', pdf: made.pdf, certificateId: made.id, code: device.code };
+    }
+    if (outcome.state === 'failed') {
+      // Let the next request try again rather than find the failed job under the same id.
+      await job.remove().catch(() => undefined);
+      throw new ProblemException(500, 'certificate-failed', 'Certificat non généré', 'La génération du certificat a échoué. Réessayez ; si le problème persiste, contactez le coordinateur.');
+    }
+    return { kind: 'pending', jobId, statusUrl: `/api/v1/jobs/${jobId}` };
+  }
+
+  private async cached(deviceId: string, seq: number) {
+    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [deviceId, seq]);
+    return row ? this.load(row) : undefined;
+  }
+
+  private async byId(id: string) {
+    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE id = $1', [id]);
+    return row ? this.load(row) : undefined;
+  }
+
+  private async load(row: { id: string; file_path: string }) {
+    try {
+      return { id: row.id, pdf: await readFile(row.file_path) };
+    } catch {
+      return undefined; // file lost: the job writes it again
+    }
+  }
+
+  /** The `documents` job: renders and stores the certificate of the device at its current head. */
+  @OnJob('erasure.certificate')
+  async generate(data: JobCatalogue['erasure.certificate']) {
+    const facts = await this.db.transaction('REPEATABLE READ', (m) => this.collectFacts(m, data.deviceId));
+    const [existing] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [data.deviceId, facts.eventSeq]);
+    if (existing && (await this.load(existing))) return { certificateId: existing.id, eventSeq: facts.eventSeq };
+    if (existing) facts.certificateId = existing.id;
+    facts.verifyUrl = `${this.config.PUBLIC_URL.replace(/\/$/, '')}/verify/${facts.certificateId}`;
+    const pdf = await renderCertificatePdf(facts);
+    const dir = join(this.config.STORAGE_DIR, 'erasure-certificates');
+    await mkdir(dir, { recursive: true });
+    const filePath = join(dir, `${facts.certificateId}.pdf`);
+    await writeFile(filePath, pdf);
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const [row] = await this.db.query(
+      `INSERT INTO erasure_certificate (id, device_id, event_seq, event_hash, file_path, sha256, facts) VALUES ($1,$2,$3,$4,$5,$6,$7)
+       ON CONFLICT (device_id, event_seq) DO UPDATE SET file_path = EXCLUDED.file_path, sha256 = EXCLUDED.sha256 RETURNING id`,
+      [facts.certificateId, data.deviceId, facts.eventSeq, facts.eventHash, filePath, sha256, JSON.stringify(facts)],
+    );
+    this.logger.log(`certificate ${row.id} for device ${data.deviceId} at event ${facts.eventSeq}`);
+    return { certificateId: row.id, eventSeq: facts.eventSeq };
+  }
+
+  /** Everything the certificate says, read in one snapshot. */
+  async collectFacts(m: EntityManager, deviceId: string): Promise<CertificateFacts> {
+    const [d] = await m.query('SELECT * FROM device WHERE id = $1', [deviceId]);
+    const media: Record<string, any>[] = await m.query('SELECT * FROM device_medium WHERE device_id = $1 ORDER BY created_at, id', [deviceId]);
+    const erasures: Record<string, any>[] = await m.query(
+      `SELECT e.*, o.name AS organization_name FROM erasure_record e JOIN organization o ON o.id = e.organization_id
+        WHERE e.device_id = $1 ORDER BY e.ended_at DESC, e.id DESC`,
+      [deviceId],
+    );
+    const custodyIn = d.custody_in_at ? new Date(d.custody_in_at).getTime() : 0;
+    const counts = (e: Record<string, any>) => e.result === 'PASSED' && !e.voided_at && new Date(e.ended_at).getTime() > custodyIn;
+    const certMedia: CertificateMedium[] = media.map((medium) => {
+      const mine = erasures.filter((e) => e.medium_id === medium.id || normalizeSerial(e.medium_serial) === medium.serial_key);
+      const e = mine.find(counts);
+      return {
+        serial: medium.serial_number,
+        model: medium.model ?? e?.medium_model ?? null,
+        kind: medium.kind,
+        capacityGb: medium.capacity_gb ?? e?.capacity_gb ?? null,
+        erasure: e
+          ? {
+              id: e.id,
+              level: e.level,
+              method: e.method,
+              tool: e.tool,
+              toolVersion: e.tool_version,
+              verification: e.verification,
+              result: e.result,
+              startedAt: new Date(e.started_at).toISOString(),
+              endedAt: new Date(e.ended_at).toISOString(),
+              technician: e.technician_user_id ? `tech. ${String(e.technician_user_id).replace(/-/g, '').slice(-8)}` : null,
+              organization: e.organization_name,
+              reportSha256: e.report_sha256,
+              source: e.source,
+            }
+          : null,
+      };
+    });
+    const workshopId = erasures.find(counts)?.organization_id ?? d.last_workshop_id ?? null;
+    const [workshop] = workshopId ? await m.query('SELECT name FROM organization WHERE id = $1', [workshopId]) : [];
+    const reportHashes = [...new Set(certMedia.map((x) => x.erasure?.reportSha256).filter((h): h is string => !!h))];
+    return {
+      certificateId: uuidv7(),
+      issuedAt: new Date().toISOString(),
+      verifyUrl: '',
+      device: {
+        code: d.code,
+        type: d.type,
+        typeLabel: DEVICE_TYPE_LABELS_FR[d.type as DeviceType],
+        brand: d.brand,
+        model: d.model,
+        serialNumber: d.serial_number,
+        status: d.status,
+        statusLabel: STATUS_LABELS_FR[d.status as DeviceStatus],
+      },
+      workshop: workshop ? { name: workshop.name } : null,
+      custodyInAt: d.custody_in_at ? new Date(d.custody_in_at).toISOString() : null,
+      noStorage: d.no_storage_declared_at !== null,
+      media: certMedia,
+      reportHashes,
+      eventSeq: d.event_seq,
+      eventHash: d.event_hash,
+    };
+  }
+
+  /** The public verification: the certificate's facts and whether the history still verifies. */
+  async verification(certificateId: string) {
+    const [row] = await this.db.query('SELECT id, device_id, event_seq, event_hash, facts, created_at FROM erasure_certificate WHERE id = $1', [certificateId]);
+    if (!row) return undefined;
+    const chain = await verifyDeviceChain(this.db.manager, row.device_id);
+    const [event] = await this.db.query('SELECT hash FROM device_event WHERE device_id = $1 AND seq = $2', [row.device_id, row.event_seq]);
+    const sameEvent = !!event && event.hash === row.event_hash;
+    const [voided] = await this.db.query(
+      'SELECT count(*)::int AS n FROM erasure_record WHERE id = ANY($1::uuid[]) AND voided_at IS NOT NULL',
+      [(row.facts as CertificateFacts).media.map((x) => x.erasure?.id).filter(Boolean)],
+    );
+    return { facts: row.facts as CertificateFacts, chain, sameEvent, valid: chain.valid && sameEvent, voidedErasures: voided.n as number };
+  }
+}

@@ -1,0 +1,70 @@
+import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
+
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const layout = (title: string, body: string) => `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} – Renum</title>
+<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+.ok{background:#e6f4ea;border-left:6px solid #1e7d32;padding:.8rem 1rem}.ko{background:#fdecea;border-left:6px solid #b3261e;padding:.8rem 1rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.2rem}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}th{width:40%;font-weight:600}
+code{font-size:.85em;word-break:break-all}</style></head><body>${body}</body></html>`;
+
+export interface VerificationView {
+  facts: CertificateFacts;
+  valid: boolean;
+  chain: { valid: boolean; length: number; brokenAt?: number };
+  sameEvent: boolean;
+  voidedErasures: number;
+}
+
+/**
+ * The public page behind the certificate's QR: what the certificate states, without personal
+ * data (no technician, no beneficiary), and whether the device history still verifies.
+ */
+export function verifyPageHtml(v: VerificationView): string {
+  const f = v.facts;
+  const verdict = v.valid
+    ? `<p class="ok" data-valid="true"><strong>Certificat valide.</strong> L’historique infalsifiable du matériel est intact (${v.chain.length} événements) et contient toujours l’événement n° ${f.eventSeq} sur lequel ce certificat s’appuie.</p>`
+    : `<p class="ko" data-valid="false"><strong>Certificat invalide.</strong> L’historique du matériel ne se vérifie plus${v.chain.brokenAt ? ` (rupture à l’événement n° ${v.chain.brokenAt})` : ''} : ce certificat ne peut pas être considéré comme une preuve. Contactez le coordinateur de la filière.</p>`;
+  const voided = v.voidedErasures
+    ? `<p class="ko">Attention : ${v.voidedErasures} effacement(s) cité(s) ici ont depuis été annulés par une contre-vérification. Un certificat plus récent peut exister.</p>`
+    : '';
+  const media = f.media
+    .map((m, i) => {
+      const e = m.erasure;
+      const rows: [string, string][] = [
+        ['Fabricant / modèle', m.model ?? 'Non renseigné'],
+        ['N° de série du support', m.serial],
+        ['Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? String(m.kind)],
+      ];
+      if (e) {
+        rows.push(
+          ['Niveau', LEVEL_LABELS_FR[e.level] ?? e.level],
+          ['Méthode', e.method],
+          ['Outil', `${e.tool}${e.toolVersion ? ` ${e.toolVersion}` : ''}`],
+          ['Vérification', VERIFICATION_LABELS_FR[e.verification] ?? e.verification],
+          ['Résultat', e.result === 'PASSED' ? 'Réussi' : 'Échec'],
+          ['Date', `du ${frenchDateTime(e.startedAt)} au ${frenchDateTime(e.endedAt)}`],
+          ['Organisation', e.organization],
+        );
+        if (e.reportSha256) rows.push(['Rapport de l’outil (SHA-256)', `<code>${esc(e.reportSha256)}</code>`]);
+      } else rows.push(['Résultat', 'Aucun effacement valide']);
+      return `<h3>Support ${i + 1}</h3><table>${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${val.startsWith('<code>') ? val : esc(val)}</td></tr>`).join('')}</table>`;
+    })
+    .join('');
+  const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}
+<h2>Matériel</h2><table>
+<tr><th>Code Renum</th><td>${esc(f.device.code)}</td></tr>
+<tr><th>Type</th><td>${esc(f.device.typeLabel)}</td></tr>
+<tr><th>Marque / modèle</th><td>${esc(`${f.device.brand} ${f.device.model}`)}</td></tr>
+<tr><th>Statut au moment du certificat</th><td>${esc(f.device.statusLabel)}</td></tr>
+<tr><th>Atelier</th><td>${esc(f.workshop?.name ?? 'Non renseigné')}</td></tr>
+<tr><th>Certificat</th><td><code>${esc(f.certificateId)}</code>, émis le ${esc(frenchDateTime(f.issuedAt))}</td></tr></table>
+<h2>Supports de stockage</h2>${media || '<p>Aucun support de stockage : l’atelier a déclaré que ce matériel n’en contient pas.</p>'}`;
+  return layout('Vérification de certificat', body);
+}
+
+export function verifyNotFoundHtml(): string {
+  return layout('Certificat inconnu', '<h1>Certificat inconnu</h1><p>Aucun certificat d’effacement ne porte ce numéro. Vérifiez l’adresse ou scannez à nouveau le QR code du certificat.</p>');
+}

@@ -1,0 +1,127 @@
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import { PageQuery, ProblemFilter } from '@renum/platform';
+import type { Response } from 'express';
+import { CertificateService } from './certificate/certificate.service';
+import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
+import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './erasure.dto';
+import { ErasureImportService } from './import/erasure-import.service';
+import { MAX_REPORT_BYTES, reportTooLarge } from './import/report-file';
+import { RecheckService } from './recheck/recheck.service';
+
+/** Multer's "file too large" becomes the report's own French 413 problem. */
+@Catch()
+class ReportUploadFilter implements ExceptionFilter {
+  private readonly problems = new ProblemFilter();
+  catch(exception: unknown, host: ArgumentsHost) {
+    const tooLarge = exception instanceof PayloadTooLargeException || (exception as { code?: string })?.code === 'LIMIT_FILE_SIZE';
+    this.problems.catch(tooLarge ? reportTooLarge() : exception, host);
+  }
+}
+
+const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXD; dashes and case optional)' };
+
+@ApiTags('erasures')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('erasures')
+export class ErasuresController {
+  constructor(
+    private readonly imports: ErasureImportService,
+    private readonly rechecks: RecheckService,
+  ) {}
+
+  @Post('import')
+  @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
+  @UseFilters(ReportUploadFilter)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_REPORT_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiOperation({ summary: 'Import an nwipe/ShredOS log: one erasure per identified disk of a device in your custody (201; 200 when already imported)' })
+  async import(@CurrentPrincipal() p: Principal, @UploadedFile() file: { buffer: Buffer; originalname: string; size: number } | undefined, @Res({ passthrough: true }) res: Response) {
+    const answer = await this.imports.import(p, file);
+    res.status(answer.alreadyImported ? 200 : 201);
+    return answer.alreadyImported ? { ...answer, message: 'Ce rapport a déjà été importé : rien n’a été modifié.' } : answer;
+  }
+
+  @Get('rechecks')
+  @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
+  @ApiOperation({ summary: 'Independent re-checks: a workshop its own, a coordinator its territory (PENDING by default)' })
+  listRechecks(@CurrentPrincipal() p: Principal, @Query() q: RecheckListQuery) {
+    return this.rechecks.list(p, q);
+  }
+
+  @Post('rechecks/draw')
+  @Allow({ kinds: ['WORKSHOP'], roles: ['admin'] })
+  @ApiOperation({ summary: 'Draws RECHECK_SHARE of the PASSED logical erasures of the workshop never put to a draw (manual records too)' })
+  draw(@CurrentPrincipal() p: Principal, @Body() body: RecheckDrawInput) {
+    return this.rechecks.drawExisting(p, body.seed);
+  }
+
+  @Post('rechecks/:id')
+  @HttpCode(200)
+  @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: 'Decide a re-check (another technician than the one who erased); FAILED voids the erasure' })
+  decide(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecheckDecisionInput) {
+    return this.rechecks.decide(p, id, body.outcome, body.note);
+  }
+
+  @Get('incidents')
+  @Allow({ kinds: ['COORDINATOR'] })
+  @ApiOperation({ summary: 'Voided erasures on devices that already left custody, with the holder to contact' })
+  incidents(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
+    return this.rechecks.incidents(p, q);
+  }
+}
+
+@ApiTags('erasures')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('devices')
+export class ErasureCertificateController {
+  constructor(private readonly certificates: CertificateService) {}
+
+  @Get(':device/erasure-certificate.pdf')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  @ApiProduces('application/pdf')
+  @ApiOperation({ summary: 'Erasure certificate (NIST SP 800-88 fields, QR to /verify/{certificateId}); 202 {jobId} while it is generated' })
+  async certificate(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
+    const answer = await this.certificates.get(p, device);
+    if (answer.kind === 'pending') {
+      res.status(202).json({ jobId: answer.jobId, statusUrl: answer.statusUrl });
+      return;
+    }
+    res
+      .status(200)
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="certificat-effacement-${answer.code}.pdf"`)
+      .setHeader('X-Certificate-Id', answer.certificateId)
+      .send(answer.pdf);
+  }
+}
+
+/** `GET /verify/{certificateId}`: public, outside /api/v1 (the QR of the certificate). */
+@ApiTags('public')
+@Controller('verify')
+export class VerifyController {
+  constructor(private readonly certificates: CertificateService) {}
+
+  @Get(':certificateId')
+  @Public()
+  @ApiOperation({ summary: 'Public page: what an erasure certificate states and whether the device history still verifies' })
+  async page(@Param('certificateId') id: string, @Res() res: Response) {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const view = uuid ? await this.certificates.verification(id.toLowerCase()) : undefined;
+    res.setHeader('Cache-Control', 'no-store');
+    if (!view) {
+      res.status(404).type('text/html; charset=utf-8').send(verifyNotFoundHtml());
+      return;
+    }
+    res.status(200).type('text/html; charset=utf-8').send(verifyPageHtml(view));
+  }
+}
+
