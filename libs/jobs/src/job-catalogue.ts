@@ -30,6 +30,8 @@ export interface JobCatalogue {
   'reservation.expire': { reservationId: string; deviceId: string };
   /** Notification after a committed transition (webhooks, mails later). */
   'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
+  /** RGPD retention sweep: erases beneficiary reference hashes past the period (repeatable job, job scheduler 'beneficiary-retention'). */
+  'beneficiary.retention': Record<string, never>;
   /** Erasure certificate PDF of a device at one head of its event chain (job id 'doc-cert-<deviceId>-<seq>'). */
   'erasure.certificate': { deviceId: string; seq: number; requester: Requester };
   /** A FAILED re-check voided an erasure on a device that already left custody: tell the coordinator. */
@@ -42,6 +44,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'device.transition': 'transitions',
   'device.transitioned': 'events',
   'reservation.expire': 'transitions',
+  'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
 };

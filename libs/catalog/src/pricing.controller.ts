@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { DEVICE_TYPES, GRADES } from '@renum/domain';
+import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import { DataSource } from 'typeorm';
+import { listAudit } from './audit-log';
+import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGridDto } from './catalog.dto';
+import { PricingService } from './pricing.service';
+
+@ApiTags('catalog')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller()
+export class PricingController {
+  constructor(
+    private readonly pricing: PricingService,
+    private readonly db: DataSource,
+  ) {}
+
+  @Get('price-caps')
+  @Allow()
+  @ApiOperation({ summary: "Solidarity price caps of the caller's territory per device type (cents): the legal cap, or the coordinator's" })
+  async caps(@CurrentPrincipal() p: Principal) {
+    return { items: await this.pricing.caps(p) };
+  }
+
+  @Put('price-caps/:type')
+  @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiParam({ name: 'type', enum: DEVICE_TYPES })
+  @ApiOperation({ summary: 'Set the cap of one device type in the territory; journaled as an audit event (price_cap.changed)' })
+  setCap(@CurrentPrincipal() p: Principal, @Param('type') type: string, @Body() body: PutPriceCapDto) {
+    return this.pricing.setCap(p, parseDeviceType(type), body.capCents);
+  }
+
+  @Get('price-grid')
+  @Allow()
+  @ApiOperation({ summary: "The coordinator's price grid (suggested price per type and grade)" })
+  grid(@CurrentPrincipal() p: Principal) {
+    return this.pricing.grid(p);
+  }
+
+  @Put('price-grid/:type/:grade')
+  @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiParam({ name: 'type', enum: DEVICE_TYPES })
+  @ApiParam({ name: 'grade', enum: GRADES })
+  @ApiOperation({ summary: 'Set the suggested price of a type in a grade (never above the cap in force)' })
+  setGrid(@CurrentPrincipal() p: Principal, @Param('type') type: string, @Param('grade') grade: string, @Body() body: PutPriceGridDto) {
+    return this.pricing.setGrid(p, parseDeviceType(type), parseGrade(grade), body.priceCents);
+  }
+
+  @Get('devices/:device/price-suggestion')
+  @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
+  @ApiParam({ name: 'device', description: 'Device id or public code' })
+  @ApiOperation({ summary: 'Price to publish at, from the grid for the device type and grade, clamped to the cap' })
+  suggestion(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    return this.pricing.suggestion(p, device);
+  }
+
+  @Get('audit-events')
+  @Allow({ kinds: ['COORDINATOR'] })
+  @ApiOperation({ summary: "The territory's audit journal (settings changes), newest first" })
+  audit(@CurrentPrincipal() p: Principal, @Query() q: AuditListQuery) {
+    return listAudit(this.db.manager, p, q);
+  }
+}
