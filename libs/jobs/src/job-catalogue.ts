@@ -36,6 +36,14 @@ export interface JobCatalogue {
   'erasure.certificate': { deviceId: string; seq: number; requester: Requester };
   /** A FAILED re-check voided an erasure on a device that already left custody: tell the coordinator. */
   'erasure.incident': { incidentId: string; deviceId: string; erasureId: string; territoryId: string };
+  /** A label sheet of more than 200 labels, written under STORAGE_DIR/labels/{jobId}.pdf|.zpl (job id 'doc-…'). */
+  'labels.sheet': {
+    requester: Requester;
+    /** Either the devices, in print order, or a whole donation (what the requester may see of it). */
+    deviceIds?: string[];
+    donationId?: string;
+    template: 'avery-l7163' | 'avery-l7160' | 'brother-62x29' | 'zebra-zpl-50x25';
+  };
 }
 
 export type JobName = keyof JobCatalogue;
@@ -47,6 +55,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
+  'labels.sheet': 'documents',
 };
 
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@renum/identity';
+import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { queueUnavailable } from '@renum/lifecycle';
+import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LabelSelection, LabelSource } from './label-source';
+import { LabelContent, SHEET_TEMPLATES, SheetTemplate, writeSheetPdf, writeZpl } from './render';
+import { SheetRequest, SYNC_SHEET_MAX_LABELS } from './sheet.dto';
+
+export interface SheetFormat {
+  contentType: string;
+  extension: 'pdf' | 'zpl';
+}
+
+export const sheetFormat = (template: SheetTemplate): SheetFormat =>
+  SHEET_TEMPLATES[template].kind === 'zpl' ? { contentType: 'text/plain; charset=utf-8', extension: 'zpl' } : { contentType: 'application/pdf', extension: 'pdf' };
+
+export const requesterOf = (p: Principal): Requester => ({
+  userId: p.userId,
+  apiKeyId: p.apiKeyId,
+  organizationId: p.organizationId,
+  kind: p.organizationKind,
+  role: p.role,
+  territoryId: p.territoryId,
+});
+
+export const principalOf = (r: Requester): Principal => ({
+  userId: r.userId,
+  apiKeyId: r.apiKeyId,
+  email: null,
+  organizationId: r.organizationId,
+  organizationKind: r.kind,
+  role: r.role,
+  territoryId: r.territoryId,
+});
+
+const SHEET_JOB_ID = /^doc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Label sheets: checked in the request, streamed when short, made by a job when long. */
+@Injectable()
+export class LabelSheets {
+  constructor(
+    private readonly source: LabelSource,
+    private readonly jobs: JobProducer,
+    private readonly config: RenumConfig,
+  ) {}
+
+  /** Validates a request (every code visible, or a visible donation) and counts its labels. */
+  async plan(p: Principal, body: SheetRequest): Promise<{ selection: LabelSelection; count: number }> {
+    if ((body.codes === undefined) === (body.donationId === undefined)) {
+      throw badRequest('Indiquez soit une liste de codes (codes), soit un don (donationId), mais pas les deux.', [
+        { field: body.codes ? 'donationId' : 'codes', message: 'exactement un des deux champs codes / donationId' },
+      ]);
+    }
+    if (body.codes) {
+      const deviceIds = await this.source.resolveCodes(p, body.codes);
+      return { selection: { kind: 'devices', deviceIds }, count: deviceIds.length };
+    }
+    const count = await this.source.countDonation(p, body.donationId!);
+    return { selection: { kind: 'donation', donationId: body.donationId!, count }, count };
+  }
+
+  countDonation(p: Principal, donationId: string): Promise<number> {
+    return this.source.countDonation(p, donationId);
+  }
+
+  isShort(count: number): boolean {
+    return count <= SYNC_SHEET_MAX_LABELS;
+  }
+
+  /** Renders a selection into `out` (which is ended), page by page, `onLabel` after each label. */
+  async write(
+    p: Principal,
+    selection: LabelSelection,
+    template: SheetTemplate,
+    out: NodeJS.WritableStream,
+    onLabel?: (count: number) => Promise<void> | void,
+  ): Promise<{ labels: number; pages: number }> {
+    let labels = 0;
+    const source = this.source.labels(p, selection);
+    async function* counted(): AsyncGenerator<LabelContent> {
+      for await (const label of source) {
+        yield label;
+        labels++;
+        await onLabel?.(labels);
+      }
+    }
+    if (template === 'zebra-zpl-50x25') {
+      const { labels: written } = await writeZpl(counted(), out);
+      return { labels: written, pages: written };
+    }
+    const { pages } = await writeSheetPdf(counted(), template, out);
+    return { labels, pages };
+  }
+
+  async enqueue(p: Principal, selection: LabelSelection, template: SheetTemplate): Promise<{ jobId: string; statusUrl: string; downloadUrl: string }> {
+    const jobId = `doc-${uuidv7()}`;
+    const data =
+      selection.kind === 'devices'
+        ? { requester: requesterOf(p), deviceIds: selection.deviceIds, template }
+        : { requester: requesterOf(p), donationId: selection.donationId, template };
+    try {
+      await this.jobs.enqueue('labels.sheet', data, { jobId, attempts: 3 });
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      throw error;
+    }
+    return { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: `/api/v1/labels/sheets/${jobId}` };
+  }
+
+  /** Where a sheet job writes its file (relative to STORAGE_DIR, as the job's result names it). */
+  relativeFile(jobId: string, template: SheetTemplate): string {
+    return join('labels', `${jobId}.${sheetFormat(template).extension}`);
+  }
+
+  absolute(relative: string): string {
+    return resolve(this.config.STORAGE_DIR, relative);
+  }
+
+  /** A finished sheet of the caller's: its file and format; 404 for anyone else, 409 until ready. */
+  async download(p: Principal, jobId: string): Promise<{ path: string; format: SheetFormat; filename: string }> {
+    if (!SHEET_JOB_ID.test(jobId)) throw notFound("Planche d'étiquettes");
+    let job;
+    try {
+      job = await this.jobs.getJob(jobId);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      throw error;
+    }
+    const requester = job?.name === 'labels.sheet' ? (job.data?.requester as Requester | undefined) : undefined;
+    if (!job || !requester || requester.organizationId !== p.organizationId || (requester.userId ?? null) !== (p.userId ?? null)) {
+      throw notFound("Planche d'étiquettes");
+    }
+    const state = await job.getState();
+    if (state === 'failed') {
+      throw new ProblemException(409, 'sheet-failed', 'Planche non produite', `La production de la planche a échoué : ${job.failedReason ?? 'erreur inconnue'}. Relancez la demande.`);
+    }
+    if (state !== 'completed') {
+      throw new ProblemException(409, 'not-ready', 'Planche pas encore prête', `La planche est en cours de production (${job.progress ?? 0} %). Suivez /api/v1/jobs/${jobId}.`, {
+        state,
+        progress: job.progress,
+      });
+    }
+    const template = job.data.template as SheetTemplate;
+    const path = this.absolute(this.relativeFile(jobId, template));
+    try {
+      await access(path);
+    } catch {
+      throw notFound("Fichier de la planche d'étiquettes");
+    }
+    const format = sheetFormat(template);
+    return { path, format, filename: `etiquettes-${template}-${jobId}.${format.extension}` };
+  }
+}

@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import type { Response } from 'express';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { LabelSource } from './label-source';
+import { LabelSheets, sheetFormat } from './label-sheets.service';
+import { labelPng, labelSvg } from './render';
+import { SheetJobAccepted, SheetRequest } from './sheet.dto';
+
+const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXD; dashes and case optional)' };
+// A label shows the custodian's name, which changes with custody: cache briefly, privately.
+const LABEL_CACHE = 'private, max-age=300';
+
+@ApiTags('labels')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller()
+export class LabelsController {
+  constructor(
+    private readonly source: LabelSource,
+    private readonly sheets: LabelSheets,
+  ) {}
+
+  @Get('devices/:device/label.svg')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  @ApiProduces('image/svg+xml')
+  @ApiOperation({ summary: 'QR label (50 × 25 mm, SVG): QR of the public page URL, code in clear, type and custodian' })
+  async svg(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
+    const svg = await labelSvg(await this.source.single(p, device));
+    res.status(200).set({ 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': LABEL_CACHE }).send(svg);
+  }
+
+  @Get('devices/:device/label.png')
+  @Allow()
+  @ApiParam(DEVICE_PARAM)
+  @ApiProduces('image/png')
+  @ApiOperation({ summary: 'QR label (50 × 25 mm, PNG at 300 dpi, 1 bit per pixel)' })
+  async png(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
+    const png = await labelPng(await this.source.single(p, device));
+    res.status(200).set({ 'Content-Type': 'image/png', 'Cache-Control': LABEL_CACHE }).send(png);
+  }
+
+  @Post('labels/sheets')
+  @Allow({ kinds: ['DONOR', 'WORKSHOP', 'COORDINATOR'], roles: WORKING_ROLES })
+  @ApiProduces('application/pdf', 'text/plain')
+  @ApiAcceptedResponse({ type: SheetJobAccepted, description: 'More than 200 labels: made by a job, fetched from downloadUrl when ready' })
+  @ApiOperation({ summary: 'A sheet of labels for codes or a donation: PDF (Avery A4, Brother tape) or ZPL (Zebra), streamed; > 200 labels: 202 and a job' })
+  async sheet(@CurrentPrincipal() p: Principal, @Body() body: SheetRequest, @Res() res: Response) {
+    const { selection, count } = await this.sheets.plan(p, body);
+    if (!this.sheets.isShort(count)) {
+      res.status(202).json(await this.sheets.enqueue(p, selection, body.template));
+      return;
+    }
+    const format = sheetFormat(body.template);
+    res.status(200).set({
+      'Content-Type': format.contentType,
+      'Content-Disposition': `attachment; filename="etiquettes-${body.template}.${format.extension}"`,
+      'Cache-Control': 'private, no-store',
+    });
+    try {
+      await this.sheets.write(p, selection, body.template, res);
+    } catch (error) {
+      // Headers are gone: the only honest signal left is a cut connection.
+      res.destroy(error as Error);
+    }
+  }
+
+  @Get('labels/sheets/:jobId')
+  @Allow()
+  @ApiProduces('application/pdf', 'text/plain')
+  @ApiOperation({ summary: 'Download a sheet made by a job (requester only; 409 not-ready while it runs)' })
+  async download(@CurrentPrincipal() p: Principal, @Param('jobId') jobId: string, @Res() res: Response) {
+    const file = await this.sheets.download(p, jobId);
+    res.status(200).set({
+      'Content-Type': file.format.contentType,
+      'Content-Disposition': `attachment; filename="${file.filename}"`,
+      'Cache-Control': 'private, no-store',
+    });
+    try {
+      await pipeline(createReadStream(file.path), res);
+    } catch (error) {
+      res.destroy(error as Error);
+    }
+  }
+}
