@@ -1,0 +1,151 @@
+import { JobProducer } from '@renum/jobs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { createDonation, registerDevices } from '../support/flows';
+import { binary } from '../support/labels-support';
+import { eventually, TestApp, TestUser, World } from '../support/test-app';
+
+const PT_PER_MM = 72 / 25.4;
+const mm = (pt: number) => Math.round((pt / PT_PER_MM) * 10) / 10;
+
+async function pdfFacts(body: Buffer) {
+  const pdf = await PDFDocument.load(body);
+  const sizes = pdf.getPages().map((p) => p.getSize());
+  return { pages: pdf.getPageCount(), sizesMm: [...new Set(sizes.map((s) => `${mm(s.width)}x${mm(s.height)}`))] };
+}
+
+/** The ^XA…^XZ label formats of a ZPL stream. */
+const zplBlocks = (zpl: string) => zpl.match(/\^XA[\s\S]*?\^XZ/g) ?? [];
+
+describe('label sheets: POST /api/v1/labels/sheets', () => {
+  let t: TestApp;
+  let w: World;
+  let other: World;
+  let donation: string;
+  let devices: { id: string; code: string }[];
+
+  const sheet = (user: TestUser, body: Record<string, unknown>) => t.http.post('/api/v1/labels/sheets').set(user.auth).send(body).buffer(true).parse(binary);
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    w = await t.world('Sheet');
+    other = await t.world('OtherSheet');
+    donation = await createDonation(t, w.donor.agent);
+    devices = await registerDevices(t, w, Array.from({ length: 15 }, () => ({})), donation);
+  });
+  afterAll(() => t?.close());
+
+  it.each([
+    ['avery-l7163', 2, '210x297'], // 2 × 7 per A4 page: 15 labels → 2 pages
+    ['avery-l7160', 1, '210x297'], // 3 × 7 per page
+    ['brother-62x29', 15, '62x29'], // one label per page of tape
+  ])('a donation of 15 devices on %s: %i page(s) of %s mm, streamed as application/pdf', async (template, pages, size) => {
+    const res = await sheet(w.donor.agent, { donationId: donation, template });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename=".*\.pdf"/);
+    expect(await pdfFacts(res.body)).toEqual({ pages, sizesMm: [size] });
+  });
+
+  it('ZPL for a list of codes (as scanned: lower case, no dashes): one ^XA…^XZ block per label, each with its code, in order', async () => {
+    const chosen = [devices[3], devices[0], devices[7]];
+    const res = await sheet(w.workshop.agent, { codes: [chosen[0].code, chosen[1].code.replace(/-/g, '').toLowerCase(), chosen[2].code], template: 'zebra-zpl-50x25' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const blocks = zplBlocks(res.body.toString('utf8'));
+    expect(blocks).toHaveLength(3);
+    blocks.forEach((block, i) => {
+      expect(block).toContain(chosen[i].code);
+      expect(block).toContain(`/d/${chosen[i].code}`); // the QR field
+    });
+  });
+
+  it('refuses what it cannot print, naming the culprit', async () => {
+    const [stranger] = await registerDevices(t, other, [{}]);
+    const invisible = await sheet(w.donor.agent, { codes: [devices[0].code, stranger.code], template: 'avery-l7163' });
+    expect(invisible.status).toBe(404);
+    expect(JSON.parse(invisible.body.toString()).detail).toContain(stranger.code);
+
+    const mistyped = devices[1].code.slice(0, -1) + (devices[1].code.endsWith('0') ? '1' : '0');
+    const typo = await sheet(w.donor.agent, { codes: [devices[0].code, mistyped], template: 'avery-l7163' });
+    expect(typo.status).toBe(400);
+    expect(JSON.parse(typo.body.toString())).toMatchObject({ type: expect.stringMatching(/invalid-code$/), detail: expect.stringContaining(mistyped) });
+
+    expect((await sheet(w.donor.agent, { codes: [devices[0].code], donationId: donation, template: 'avery-l7163' })).status).toBe(400);
+    expect((await sheet(w.donor.agent, { template: 'avery-l7163' })).status).toBe(400);
+    expect((await sheet(w.donor.agent, { codes: [], template: 'avery-l7163' })).status).toBe(400);
+    expect((await sheet(w.donor.agent, { codes: [devices[0].code], template: 'dymo-99012' })).status).toBe(400);
+    expect((await sheet(other.donor.agent, { donationId: donation, template: 'avery-l7163' })).status).toBe(404);
+    expect((await sheet(w.charity.agent, { codes: [devices[0].code], template: 'avery-l7163' })).status).toBe(403);
+    expect((await sheet(w.donor.viewer, { codes: [devices[0].code], template: 'avery-l7163' })).status).toBe(403);
+  });
+
+  describe('more than 200 labels: made by a documents job', () => {
+    let bigDonation: string;
+    let big: { id: string; code: string }[];
+
+    beforeAll(async () => {
+      bigDonation = await createDonation(t, w.donor.agent);
+      big = await registerDevices(t, w, Array.from({ length: 205 }, (_, i) => ({ type: i % 2 ? 'DESKTOP' : 'LAPTOP' })), bigDonation);
+    });
+
+    async function completed(user: TestUser, statusUrl: string) {
+      return eventually(async () => {
+        const res = await t.http.get(statusUrl).set(user.auth).expect(200);
+        if (res.body.state === 'failed') throw new Error(`job failed: ${res.body.failedReason}`);
+        return res.body.state === 'completed' ? res.body : undefined;
+      }, 30000);
+    }
+
+    it('answers 202 with the job, reports it when done, and serves the PDF to the requester only', async () => {
+      const res = await sheet(w.donor.agent, { donationId: bigDonation, template: 'avery-l7160' });
+      expect(res.status).toBe(202);
+      const accepted = JSON.parse(res.body.toString());
+      expect(accepted).toEqual({
+        jobId: expect.stringMatching(/^doc-/),
+        statusUrl: `/api/v1/jobs/${accepted.jobId}`,
+        downloadUrl: `/api/v1/labels/sheets/${accepted.jobId}`,
+      });
+      const status = await completed(w.donor.agent, accepted.statusUrl);
+      expect(status).toMatchObject({ progress: 100, result: { labels: 205, pages: 10, file: `labels/${accepted.jobId}.pdf` } });
+      // Kept under STORAGE_DIR, with no half-written leftovers beside it.
+      expect(existsSync(join(t.storageDir, status.result.file))).toBe(true);
+      expect(readdirSync(join(t.storageDir, 'labels')).filter((f) => f.endsWith('.part'))).toEqual([]);
+
+      const file = await t.http.get(accepted.downloadUrl).set(w.donor.agent.auth).buffer(true).parse(binary).expect(200);
+      expect(file.headers['content-type']).toBe('application/pdf');
+      expect(await pdfFacts(file.body)).toEqual({ pages: 10, sizesMm: ['210x297'] }); // 205 labels, 21 a page
+
+      // Nobody else: another organisation, nor a colleague, nor anyone for an id that is not a sheet.
+      await t.http.get(accepted.downloadUrl).set(other.donor.agent.auth).expect(404);
+      await t.http.get(accepted.statusUrl).set(other.donor.agent.auth).expect(404);
+      await t.http.get(accepted.downloadUrl).set(w.donor.admin.auth).expect(404);
+      await t.http.get('/api/v1/labels/sheets/doc-..%2F..%2Fetc%2Fpasswd').set(w.donor.agent.auth).expect(404);
+    });
+
+    it('a list of 201 codes in ZPL: 409 not-ready while the job waits, then one block per label', async () => {
+      const documents = t.get(JobProducer).queue('documents');
+      await documents.pause();
+      let accepted;
+      try {
+        const codes = big.slice(0, 201).map((d) => d.code);
+        const res = await sheet(w.workshop.agent, { codes, template: 'zebra-zpl-50x25' });
+        expect(res.status).toBe(202);
+        accepted = JSON.parse(res.body.toString());
+        const early = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).expect(409);
+        expect(early.body.type).toMatch(/not-ready$/);
+      } finally {
+        await documents.resume();
+      }
+      const status = await completed(w.workshop.agent, accepted.statusUrl);
+      expect(status.result).toMatchObject({ labels: 201, file: `labels/${accepted.jobId}.zpl` });
+      const file = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).buffer(true).parse(binary).expect(200);
+      expect(file.headers['content-type']).toMatch(/^text\/plain/);
+      const blocks = zplBlocks(file.body.toString('utf8'));
+      expect(blocks).toHaveLength(201);
+      expect(blocks[0]).toContain(big[0].code);
+      expect(blocks[200]).toContain(big[200].code);
+    });
+  });
+});
