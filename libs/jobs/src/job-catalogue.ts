@@ -44,6 +44,8 @@ export interface JobCatalogue {
     donationId?: string;
     template: 'avery-l7163' | 'avery-l7160' | 'brother-62x29' | 'zebra-zpl-50x25';
   };
+  /** Registers the rows of an uploaded inventory file (job id 'imp-<importId>'); resumable, chunk by chunk. */
+  'inventory.import': { importId: string; donationId: string; requester: Requester };
 }
 
 export type JobName = keyof JobCatalogue;
@@ -55,6 +57,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
+  'inventory.import': 'imports',
   'labels.sheet': 'documents',
 };
 

@@ -1,0 +1,101 @@
+import { CallHandler, Controller, ExecutionContext, Get, HttpCode, Injectable, NestInterceptor, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import type { Principal } from '@renum/identity';
+import { ProblemException } from '@renum/platform';
+import type { Response } from 'express';
+import { catchError, Observable } from 'rxjs';
+import { RENUM_TEMPLATE_COLUMNS, renumTemplateCsv } from '../inventory-csv';
+import { InventoryImportService, MAX_IMPORT_BYTES, UploadedCsv } from './inventory-import.service';
+
+const MAX_MB = MAX_IMPORT_BYTES / (1024 * 1024);
+
+/** Outermost around multer: its 413 becomes a French problem document. */
+@Injectable()
+export class UploadTooLargeInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        if (error instanceof PayloadTooLargeException) {
+          throw new ProblemException(413, 'inventory-file-too-large', 'Fichier trop volumineux', `Le fichier dépasse ${MAX_MB} Mo : découpez l'inventaire en plusieurs fichiers. Rien n'a été importé.`);
+        }
+        throw error;
+      }),
+    );
+  }
+}
+
+const TEMPLATE_DESCRIPTION = [
+  "Renum's CSV template for donors without GLPI: UTF-8 with BOM, `;` separator, CRLF, one device per line.",
+  'Line 2 is an example commented out by a leading `#` (lines starting with `#` are ignored). Column order is free, titles are case-insensitive.',
+  '',
+  '| column | required | content |',
+  '|---|---|---|',
+  '| type | yes | LAPTOP, DESKTOP, TABLET, SMARTPHONE, MONITOR, PRINTER, MFP, OTHER or the French words (Ordinateur portable…); unknown → OTHER with a warning |',
+  '| brand | yes | manufacturer, e.g. Dell |',
+  '| model | yes | e.g. Latitude 5490 |',
+  '| serialNumber | yes | manufacturer serial, unique in the file; BIOS placeholders ("To be filled by O.E.M.", "Default string") are refused |',
+  '| inventoryNumber | recommended | the donor\'s inventory number (to remove the asset from the books) |',
+  '| acquisitionDate | recommended | YYYY-MM-DD or DD/MM/YYYY; over 10 years → flag REEN_TOO_OLD (recycling, loi REEN) |',
+  '| estimatedValueEuros | optional | 120 / 120,00 / 120.00; above 300 € → flag VALUE_ABOVE_DONATION_CAP |',
+  '| weightKg | optional | e.g. 1,8 |',
+  '| medium{n}Kind | per medium, n = 1..4 | HDD, SSD, NVME, EMMC, FLASH, OTHER |',
+  '| medium{n}Serial | if the medium is listed | serial of the storage medium (erasure records are matched on it) |',
+  '| medium{n}Model | optional | e.g. Samsung SSD 860 EVO 250GB |',
+  '| medium{n}CapacityGb | optional | capacity in GB |',
+  '',
+  `Columns, in order: ${RENUM_TEMPLATE_COLUMNS.join(', ')}.`,
+].join('\n');
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller()
+export class ImportsController {
+  constructor(private readonly imports: InventoryImportService) {}
+
+  @Post('donations/:id/import')
+  @HttpCode(202)
+  @Allow({ kinds: ['DONOR'], roles: WORKING_ROLES })
+  @UseInterceptors(UploadTooLargeInterceptor, FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    description: `CSV file (max ${MAX_MB} MB): a GLPI "Export → CSV" of the computers list (French or English, GLPI 10 or 11) or Renum's template (GET /api/v1/imports/template.csv).`,
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOperation({
+    summary: "Import a donor's inventory file into the donation (runs as a job)",
+    description:
+      'The whole file is checked at once: a file that is not CSV (415), empty, without a recognisable header, without rows, or with a line over ' +
+      `10,000 characters (422), or over ${MAX_MB} MB (413) is refused and nothing is written. Otherwise answers 202 {jobId, importId, statusUrl}; ` +
+      'GET /api/v1/jobs/{jobId} (or GET /api/v1/imports/{importId}) then gives progress and the result ' +
+      '{created, skipped, errors: [{row, field, message}], alreadyRegistered: [{row, serialNumber}], warnings, ignoredColumns, flagged, labels}. ' +
+      'Rows with a problem are skipped and listed in errors; rows whose serial this donor already registered are skipped and listed in alreadyRegistered ' +
+      '(importing the same file again creates nothing).',
+  })
+  @ApiAcceptedResponse({ description: '{jobId, importId, statusUrl, importUrl, format, totalRows}' })
+  start(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @UploadedFile() file: UploadedCsv | undefined) {
+    return this.imports.start(p, id, file);
+  }
+
+  // Declared before `imports/:importId` so the path is not read as an id.
+  @Get('imports/template.csv')
+  @Allow()
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: "Renum's inventory CSV template", description: TEMPLATE_DESCRIPTION })
+  template(@Res() res: Response) {
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', 'attachment; filename="renum-modele-inventaire.csv"')
+      .send(renumTemplateCsv());
+  }
+
+  @Get('imports/:importId')
+  @Allow({ kinds: ['DONOR'] })
+  @ApiOperation({ summary: 'An inventory import of your organisation: status, progress, final report (kept after the job leaves the queue)' })
+  get(@CurrentPrincipal() p: Principal, @Param('importId', ParseUUIDPipe) importId: string) {
+    return this.imports.get(p, importId);
+  }
+}
