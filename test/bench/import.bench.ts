@@ -1,0 +1,185 @@
+/**
+ * Inventory import benchmark: a generated 10,000-row GLPI 10 export (French header, like the
+ * shared fixture) imported end to end — HTTP upload (with its synchronous whole-file check),
+ * the `inventory.import` job (parse, chunks of 500 rows registered through DeviceRegistry with
+ * their hash-chained `register` events), job done — on a throwaway database, against a raw
+ * baseline measured in the same run.
+ *
+ *   npm run bench:import
+ *   npx ts-node -r tsconfig-paths/register test/bench/import.bench.ts   (while developing)
+ *
+ * Baseline: pg-copy-streams is not installed, so the "raw COPY" is its closest equivalent: one
+ * multi-row `INSERT … SELECT FROM unnest(…)` of the same 10,000 parsed rows into a scratch table
+ * shaped like `device` (same columns, defaults and indexes), without events, media or checks.
+ *
+ * The app (API and worker) runs in this process; peak RSS is sampled every 10 ms while the import
+ * runs (it includes the API, the worker and this script). Target: ≥ 2,000 rows/s.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createHttpApp } from '@renum/composition';
+import { ALL_ENTITIES, ALL_MIGRATIONS } from '@renum/composition';
+import { dataSourceOptions } from '@renum/db';
+import { normalizeSerial } from '@renum/domain';
+import { AuthService, IdentityService } from '@renum/identity';
+import { parseInventoryCsv } from '@renum/intake';
+import { JobWorkerHost, OutboxRelay } from '@renum/jobs';
+import { uuidv7 } from '@renum/platform';
+import IORedis from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { generateGlpiExport } from '../support/bench-inventory-csv';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
+const TARGET_ROWS_PER_S = 2000;
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MB = 1024 * 1024;
+
+function dbUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Samples RSS every 10 ms until stopped. */
+function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const name = `renum_bench_import_${process.pid}`;
+  const url = dbUrl(name);
+  const storageDir = mkdtempSync(join(tmpdir(), 'renum-bench-import-'));
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${name}"`);
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    BULL_PREFIX: name,
+    LOG_LEVEL: 'silent',
+    STORAGE_DIR: storageDir,
+    OUTBOX_POLL_MS: '100',
+  });
+  let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
+  try {
+    const migrator = await new DataSource(dataSourceOptions(url, ALL_ENTITIES, ALL_MIGRATIONS, 2)).initialize();
+    await migrator.runMigrations();
+    await migrator.destroy();
+
+    Logger.overrideLogger(false); // figures only
+    app = await createHttpApp({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    await app.get(JobWorkerHost).start();
+    app.get(OutboxRelay).start();
+    const db = app.get(DataSource);
+
+    // A donor organisation with an agent, token minted directly (login has its own tests).
+    const identity = app.get(IdentityService);
+    const territory = await identity.createTerritory(db.manager, 'Bench');
+    const org = await identity.insertOrganization(db.manager, territory.id, 'Mairie de Bench', 'DONOR');
+    const userId = uuidv7();
+    await db.query(`INSERT INTO app_user (id, organization_id, email, password_hash, role) VALUES ($1, $2, 'agent@bench.test', 'x', 'agent')`, [userId, org.id]);
+    const { accessToken } = await app.get(AuthService).issueToken({ sub: userId, email: 'agent@bench.test', org: org.id, kind: 'DONOR', role: 'agent', ter: territory.id });
+    const auth = { Authorization: `Bearer ${accessToken}` };
+    const donation = (await (
+      await fetch(`${base}/api/v1/donations`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ pickupAddress: '1 place de la Mairie' }) })
+    ).json()) as { id: string };
+
+    const file = generateGlpiExport(ROWS, 'BENCH-');
+    console.log(`inventory import benchmark: ${fmt(ROWS)} GLPI rows (${fmt(file.length / MB, 2)} MB), chunks of 500, database ${name}`);
+
+    // --- end to end: upload → job completed ---
+    const rssBefore = process.memoryUsage().rss;
+    const sampler = rssSampler();
+    const t0 = performance.now();
+    const form = new FormData();
+    form.append('file', new Blob([file], { type: 'text/csv' }), 'export-glpi.csv');
+    const upload = await fetch(`${base}/api/v1/donations/${donation.id}/import`, { method: 'POST', headers: auth, body: form });
+    const accepted = (await upload.json()) as { jobId: string };
+    const tUpload = performance.now() - t0;
+    if (upload.status !== 202) throw new Error(`upload: ${upload.status} ${JSON.stringify(accepted)}`);
+    let job: { state: string; result?: { created: number; skipped: number; errors: unknown[] }; failedReason?: string };
+    for (;;) {
+      job = (await (await fetch(`${base}/api/v1/jobs/${accepted.jobId}`, { headers: auth })).json()) as typeof job;
+      if (job.state === 'completed' || job.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const tTotal = performance.now() - t0;
+    const peakRss = sampler.stop();
+    if (job.state !== 'completed') throw new Error(`import failed: ${job.failedReason}`);
+    const [{ n: registered }] = await db.query('SELECT count(*)::int AS n FROM device WHERE donation_id = $1', [donation.id]);
+    if (job.result!.created !== ROWS || registered !== ROWS) throw new Error(`expected ${ROWS} devices, got created=${job.result!.created} in db=${registered}`);
+
+    // --- baseline: parse alone, then one raw multi-row insert of the same rows ---
+    const p0 = performance.now();
+    const parsed = parseInventoryCsv(file, { today: new Date() });
+    const tParse = performance.now() - p0;
+    await db.query('CREATE TABLE bench_raw_device (LIKE device INCLUDING DEFAULTS INCLUDING INDEXES)');
+    const rows = parsed.rows.map((r) => r.device);
+    const r0 = performance.now();
+    await db.query(
+      `INSERT INTO bench_raw_device (id, code, donation_id, donor_organization_id, territory_id, type, brand, model, serial_number, serial_key,
+                                     inventory_number, acquisition_date, status, custodian_organization_id)
+       SELECT id, code, $3, $4, $5, type, brand, model, serial, serial_key, inv, acq, 'REGISTERED', $4
+         FROM unnest($1::uuid[], $2::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::date[])
+           AS t(id, code, type, brand, model, serial, serial_key, inv, acq)`,
+      [
+        rows.map(() => uuidv7()),
+        rows.map((_, i) => `RAW-${String(i).padStart(8, '0')}`),
+        donation.id,
+        org.id,
+        territory.id,
+        rows.map((d) => d.type),
+        rows.map((d) => d.brand),
+        rows.map((d) => d.model),
+        rows.map((d) => d.serialNumber),
+        rows.map((d) => normalizeSerial(d.serialNumber)),
+        rows.map((d) => d.inventoryNumber ?? null),
+        rows.map((d) => d.acquisitionDate ?? null),
+      ],
+    );
+    const tRaw = performance.now() - r0;
+
+    const rate = (ROWS * 1000) / tTotal;
+    console.log(`  end to end (upload → job done) ${fmt(tTotal)} ms  → ${fmt(rate)} rows/s  (target ≥ ${fmt(TARGET_ROWS_PER_S)}: ${rate >= TARGET_ROWS_PER_S ? 'met' : 'NOT met'})`);
+    console.log(`    of which upload answered (202, whole-file check) in ${fmt(tUpload)} ms; parse alone ${fmt(tParse)} ms`);
+    console.log(`  peak RSS during the import      ${fmt(peakRss / MB)} MB (api + worker + bench in one process; ${fmt(rssBefore / MB)} MB before, +${fmt((peakRss - rssBefore) / MB)} MB)`);
+    console.log(`  raw baseline: one INSERT … SELECT FROM unnest of the same ${fmt(ROWS)} rows (no COPY: pg-copy-streams not installed) ${fmt(tRaw)} ms → ${fmt((ROWS * 1000) / tRaw)} rows/s`);
+    console.log(`  ratio end to end / raw insert: ${fmt(tTotal / tRaw, 1)}× (raw + parse: ${fmt(tTotal / (tRaw + tParse), 1)}×)`);
+  } finally {
+    await app?.close().catch(() => undefined);
+    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${name}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
