@@ -68,7 +68,7 @@ describe('public device page: accessibility (axe-core in headless Chromium)', ()
     expect(await page.locator('header').count()).toBe(1);
     expect(await page.locator('footer').count()).toBe(1);
     expect(await page.textContent('main')).toContain('Remis à un bénéficiaire');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.context().close();
   });
