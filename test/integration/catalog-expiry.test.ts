@@ -1,0 +1,133 @@
+/**
+ * Reservation expiry (invariant 3): the delayed BullMQ job scheduled through the outbox
+ * releases the device once; any further delivery changes nothing; a reservation distributed
+ * before its expiry is never released. Time is shortened honestly: the reservation's
+ * expires_at is moved to the past in SQL and the real delayed job is promoted (delivered now).
+ */
+import { JobProducer, outboxJobId } from '@renum/jobs';
+import { step } from '../support/flows';
+import { eventually, TestApp, World } from '../support/test-app';
+import { addOrganizations, availableDevices } from '../support/catalog-support';
+
+let t: TestApp;
+let w: World;
+let jobs: JobProducer;
+
+beforeAll(async () => {
+  t = await TestApp.start();
+  w = await t.world('Expiry');
+  jobs = t.get(JobProducer);
+});
+afterAll(() => t?.close());
+
+let deliveries = 0;
+
+/** The delayed job the outbox relay published for this reservation, as BullMQ holds it. */
+async function scheduledExpiry(reservationId: string) {
+  const row = await eventually(async () => {
+    const [r] = await t.db.query(`SELECT id, run_at, published_at FROM outbox_message WHERE job_name = 'reservation.expire' AND payload->>'reservationId' = $1`, [reservationId]);
+    return r?.published_at ? r : undefined;
+  });
+  const job = await jobs.getJob(outboxJobId('reservation.expire', row.id));
+  expect(job).toBeDefined();
+  return { job: job!, runAt: new Date(row.run_at) };
+}
+
+async function deliverNow(job: Awaited<ReturnType<typeof scheduledExpiry>>['job']) {
+  await job.promote();
+  const outcome = await jobs.waitFor<{ released: boolean; reason?: string }>(job, 15000);
+  if (outcome.state !== 'completed') throw new Error(`expiry job ${outcome.state}`);
+  return outcome.value;
+}
+
+/** Another delivery of the same message (a queue redelivery, a replayed outbox row). */
+async function deliverAgain(reservationId: string, deviceId: string) {
+  const job = await jobs.enqueue('reservation.expire', { reservationId, deviceId }, { jobId: `tr-expire-again-${++deliveries}-${reservationId}` });
+  const outcome = await jobs.waitFor<{ released: boolean; reason?: string }>(job, 15000);
+  if (outcome.state !== 'completed') throw new Error(`expiry job ${outcome.state}`);
+  return outcome.value;
+}
+
+const releases = (deviceId: string) => t.db.query(`SELECT payload FROM device_event WHERE device_id = $1 AND action = 'release' ORDER BY seq`, [deviceId]);
+const statusOf = async (deviceId: string) => (await t.db.query('SELECT status FROM device WHERE id = $1', [deviceId]))[0].status;
+
+it('schedules the expiry as a delayed job at reservation time, with the territory default of 7 days', async () => {
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job, runAt } = await scheduledExpiry(reservationId);
+  expect(await job.getState()).toBe('delayed');
+  const [r] = await t.db.query('SELECT expires_at, created_at FROM reservation WHERE id = $1', [reservationId]);
+  expect(new Date(r.expires_at).getTime() - new Date(r.created_at).getTime()).toBeGreaterThan(7 * 24 * 3600_000 - 60_000);
+  expect(runAt.getTime()).toBe(new Date(r.expires_at).getTime());
+  expect(job.delay).toBeGreaterThan(6 * 24 * 3600_000);
+});
+
+it('releases an expired reservation exactly once, and a second delivery changes nothing', async () => {
+  const [other] = await addOrganizations(t, w, 'CHARITY', 1);
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job } = await scheduledExpiry(reservationId);
+
+  await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
+  expect(await deliverNow(job)).toEqual({ released: true });
+
+  expect(await statusOf(device.id)).toBe('AVAILABLE');
+  expect(await releases(device.id)).toEqual([{ payload: expect.objectContaining({ expired: true, reservationId }) }]);
+  const [r] = await t.db.query('SELECT status, closed_at FROM reservation WHERE id = $1', [reservationId]);
+  expect(r.status).toBe('EXPIRED');
+  expect(r.closed_at).not.toBeNull();
+  // The charity sees it expired; the device is back in the catalogue.
+  const mine = await t.http.get('/api/v1/reservations?status=EXPIRED').set(w.charity.agent.auth).expect(200);
+  expect(mine.body.items.map((i: { id: string }) => i.id)).toContain(reservationId);
+  const catalog = await t.http.get('/api/v1/catalog?limit=200').set(other.agent.auth).expect(200);
+  expect(catalog.body.items.map((i: { id: string }) => i.id)).toContain(device.id);
+
+  // Second delivery of the same expiry: nothing happens.
+  expect((await deliverAgain(reservationId, device.id)).released).toBe(false);
+  expect(await releases(device.id)).toHaveLength(1);
+  expect(await statusOf(device.id)).toBe('AVAILABLE');
+
+  // Another charity reserves it meanwhile; a late delivery of the old expiry must not free it.
+  await step(t, other.agent, device.id, { action: 'reserve' });
+  expect((await deliverAgain(reservationId, device.id)).released).toBe(false);
+  expect(await statusOf(device.id)).toBe('RESERVED');
+  expect(await releases(device.id)).toHaveLength(1);
+  const active = await t.db.query(`SELECT charity_organization_id FROM reservation WHERE device_id = $1 AND status = 'ACTIVE'`, [device.id]);
+  expect(active).toEqual([{ charity_organization_id: other.id }]);
+});
+
+it('never releases a reservation distributed before its expiry', async () => {
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job } = await scheduledExpiry(reservationId);
+  await step(t, w.charity.agent, device.id, {
+    action: 'distribute',
+    priceCents: 5000,
+    paymentMethod: 'CARD',
+    beneficiary: { ref: 'DOSSIER-EXP-1', eligibility: 'demandeur_emploi', postalCode: '69003' },
+  });
+  // Even once the expiry date has passed, the delayed job finds the reservation DISTRIBUTED.
+  await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
+  expect(await deliverNow(job)).toEqual({ released: false, reason: 'reservation DISTRIBUTED' });
+  expect((await deliverAgain(reservationId, device.id)).released).toBe(false);
+  expect(await statusOf(device.id)).toBe('DISTRIBUTED');
+  expect(await releases(device.id)).toEqual([]);
+  const [r] = await t.db.query('SELECT status FROM reservation WHERE id = $1', [reservationId]);
+  expect(r.status).toBe('DISTRIBUTED');
+});
+
+it('leaves alone a reservation the charity released itself', async () => {
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job } = await scheduledExpiry(reservationId);
+  await step(t, w.charity.agent, device.id, { action: 'release', reason: 'Bénéficiaire équipé ailleurs' });
+  await step(t, w.charity.admin, device.id, { action: 'reserve' });
+  await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
+  expect((await deliverNow(job)).released).toBe(false);
+  expect(await statusOf(device.id)).toBe('RESERVED');
+  expect((await releases(device.id)).map((e: { payload: { expired?: boolean } }) => e.payload.expired ?? false)).toEqual([false]);
+});
