@@ -1,0 +1,125 @@
+import { inflateSync } from 'node:zlib';
+import jsQR from 'jsqr';
+import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
+import { erase, step } from '../support/flows';
+import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
+import { eventually, TestApp, World } from '../support/test-app';
+// The library entry runs a debug harness when required directly.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pdfParse: (b: Buffer) => Promise<{ text: string }> = require('pdf-parse/lib/pdf-parse.js');
+
+const binary = (res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/** Rebuilds the vector QR (module-unit rectangles, as the labels draw it) from page 1 and decodes it. */
+async function qrOfFirstPage(pdf: Buffer): Promise<string | undefined> {
+  const doc = await PDFDocument.load(pdf);
+  const node = doc.getPages()[0].node.Contents();
+  const streams = node instanceof PDFArray ? node.asArray().map((r) => doc.context.lookup(r)) : [node];
+  const content = streams.map((s) => inflateSync((s as PDFRawStream).contents).toString('latin1')).join('\n');
+  const block = content.match(/q\n([\d.]+) 0 0 [\d.]+ [\d.]+ [\d.]+ cm\n0 g\n([\d\s re]+)\nf\nQ/);
+  if (!block) return undefined;
+  const rects = [...block[2].matchAll(/(\d+) (\d+) (\d+) (\d+) re/g)].map((m) => [+m[1], +m[2], +m[3], +m[4]]);
+  const size = Math.max(...rects.map(([x, , w]) => x + w), ...rects.map(([, y, , h]) => y + h));
+  const scale = 4;
+  const side = (size + 8) * scale;
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (const [x, y, w, h] of rects)
+    for (let r = y; r < y + h; r++)
+      for (let c = x; c < x + w; c++)
+        for (let dy = 0; dy < scale; dy++)
+          for (let dx = 0; dx < scale; dx++) {
+            const i = (((r + 4) * scale + dy) * side + (c + 4) * scale + dx) * 4;
+            rgba[i] = rgba[i + 1] = rgba[i + 2] = 0;
+          }
+  return jsQR(rgba, side, side)?.data;
+}
+
+describe('erasure certificate and public verification', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    w = await t.world('Cert');
+  });
+  afterAll(() => t?.close());
+
+  async function certificate(device: string, user = w.workshop.agent) {
+    const res = await t.http.get(`/api/v1/devices/${device}/erasure-certificate.pdf`).set(user.auth).buffer(true).parse(binary);
+    if (res.status === 202) {
+      // Generated in the background: the job finishes, then the PDF is served from the cache.
+      await eventually(async () => (await t.http.get(`/api/v1/jobs/${res.body.jobId}`).set(user.auth)).body.state === 'completed', 20000);
+      return t.http.get(`/api/v1/devices/${device}/erasure-certificate.pdf`).set(user.auth).buffer(true).parse(binary);
+    }
+    return res;
+  }
+
+  it('issues a PDF with every medium serial and a QR to the public page, which turns invalid when the history is tampered with', async () => {
+    const { devices } = await registerHosts(t, w, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }]);
+    const [device] = devices;
+    const early = await t.http.get(`/api/v1/devices/${device.id}/erasure-certificate.pdf`).set(w.workshop.agent.auth);
+    expect(early.status).toBe(409);
+    expect(early.body.type).toMatch(/not-wiped$/);
+
+    // The nwipe log of this machine, wiped just now (after collection), plus a second disk erased by hand.
+    const log = freshLog(readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log').toString('utf8'), new Date(Date.now() + 4.5 * 60_000));
+    const imported = await uploadReport(t, w.workshop.agent, log);
+    expect(imported.status).toBe(201);
+    expect(imported.body.matched).toEqual([expect.objectContaining({ mediumSerial: 'S3Z9NB0K123456X', result: 'PASSED' })]);
+    expect((await erase(t, w.workshop.agent, device.id, 'HDD-SECOND-0042', { mediumKind: 'HDD', mediumModel: 'ST1000DM003-1SB1' })).status).toBe(201);
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+
+    const res = await certificate(device.id);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/pdf/);
+    const certificateId = res.headers['x-certificate-id'];
+    const text = (await pdfParse(res.body)).text;
+    for (const expected of ['Certificat d', 'S3Z9NB0K123456X', 'HDD-SECOND-0042', 'Samsung SSD 860', 'PRNG Stream', 'nwipe 0.42', device.code, w.workshop.name, imported.body.sha256, 'NIST SP 800-88']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain(w.workshop.agent.email);
+    const verifyUrl = `http://localhost:3000/verify/${certificateId}`;
+    expect(await qrOfFirstPage(res.body)).toBe(verifyUrl);
+
+    // Cached for this head of the history: the same certificate again.
+    const again = await certificate(device.id, w.donor.agent);
+    expect(again.status).toBe(200);
+    expect(again.headers['x-certificate-id']).toBe(certificateId);
+    // Invisible devices stay invisible.
+    expect((await t.http.get(`/api/v1/devices/${device.id}/erasure-certificate.pdf`).set((await t.world('Elsewhere')).workshop.agent.auth)).status).toBe(404);
+
+    const page = await t.http.get(`/verify/${certificateId}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('data-valid="true"');
+    expect(page.text).toContain('Certificat valide');
+    expect(page.text).toContain('S3Z9NB0K123456X');
+    expect(page.text).toContain(device.code);
+    expect(page.text).not.toMatch(/tech\. [0-9a-f]{8}/);
+    expect(page.text).not.toContain(w.workshop.agent.id);
+
+    await t.db.query('ALTER TABLE device_event DISABLE TRIGGER device_event_no_update_delete');
+    await t.db.query(`UPDATE device_event SET payload = payload || '{"result":"PASSED","forged":true}' WHERE device_id = $1 AND seq = 3`, [device.id]);
+    await t.db.query('ALTER TABLE device_event ENABLE TRIGGER device_event_no_update_delete');
+    const tampered = await t.http.get(`/verify/${certificateId}`);
+    expect(tampered.status).toBe(200);
+    expect(tampered.text).toContain('data-valid="false"');
+    expect(tampered.text).toContain('Certificat invalide');
+
+    const unknown = await t.http.get('/verify/0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('Certificat inconnu');
+  });
+
+  it('states "no storage" for a device wiped without any medium', async () => {
+    const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-0001' }]);
+    await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
+    const res = await certificate(devices[0].id);
+    expect(res.status).toBe(200);
+    expect((await pdfParse(res.body)).text).toContain('Aucun support de stockage');
+  });
+});
