@@ -1,0 +1,115 @@
+import { erase, FULL_CHECKLIST, registerDevices, step, toAvailable, transition } from '../support/flows';
+import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
+import { eventually, TestApp, World } from '../support/test-app';
+
+describe('independent re-checks of erasures (R2v3)', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    // Every erasure drawn, so the test knows which ones are in the queue.
+    t = await TestApp.start({ env: { RECHECK_SHARE: '1' } });
+    w = await t.world('Recheck');
+  });
+  afterAll(() => t?.close());
+
+  const pending = async (user = w.workshop.agent) => (await t.http.get('/api/v1/erasures/rechecks').set(user.auth).expect(200)).body.items;
+
+  it('draws imported erasures at once, refuses the technician who erased, and a FAILED re-check keeps the device in until erased again', async () => {
+    const { devices } = await registerHosts(t, w, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }]);
+    const [device] = devices;
+    const log = freshLog(readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log').toString('utf8'), new Date(Date.now() + 4.5 * 60_000));
+    const imported = await uploadReport(t, w.workshop.agent, log);
+    expect(imported.status).toBe(201);
+    const erasureId = imported.body.matched[0].erasureId;
+
+    const queue = await pending();
+    const recheck = queue.find((r: { erasureId: string }) => r.erasureId === erasureId);
+    expect(recheck).toMatchObject({ code: device.code, mediumSerial: 'S3Z9NB0K123456X', status: 'PENDING', erasedByUserId: w.workshop.agent.id });
+    // The coordinator sees the territory's queue; another workshop does not see it.
+    expect((await pending(w.coordinator.agent)).map((r: { id: string }) => r.id)).toContain(recheck.id);
+    const elsewhere = await t.world('OtherWorkshop');
+    expect(await pending(elsewhere.workshop.agent)).toEqual([]);
+    expect((await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(elsewhere.workshop.admin.auth).send({ outcome: 'CONFIRMED' })).status).toBe(404);
+
+    const same = await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(w.workshop.agent.auth).send({ outcome: 'CONFIRMED' });
+    expect(same.status).toBe(403);
+    expect(same.body).toMatchObject({ type: expect.stringMatching(/same-technician$/), detail: expect.stringMatching(/autre technicien/) });
+
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+    await step(t, w.workshop.agent, device.id, { action: 'start_refurbish' });
+    await step(t, w.workshop.agent, device.id, { action: 'refurbish', grade: 'B', checklist: FULL_CHECKLIST, os: 'Linux Mint 22' });
+
+    const failed = await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(w.workshop.admin.auth).send({ outcome: 'FAILED', note: 'Données lisibles en fin de disque' });
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ status: 'FAILED', voided: true });
+    expect(failed.body.incidentId).toBeUndefined();
+    const twice = await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(w.workshop.admin.auth).send({ outcome: 'CONFIRMED' });
+    expect(twice.status).toBe(409);
+
+    const erasures = await t.http.get(`/api/v1/devices/${device.id}/erasures`).set(w.workshop.agent.auth).expect(200);
+    expect(erasures.body.items[0]).toMatchObject({ id: erasureId, voided: true, voidReason: expect.stringMatching(/Données lisibles/) });
+    const events = await t.http.get(`/api/v1/devices/${device.id}/events`).set(w.workshop.agent.auth).expect(200);
+    expect(events.body.items.at(-1)).toMatchObject({ action: 'erasure_voided', payload: expect.objectContaining({ erasureId, recheckId: recheck.id }) });
+    expect((await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.workshop.agent.auth)).body.valid).toBe(true);
+
+    const publish = await transition(t, w.workshop.admin, device.id, { action: 'publish', priceCents: 9000 });
+    expect(publish.status).toBe(422);
+    expect(publish.body.type).toMatch(/erasure-missing$/);
+    expect(publish.body.missingMedia).toEqual(['S3Z9NB0K123456X']);
+
+    expect((await erase(t, w.workshop.admin, device.id, 'S3Z9NB0K123456X')).status).toBe(201);
+    expect((await transition(t, w.workshop.admin, device.id, { action: 'publish', priceCents: 9000 })).status).toBe(200);
+  });
+
+  it('draws manual erasures on demand, once, and a FAILED re-check on a device that left raises an incident with the holder to contact', async () => {
+    const [laptop] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'LEFT-DISK-001' }] }]);
+    await toAvailable(t, w, laptop, ['LEFT-DISK-001']);
+    await step(t, w.charity.agent, laptop.id, { action: 'reserve' });
+    await step(t, w.charity.agent, laptop.id, { action: 'distribute', priceCents: 5000, paymentMethod: 'CASH', beneficiary: { ref: 'D-1', eligibility: 'autre', postalCode: '69100' } });
+
+    expect((await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.agent.auth).send({})).status).toBe(403);
+    const draw = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({ seed: 'audit-1' });
+    expect(draw.status).toBe(201);
+    expect(draw.body).toMatchObject({ share: 1, seed: 'audit-1' });
+    const drawn = draw.body.selected.find((s: { code: string }) => s.code === laptop.code);
+    expect(drawn).toBeDefined();
+    // Nothing is drawn twice.
+    const second = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({});
+    expect(second.body).toMatchObject({ considered: 0, selected: [] });
+
+    const failed = await t.http.post(`/api/v1/erasures/rechecks/${drawn.id}`).set(w.workshop.admin.auth).send({ outcome: 'FAILED' });
+    expect(failed.status).toBe(200);
+    expect(failed.body.incidentId).toEqual(expect.any(String));
+
+    expect((await t.http.get('/api/v1/erasures/incidents').set(w.workshop.admin.auth)).status).toBe(403);
+    const incidents = await t.http.get('/api/v1/erasures/incidents').set(w.coordinator.agent.auth).expect(200);
+    expect(incidents.body.items).toEqual([
+      expect.objectContaining({
+        id: failed.body.incidentId,
+        code: laptop.code,
+        deviceStatus: 'DISTRIBUTED',
+        holder: { organizationId: w.charity.id, name: w.charity.name, kind: 'CHARITY' },
+        erasure: expect.objectContaining({ id: drawn.erasureId, mediumSerial: 'LEFT-DISK-001' }),
+      }),
+    ]);
+    // The outbox relayed the notification job.
+    await eventually(async () => {
+      const [row] = await t.db.query(`SELECT published_at FROM outbox_message WHERE job_name = 'erasure.incident' AND payload->>'incidentId' = $1`, [failed.body.incidentId]);
+      return row?.published_at;
+    });
+  });
+
+  it('a CONFIRMED re-check leaves the erasure valid', async () => {
+    const [d] = await registerDevices(t, w, [{ media: [{ kind: 'HDD', serialNumber: 'OK-DISK-9' }] }]);
+    await step(t, w.workshop.agent, d.id, { action: 'collect' });
+    expect((await erase(t, w.workshop.agent, d.id, 'OK-DISK-9')).status).toBe(201);
+    const draw = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({});
+    const r = draw.body.selected.find((s: { code: string }) => s.code === d.code);
+    const ok = await t.http.post(`/api/v1/erasures/rechecks/${r.id}`).set(w.workshop.admin.auth).send({ outcome: 'CONFIRMED', note: 'Relu : zéros' });
+    expect(ok.body).toMatchObject({ status: 'CONFIRMED', voided: false });
+    await step(t, w.workshop.agent, d.id, { action: 'wipe' });
+    const decided = (await t.http.get('/api/v1/erasures/rechecks?status=CONFIRMED').set(w.workshop.agent.auth)).body.items;
+    expect(decided).toContainEqual(expect.objectContaining({ id: r.id, decidedByUserId: w.workshop.admin.id, note: 'Relu : zéros' }));
+  });
+});
