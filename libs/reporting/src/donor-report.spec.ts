@@ -1,0 +1,58 @@
+import { inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
+
+const donatedAt = new Date('2026-11-22T10:00:00Z');
+const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
+  code: 'RN-0000-0000',
+  type: 'LAPTOP',
+  brand: 'Dell',
+  model: 'Latitude 5490',
+  serialNumber: 'SN1',
+  inventoryNumber: 'INV-1',
+  acquisitionDate: '2019-01-01',
+  estimatedValueCents: 5000,
+  status: 'DISTRIBUTED',
+  flags: [],
+  custodyInAt: new Date('2026-01-01T00:00:00Z'),
+  noStorageDeclaredAt: null,
+  media: [{ serialNumber: 'D1' }],
+  erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', endedAt: new Date('2026-01-02T00:00:00Z'), voided: false }],
+  ...over,
+});
+
+describe('donor report rules', () => {
+  it('names the fate and the erasure proof of each device', () => {
+    expect(reportRow(device(), donatedAt)).toMatchObject({ fateLabel: 'Réemployé', erasureLabel: 'Effacement prouvé', erasedAt: new Date('2026-01-02T00:00:00Z') });
+    expect(reportRow(device({ status: 'RECYCLED' }), donatedAt).fateLabel).toBe('Recyclé');
+    expect(reportRow(device({ status: 'WIPED', media: [], erasures: [], noStorageDeclaredAt: new Date('2026-01-03T00:00:00Z') }), donatedAt).erasureLabel).toBe('Sans stockage');
+    // A voided erasure proves nothing; nor does one from before the latest custody.
+    expect(reportRow(device({ erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', endedAt: new Date('2026-01-02T00:00:00Z'), voided: true }] }), donatedAt).erasureLabel).toBe('Non effacé');
+    expect(reportRow(device({ custodyInAt: new Date('2026-02-01T00:00:00Z') }), donatedAt).erasureLabel).toBe('Non effacé');
+    expect(reportRow(device({ status: 'REGISTERED', media: [], erasures: [] }), donatedAt)).toMatchObject({ fate: 'AWAITING_COLLECTION', erasureLabel: 'Non effacé' });
+  });
+
+  it('excludes devices over 10 years old at the donation from the REEN base', () => {
+    expect(isTooOldForReen('2016-11-22', [], donatedAt)).toBe(true);
+    expect(isTooOldForReen('2016-11-23', [], donatedAt)).toBe(false);
+    expect(isTooOldForReen(null, [], donatedAt)).toBe(false);
+    expect(isTooOldForReen('2024-01-01', ['REEN_TOO_OLD'], donatedAt)).toBe(true);
+  });
+
+  it('computes reused / donated on the REEN base, provisional while devices are in progress', () => {
+    const rows = [
+      device(),
+      device(),
+      device({ status: 'RECYCLED' }),
+      device({ status: 'AVAILABLE' }),
+      device({ status: 'DISTRIBUTED', acquisitionDate: '2010-01-01' }), // reused but too old: outside the base
+    ].map((d) => reportRow(d, donatedAt));
+    const s = reuseSummary(rows);
+    expect(s).toMatchObject({ donated: 5, reused: 3, recycled: 1, inProgress: 1, excludedTooOld: 1, reenBase: 4, reusedInBase: 2, provisional: true });
+    expect(s.reuseRate).toBe(0.5);
+    const text = inventoryExitStatement(s, { reference: 'DON-1', donorName: 'Ville de Villeurbanne', donatedAt }, donatedAt);
+    expect(text).toContain('50 %');
+    expect(text).toContain('2 réemployés sur 4 matériels comptés');
+    expect(text).toContain('sortie d’inventaire');
+    expect(text).toContain('1 matériel(s) de plus de 10 ans exclu(s)');
+    expect(reuseSummary([]).reuseRate).toBeNull();
+  });
+});

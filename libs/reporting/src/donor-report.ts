@@ -1,0 +1,177 @@
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
+
+/** What becomes of a donated device, as the donor reads it. */
+export type Fate = 'REUSED' | 'RECYCLED' | 'DISMANTLED' | 'AWAITING_COLLECTION' | 'IN_PROGRESS';
+
+export const FATE_LABELS_FR: Record<Fate, string> = {
+  REUSED: 'Réemployé',
+  RECYCLED: 'Recyclé',
+  DISMANTLED: 'Démonté (pièces détachées)',
+  AWAITING_COLLECTION: 'En attente de collecte',
+  IN_PROGRESS: 'En cours (atelier ou partenaire)',
+};
+
+export type ErasureProof = 'PROVEN' | 'NO_STORAGE' | 'NOT_ERASED';
+
+export const ERASURE_PROOF_LABELS_FR: Record<ErasureProof, string> = {
+  PROVEN: 'Effacement prouvé',
+  NO_STORAGE: 'Sans stockage',
+  NOT_ERASED: 'Non effacé',
+};
+
+/** DOMAIN.md "Loi REEN": devices over 10 years old are excluded (they go to recycling). */
+export const REEN_AGE_LIMIT_YEARS = 10;
+
+export interface ReportDeviceInput {
+  code: string;
+  type: DeviceType;
+  brand: string;
+  model: string;
+  serialNumber: string;
+  inventoryNumber: string | null;
+  acquisitionDate: string | null;
+  estimatedValueCents: number | null;
+  status: DeviceStatus;
+  flags: string[];
+  custodyInAt: Date | null;
+  noStorageDeclaredAt: Date | null;
+  media: { serialNumber: string }[];
+  erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; endedAt: Date; voided: boolean }[];
+}
+
+export interface ReportRow {
+  code: string;
+  inventoryNumber: string | null;
+  typeLabel: string;
+  brandModel: string;
+  serialNumber: string;
+  acquisitionDate: string | null;
+  erasure: ErasureProof;
+  erasureLabel: string;
+  /** Latest counting erasure, when proven. */
+  erasedAt: Date | null;
+  fate: Fate;
+  fateLabel: string;
+  statusLabel: string;
+  /** Over 10 years old at the donation: outside the REEN base. */
+  reenExcluded: boolean;
+}
+
+export interface ReuseSummary {
+  donated: number;
+  reused: number;
+  recycled: number;
+  dismantled: number;
+  inProgress: number;
+  /** Devices over 10 years old, left out of the REEN base (numerator and denominator). */
+  excludedTooOld: number;
+  /** Devices counted in the REEN base: donated minus excluded. */
+  reenBase: number;
+  /** Reused devices of the REEN base (the numerator). */
+  reusedInBase: number;
+  /** reused / reenBase (devices of the base only), null when the base is empty. */
+  reuseRate: number | null;
+  /** True while some device of the base is still in progress: the rate can only grow. */
+  provisional: boolean;
+}
+
+export function fateOf(status: DeviceStatus): Fate {
+  switch (status) {
+    case 'DISTRIBUTED':
+      return 'REUSED';
+    case 'RECYCLED':
+      return 'RECYCLED';
+    case 'DISMANTLED':
+      return 'DISMANTLED';
+    case 'REGISTERED':
+      return 'AWAITING_COLLECTION';
+    default:
+      return 'IN_PROGRESS';
+  }
+}
+
+export function isTooOldForReen(acquisitionDate: string | null, flags: string[], donatedAt: Date): boolean {
+  if (flags.includes('REEN_TOO_OLD')) return true;
+  if (!acquisitionDate) return false; // unknown age: counted (the donor declared no date)
+  const limit = new Date(donatedAt);
+  limit.setUTCFullYear(limit.getUTCFullYear() - REEN_AGE_LIMIT_YEARS);
+  return new Date(`${acquisitionDate}T00:00:00Z`).getTime() <= limit.getTime();
+}
+
+/** One line of the report: the erasure proof uses the data invariant's own rule (voided records ignored). */
+export function reportRow(d: ReportDeviceInput, donatedAt: Date): ReportRow {
+  const verdict = checkDataInvariant({
+    media: d.media,
+    erasures: d.erasures,
+    custodyInAt: d.custodyInAt,
+    noStorageDeclaredAt: d.noStorageDeclaredAt,
+  });
+  const erasure: ErasureProof =
+    d.status === 'REGISTERED' || !verdict.ok ? 'NOT_ERASED' : d.media.length === 0 ? 'NO_STORAGE' : 'PROVEN';
+  const custody = d.custodyInAt?.getTime() ?? 0;
+  const counting = d.erasures.filter((e) => e.result === 'PASSED' && !e.voided && e.endedAt.getTime() > custody);
+  const erasedAt = erasure === 'PROVEN' && counting.length ? new Date(Math.max(...counting.map((e) => e.endedAt.getTime()))) : null;
+  const fate = fateOf(d.status);
+  return {
+    code: d.code,
+    inventoryNumber: d.inventoryNumber,
+    typeLabel: DEVICE_TYPE_LABELS_FR[d.type],
+    brandModel: `${d.brand} ${d.model}`,
+    serialNumber: d.serialNumber,
+    acquisitionDate: d.acquisitionDate,
+    erasure,
+    erasureLabel: ERASURE_PROOF_LABELS_FR[erasure],
+    erasedAt,
+    fate,
+    fateLabel: FATE_LABELS_FR[fate],
+    statusLabel: STATUS_LABELS_FR[d.status],
+    reenExcluded: isTooOldForReen(d.acquisitionDate, d.flags, donatedAt),
+  };
+}
+
+/**
+ * The REEN reuse rate of a donation (décret 2023-266): devices reused / devices donated.
+ * A device counts as reused only once distributed to a beneficiary (proof of reuse); devices
+ * over 10 years old at the donation are left out of both sides; devices still in progress stay
+ * in the base, so the rate is provisional until they all reach a final state.
+ */
+export function reuseSummary(rows: ReportRow[]): ReuseSummary {
+  const base = rows.filter((r) => !r.reenExcluded);
+  const count = (fate: Fate, from = rows) => from.filter((r) => r.fate === fate).length;
+  const reused = count('REUSED', base);
+  const inBaseInProgress = base.filter((r) => r.fate === 'IN_PROGRESS' || r.fate === 'AWAITING_COLLECTION').length;
+  return {
+    donated: rows.length,
+    reused: count('REUSED'),
+    recycled: count('RECYCLED'),
+    dismantled: count('DISMANTLED'),
+    inProgress: rows.filter((r) => r.fate === 'IN_PROGRESS' || r.fate === 'AWAITING_COLLECTION').length,
+    excludedTooOld: rows.length - base.length,
+    reenBase: base.length,
+    reusedInBase: reused,
+    reuseRate: base.length ? reused / base.length : null,
+    provisional: inBaseInProgress > 0,
+  };
+}
+
+export const percentFr = (rate: number | null) => (rate === null ? 'non calculable' : `${(Math.round(rate * 1000) / 10).toLocaleString('fr-FR')} %`);
+
+export const dateFr = (d: Date | string | null) => {
+  if (!d) return '';
+  const x = typeof d === 'string' ? new Date(`${d.slice(0, 10)}T00:00:00Z`) : d;
+  return `${String(x.getUTCDate()).padStart(2, '0')}/${String(x.getUTCMonth() + 1).padStart(2, '0')}/${x.getUTCFullYear()}`;
+};
+
+/** The statement a donor attaches to its *sortie d'inventaire*. */
+export function inventoryExitStatement(s: ReuseSummary, donation: { reference: string; donorName: string; donatedAt: Date }, issuedAt: Date): string {
+  const parts = [
+    `Renum atteste que, sur les ${s.donated} matériels du don « ${donation.reference} » remis par ${donation.donorName} le ${dateFr(donation.donatedAt)}, ` +
+      `${s.reused} ont été réemployés (remis à des bénéficiaires par des partenaires solidaires), ${s.recycled} recyclés par la filière DEEE, ` +
+      `${s.dismantled} démontés pour pièces détachées et ${s.inProgress} sont encore en cours de traitement à la date du ${dateFr(issuedAt)}.`,
+    `Taux de réemploi au sens de la loi REEN (article 16, décret 2023-266) : ${percentFr(s.reuseRate)} (${s.reusedInBase} réemployés sur ${s.reenBase} matériels comptés` +
+      `${s.excludedTooOld ? ` ; ${s.excludedTooOld} matériel(s) de plus de 10 ans exclu(s) de la base` : ''})${s.provisional ? ', taux provisoire tant que des matériels sont en cours' : ''}.`,
+    'Pour chaque matériel, la ligne « Effacement prouvé » renvoie à un enregistrement d’effacement de chaque support de stockage, horodaté et inscrit dans un historique infalsifiable. ' +
+      'Ce document peut être joint à la sortie d’inventaire de ces biens : les numéros d’inventaire ci-dessus sont ceux déclarés par le donateur.',
+  ];
+  return parts.join('\n\n');
+}
