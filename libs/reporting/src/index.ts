@@ -1,2 +1,5 @@
 export * from './reporting.module';
+export * from './csv';
+export * from './donor-report';
+export * from './donor-report.service';
 export const REPORTING_ENTITIES: Function[] = [];

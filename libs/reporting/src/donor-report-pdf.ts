@@ -1,0 +1,76 @@
+import PDFDocument from 'pdfkit';
+import { dateFr, percentFr } from './donor-report';
+import type { DonorReport } from './donor-report.service';
+
+const M = 36;
+const COLUMNS: { title: string; width: number; value: (r: DonorReport['rows'][number]) => string }[] = [
+  { title: 'N° inventaire', width: 80, value: (r) => r.inventoryNumber ?? '' },
+  { title: 'Code', width: 72, value: (r) => r.code },
+  { title: 'Type', width: 85, value: (r) => r.typeLabel },
+  { title: 'Modèle', width: 120, value: (r) => r.brandModel },
+  { title: 'N° de série', width: 95, value: (r) => r.serialNumber },
+  { title: 'Effacement', width: 95, value: (r) => r.erasureLabel },
+  { title: 'Date', width: 60, value: (r) => dateFr(r.erasedAt) },
+  { title: 'Devenir', width: 120, value: (r) => `${r.fateLabel}${r.reenExcluded ? ' (hors base REEN)' : ''}` },
+];
+
+/** The donor's report, in French: summary, per-device table, and the statement for the *sortie d'inventaire*. */
+export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: M, info: { Title: `Rapport de don ${r.donation.reference}`, Author: 'Renum' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const width = doc.page.width - 2 * M;
+  const s = r.summary;
+
+  doc.font('Helvetica-Bold').fontSize(16).text(`Rapport de devenir du don « ${r.donation.reference} »`);
+  doc.font('Helvetica').fontSize(10)
+    .text(`Donateur : ${r.donation.donorName} — territoire : ${r.donation.territoryName}`)
+    .text(`Don déclaré le ${dateFr(r.donation.donatedAt)} — rapport établi le ${dateFr(r.issuedAt)}`);
+  doc.moveDown(0.6).font('Helvetica-Bold').fontSize(12).text('Synthèse');
+  doc.font('Helvetica').fontSize(10)
+    .text(`Matériels donnés : ${s.donated} — réemployés : ${s.reused} — recyclés : ${s.recycled} — démontés : ${s.dismantled} — en cours : ${s.inProgress}`)
+    .text(
+      `Taux de réemploi (loi REEN) : ${percentFr(s.reuseRate)} (${s.reusedInBase} sur ${s.reenBase} matériels comptés${s.excludedTooOld ? `, ${s.excludedTooOld} de plus de 10 ans exclus` : ''})${s.provisional ? ' — provisoire' : ''}`,
+    );
+  doc.moveDown(0.6);
+
+  const header = () => {
+    const y = doc.y;
+    let x = M;
+    doc.font('Helvetica-Bold').fontSize(8);
+    for (const c of COLUMNS) {
+      doc.text(c.title, x, y, { width: c.width - 4 });
+      x += c.width;
+    }
+    doc.moveTo(M, doc.y + 2).lineTo(M + width, doc.y + 2).lineWidth(0.5).stroke();
+    doc.y += 5;
+  };
+  header();
+  for (const row of r.rows) {
+    if (doc.y > doc.page.height - M - 30) {
+      doc.addPage();
+      header();
+    }
+    const y = doc.y;
+    let x = M;
+    let bottom = y;
+    doc.font('Helvetica').fontSize(8);
+    for (const c of COLUMNS) {
+      doc.text(c.value(row), x, y, { width: c.width - 4 });
+      bottom = Math.max(bottom, doc.y);
+      x += c.width;
+    }
+    doc.y = bottom + 3;
+  }
+
+  if (doc.y > doc.page.height - M - 140) doc.addPage();
+  doc.x = M;
+  doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text('Attestation pour la sortie d’inventaire', M, doc.y, { width });
+  doc.font('Helvetica').fontSize(10).text(r.statement, M, doc.y + 4, { width, align: 'justify' });
+  doc.end();
+  return done;
+}
