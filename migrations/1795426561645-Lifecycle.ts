@@ -209,7 +209,7 @@ export class Lifecycle1795426561645 implements MigrationInterface {
                 "device_id" uuid NOT NULL,
                 "fingerprint" text NOT NULL,
                 "status_code" integer NOT NULL,
-                "body" jsonb NOT NULL,
+                "body" json NOT NULL,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_0dc165e218120167e4a55dcc8d4" PRIMARY KEY ("id")
             )

@@ -69,6 +69,7 @@ export class TestApp {
     const storageDir = mkdtempSync(join(tmpdir(), 'renum-test-'));
     Object.assign(process.env, {
       NODE_ENV: 'test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
       DATABASE_URL: url,
       BULL_PREFIX: name,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -1,7 +1,7 @@
 import { CATALOG_ENTITIES, CatalogModule } from '@renum/catalog';
 import { ERASURE_ENTITIES, ErasureModule } from '@renum/erasure';
 import { IDENTITY_ENTITIES, IdentityModule } from '@renum/identity';
-import { IntakeModule } from '@renum/intake';
+import { INTAKE_ENTITIES, IntakeModule } from '@renum/intake';
 import { OutboxMessage } from '@renum/jobs';
 import { LABELS_ENTITIES, LabelsModule } from '@renum/labels';
 import { LIFECYCLE_ENTITIES, LifecycleModule } from '@renum/lifecycle';
@@ -12,6 +12,7 @@ import { ALL_MIGRATIONS as MIGRATIONS } from '../../../migrations';
 export const ALL_ENTITIES = [
   ...IDENTITY_ENTITIES,
   ...LIFECYCLE_ENTITIES,
+  ...INTAKE_ENTITIES,
   ...CATALOG_ENTITIES,
   ...ERASURE_ENTITIES,
   ...LABELS_ENTITIES,

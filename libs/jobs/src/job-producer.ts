@@ -44,6 +44,7 @@ export class JobProducer implements OnApplicationShutdown {
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
       queue.on('error', () => undefined); // reported once by RedisConnections
+      queue.setMaxListeners(0);
       this.queues.set(name, queue);
     }
     return queue;
@@ -54,6 +55,9 @@ export class JobProducer implements OnApplicationShutdown {
     data: JobCatalogue[N],
     opts: { jobId: string; delayMs?: number; attempts?: number },
   ): Promise<Job> {
+    // A disconnected client would hold the add and replay it once Redis is back, after the
+    // caller was told 503: refuse at once instead.
+    if (this.connection.status !== 'ready') throw new QueueUnavailableError(`Redis connection ${this.connection.status}`);
     try {
       return await withTimeout(
         this.queue(JOB_QUEUE[name]).add(name, data, {
@@ -88,6 +92,7 @@ export class JobProducer implements OnApplicationShutdown {
     if (!events) {
       events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix });
       events.on('error', () => undefined);
+      events.setMaxListeners(0); // one listener per waiting request
       this.events.set(queueName, events);
       await events.waitUntilReady();
     }

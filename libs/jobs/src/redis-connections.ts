@@ -14,7 +14,8 @@ export class RedisConnections implements OnApplicationShutdown {
   constructor(private readonly url: string) {}
 
   producer(): Redis {
-    return this.open({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    // Never resend a command after a reconnect: a request answered 503 must stay unapplied.
+    return this.open({ enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, connectTimeout: 2000 });
   }
 
   blocking(): Redis {

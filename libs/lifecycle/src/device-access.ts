@@ -11,7 +11,8 @@ import { DataSource, EntityManager } from 'typeorm';
  * - a coordinator: its territory;
  * - a donor: the devices it gave, and their fate;
  * - a workshop: what it holds or has held, plus devices of its territory awaiting collection;
- * - a charity: the territory's catalogue, plus what it reserved or distributed;
+ * - a charity: the territory's catalogue and reserved devices (so a late reserver is told
+ *   409 reserved-by-another, not 404), plus what it reserved or distributed;
  * - a recycler: what it received.
  */
 export function visibilitySql(p: Principal, first: number): { sql: string; params: unknown[] } {
@@ -22,7 +23,7 @@ export function visibilitySql(p: Principal, first: number): { sql: string; param
     COORDINATOR: `d.territory_id = ${t}`,
     DONOR: `(d.territory_id = ${t} AND d.donor_organization_id = ${o})`,
     WORKSHOP: `(d.territory_id = ${t} AND (d.status = 'REGISTERED' OR ${party}))`,
-    CHARITY: `(d.territory_id = ${t} AND (d.status = 'AVAILABLE' OR ${party}))`,
+    CHARITY: `(d.territory_id = ${t} AND (d.status IN ('AVAILABLE', 'RESERVED') OR ${party}))`,
     RECYCLER: `(d.territory_id = ${t} AND ${party})`,
   };
   const params = p.organizationKind === 'COORDINATOR' ? [p.territoryId] : [p.territoryId, p.organizationId];

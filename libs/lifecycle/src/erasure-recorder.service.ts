@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { badRequest, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { appendEvent } from './event-log';
@@ -76,6 +76,7 @@ export class ErasureRecorder {
 
   async lockHeldDevice(m: EntityManager, p: Principal, deviceId: string): Promise<LockedDevice> {
     const [device]: LockedDevice[] = await m.query('SELECT * FROM device WHERE id = $1 FOR UPDATE', [deviceId]);
+    if (!device) throw notFound('Matériel');
     if (p.organizationKind !== 'WORKSHOP' || device.custodian_organization_id !== p.organizationId) throw notHolding();
     return device;
   }

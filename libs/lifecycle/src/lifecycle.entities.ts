@@ -153,7 +153,8 @@ export class IdempotencyRecord {
   @Column('uuid') deviceId: string;
   @Column('text') fingerprint: string;
   @Column('int') statusCode: number;
-  @Column('jsonb') body: Record<string, unknown>;
+  /** `json`, not `jsonb`: the stored answer is replayed byte for byte. */
+  @Column('json') body: Record<string, unknown>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -1,0 +1,275 @@
+import { JobProducer, writeOutbox } from '@renum/jobs';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { registerDevices, step, transition } from '../support/flows';
+import { eventually, TestApp, World } from '../support/test-app';
+import { killHard, startWorkerProcess } from '../support/worker-process';
+
+const countEvents = async (t: TestApp, deviceId: string, action: string) =>
+  (await t.db.query('SELECT count(*)::int AS n FROM device_event WHERE device_id = $1 AND action = $2', [deviceId, action]))[0].n as number;
+
+describe('transitions are applied exactly once', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    w = await t.world('Once');
+  });
+  afterAll(() => t?.close());
+
+  it('applies the same Idempotency-Key sent 20 times concurrently once, and answers the same body to all', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => transition(t, w.workshop.agent, device.id, { action: 'collect' }, key)));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    const bodies = new Set(answers.map((a) => JSON.stringify(a.body)));
+    expect(bodies.size).toBe(1);
+    expect(await countEvents(t, device.id, 'collect')).toBe(1);
+    const [row] = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);
+    expect(row).toEqual({ version: 2, status: 'COLLECTED' });
+    // Same key again, long after: the stored answer, even once the job is gone from Redis.
+    await t.get(JobProducer).queue('transitions').obliterate({ force: true });
+    const later = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
+    expect(later.status).toBe(200);
+    expect(JSON.stringify(later.body)).toBe([...bodies][0]);
+    // The same key with another payload is a client error, not a silent replay.
+    const reused = await transition(t, w.workshop.agent, device.id, { action: 'wipe', noStorage: true }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.type).toMatch(/idempotency-key-reused$/);
+  });
+
+  it('refuses an invalid request with a clear problem and writes nothing', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    const before = await t.db.query('SELECT (SELECT count(*) FROM device_event)::int AS events, (SELECT count(*) FROM device)::int AS devices');
+    const noKey = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set(w.workshop.agent.auth).send({ action: 'collect' });
+    expect(noKey.status).toBe(400);
+    expect(noKey.body.type).toMatch(/idempotency-key-required$/);
+    const unknown = await transition(t, w.workshop.agent, device.id, { action: 'teleport' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'action' })]);
+    const wrongShape = await transition(t, w.workshop.admin, device.id, { action: 'publish', priceCents: '90 €' });
+    expect(wrongShape.status).toBe(400);
+    expect(wrongShape.body.errors.length).toBeGreaterThan(0);
+    expect(wrongShape.body.errors.every((e: { field: string }) => e.field === 'priceCents')).toBe(true);
+    const extra = await transition(t, w.workshop.agent, device.id, { action: 'collect', priceCents: 1 });
+    expect(extra.status).toBe(400);
+    const unknownDevice = await transition(t, w.workshop.agent, 'RN-0000-0000', { action: 'collect' });
+    expect(unknownDevice.status).toBe(404);
+    const mistyped = await transition(t, w.workshop.agent, device.code.slice(0, -1) + (device.code.endsWith('1') ? '2' : '1'), { action: 'collect' });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.body.type).toMatch(/invalid-code$/);
+    const forbidden = await transition(t, w.charity.agent, device.id, { action: 'collect' });
+    expect(forbidden.status).toBe(404); // a charity cannot even see a REGISTERED device
+    const viewer = await transition(t, w.workshop.viewer, device.id, { action: 'collect' });
+    expect(viewer.status).toBe(403);
+    const donation = (await t.db.query('SELECT donation_id FROM device WHERE id = $1', [device.id]))[0].donation_id;
+    const tooMany = await t.http
+      .post(`/api/v1/donations/${donation}/devices`)
+      .set(w.donor.agent.auth)
+      .send({ devices: Array.from({ length: 1001 }, (_, i) => ({ type: 'LAPTOP', brand: 'HP', model: 'x', serialNumber: `BULK-${i}` })) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'devices' })]);
+    const dup = await t.http
+      .post(`/api/v1/donations/${donation}/devices`)
+      .set(w.donor.agent.auth)
+      .send({ devices: [{ type: 'LAPTOP', brand: 'HP', model: 'x', serialNumber: 'dup 1' }, { type: 'LAPTOP', brand: 'HP', model: 'y', serialNumber: 'DUP1' }] });
+    expect(dup.status).toBe(400);
+    expect(dup.body.errors).toEqual([expect.objectContaining({ field: 'devices[1].serialNumber' })]);
+    const badField = await t.http
+      .post(`/api/v1/donations/${donation}/devices`)
+      .set(w.donor.agent.auth)
+      .send({ devices: [{ type: 'LAPTOP', brand: 'HP', model: 'x', serialNumber: 'OK-1' }, { type: 'TOASTER', brand: 'HP', model: 'x', serialNumber: 'OK-2' }] });
+    expect(badField.status).toBe(400);
+    expect(badField.body.errors).toEqual([expect.objectContaining({ field: 'devices[1].type' })]);
+    const after = await t.db.query('SELECT (SELECT count(*) FROM device_event)::int AS events, (SELECT count(*) FROM device)::int AS devices');
+    expect(after).toEqual(before);
+  });
+
+  it('detects an event edited directly in SQL, and the trigger refuses edits otherwise', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    await step(t, w.workshop.agent, device.id, { action: 'wipe', noStorage: true });
+    await expect(t.db.query(`UPDATE device_event SET payload = '{}' WHERE device_id = $1 AND seq = 2`, [device.id])).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`DELETE FROM device_event WHERE device_id = $1`, [device.id])).rejects.toThrow(/append-only/);
+    const ok = await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.donor.agent.auth).expect(200);
+    expect(ok.body).toEqual({ valid: true, length: 3 });
+    await t.db.transaction(async (m) => {
+      await m.query('ALTER TABLE device_event DISABLE TRIGGER device_event_no_update_delete');
+      await m.query(`UPDATE device_event SET payload = '{"notes":"falsifié"}' WHERE device_id = $1 AND seq = 2`, [device.id]);
+      await m.query('ALTER TABLE device_event ENABLE TRIGGER device_event_no_update_delete');
+    });
+    const broken = await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.donor.agent.auth).expect(200);
+    expect(broken.body).toEqual({ valid: false, length: 3, brokenAt: 2 });
+  });
+
+  it('detects a deleted last event', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    await t.db.transaction(async (m) => {
+      await m.query('ALTER TABLE device_event DISABLE TRIGGER device_event_no_update_delete');
+      await m.query(`DELETE FROM device_event WHERE device_id = $1 AND seq = 2`, [device.id]);
+      await m.query('ALTER TABLE device_event ENABLE TRIGGER device_event_no_update_delete');
+    });
+    const res = await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.coordinator.agent.auth).expect(200);
+    expect(res.body).toMatchObject({ valid: false, brokenAt: 2 });
+  });
+});
+
+describe('visibility of devices', () => {
+  let t: TestApp;
+  let a: World;
+  let b: World;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: true });
+    [a, b] = [await t.world('VisA'), await t.world('VisB')];
+  });
+  afterAll(() => t?.close());
+
+  it('shows each organisation only what DOMAIN.md allows; invisible is 404', async () => {
+    const [device] = await registerDevices(t, a, [{ media: [{ kind: 'SSD', serialNumber: 'VIS-SSD-1' }] }]);
+    for (const user of [b.donor.agent, b.workshop.agent, b.coordinator.agent, a.charity.agent, a.recycler.agent]) {
+      await t.http.get(`/api/v1/devices/${device.id}`).set(user.auth).expect(404);
+    }
+    await t.http.get(`/api/v1/devices/${device.code}`).set(a.donor.viewer.auth).expect(200);
+    await t.http.get(`/api/v1/devices/${device.code}`).set(a.workshop.agent.auth).expect(200); // awaiting collection
+    const list = await t.http.get('/api/v1/devices').set(b.coordinator.admin.auth).expect(200);
+    expect(list.body.items.find((d: { id: string }) => d.id === device.id)).toBeUndefined();
+  });
+
+  it('paginates the list with a cursor and filters by status', async () => {
+    const registered = await registerDevices(t, a, Array.from({ length: 7 }, () => ({})));
+    const donationId = (await t.db.query('SELECT donation_id FROM device WHERE id = $1', [registered[0].id]))[0].donation_id;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
+        .get('/api/v1/devices')
+        .query({ donationId, limit: 3, ...(cursor ? { cursor } : {}) })
+        .set(a.donor.agent.auth)
+        .expect(200);
+      seen.push(...res.body.items.map((d) => d.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(registered.map((d) => d.id));
+    const filtered = await t.http.get('/api/v1/devices').query({ donationId, status: 'COLLECTED' }).set(a.donor.agent.auth).expect(200);
+    expect(filtered.body.items).toEqual([]);
+    const badCursor = await t.http.get('/api/v1/devices').query({ cursor: 'garbage' }).set(a.donor.agent.auth).expect(400);
+    expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startRedis(port: number) {
+  const result = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
+  if (result.status !== 0) throw new Error(`redis-server failed: ${result.stderr}`);
+}
+
+const stopRedis = (port: number) => spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+
+describe('with Redis down', () => {
+  let t: TestApp;
+  let w: World;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    startRedis(port);
+    await eventually(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG'));
+    t = await TestApp.start({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    w = await t.world('Down');
+  });
+  afterAll(async () => {
+    await t?.close();
+    stopRedis(port);
+  });
+
+  it('answers 503 queue-unavailable, changes nothing, and publishes outbox rows once Redis is back', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    const before = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);
+    stopRedis(port);
+    const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/queue-unavailable$/);
+    expect(await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id])).toEqual(before);
+    const health = await t.http.get('/health').expect(503);
+    expect(health.body).toMatchObject({ database: 'up', redis: 'down' });
+
+    // A side effect committed while Redis is down stays in the outbox…
+    const marker = randomUUID();
+    await t.db.transaction((m) => writeOutbox(m, [{ jobName: 'device.transitioned', payload: { deviceId: device.id, seq: 99, action: marker, fromStatus: null, toStatus: 'X' } }]));
+    const [row] = await t.db.query(`SELECT id, published_at FROM outbox_message WHERE payload->>'action' = $1`, [marker]);
+    expect(row.published_at).toBeNull();
+
+    // …and is published, then processed, once Redis is back.
+    startRedis(port);
+    await eventually(async () => (await t.db.query('SELECT published_at FROM outbox_message WHERE id = $1', [row.id]))[0].published_at, 20000);
+    const job = await eventually(() => t.get(JobProducer).getJob(`ev-ob-${row.id}`), 20000);
+    await eventually(async () => (await job.getState()) === 'completed', 20000);
+    const after = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
+    expect(after.status).toBe(200);
+  });
+});
+
+describe('a worker killed in the middle of a transition', () => {
+  let t: TestApp;
+  let w: World;
+  const children: ReturnType<typeof spawn>[] = [];
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: false, env: { TRANSITION_WAIT_MS: '500' } });
+    w = await t.world('Kill');
+  });
+  afterAll(async () => {
+    await Promise.all(children.map(killHard));
+    await t?.close();
+  });
+
+  it('leaves the device changed once, never twice, and the job completes on another worker', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    const env = { DATABASE_URL: process.env.DATABASE_URL!, BULL_PREFIX: process.env.BULL_PREFIX!, JOB_LOCK_MS: '2000', OUTBOX_POLL_MS: '50' };
+    const first = await startWorkerProcess(env);
+    children.push(first);
+
+    // Hold the device row so the worker's transaction stops half-way, inside its transaction.
+    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT id FROM device WHERE id = $1 FOR UPDATE', [device.id]);
+    const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
+    expect(res.status).toBe(202);
+    const jobId = res.body.jobId;
+    await eventually(async () => {
+      const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT * FROM device WHERE id = %FOR UPDATE'`);
+      return rows.length > 0;
+    });
+    await killHard(first);
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+
+    children.push(await startWorkerProcess(env));
+    const done = await eventually(async () => {
+      const r = await t.http.get(`/api/v1/jobs/${jobId}`).set(w.workshop.agent.auth);
+      return r.status === 200 && r.body.state === 'completed' ? r.body : undefined;
+    }, 30000, 200);
+    expect(done.result.statusCode).toBe(200);
+    expect(await countEvents(t, device.id, 'collect')).toBe(1);
+    const [row] = await t.db.query('SELECT status, version FROM device WHERE id = $1', [device.id]);
+    expect(row).toEqual({ status: 'COLLECTED', version: 2 });
+    // The client's retry with the same key gets the stored answer.
+    const retried = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, undefined);
+    expect([200, 409]).toContain(retried.status);
+  });
+});
