@@ -1,0 +1,172 @@
+/**
+ * bench:transitions — N devices driven through collect → wipe → start_refurbish → refurbish →
+ * publish by C concurrent HTTP clients against the built api and worker, each its own process,
+ * as a user runs them. Prints transitions/s and latency percentiles, then the same writes done
+ * by raw SQL (row lock, status update, event insert) in the same run, and the ratio.
+ *   N=2000 C=16 npm run bench:transitions
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+
+const N = Number(process.env.N ?? 2000);
+const C = Number(process.env.C ?? 16);
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROOT = join(__dirname, '..', '..', '..');
+const DB = `renum_bench_${process.pid}`;
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${DB}`;
+  return u.toString();
+})();
+
+const STEPS: Record<string, unknown>[] = [
+  { action: 'collect' },
+  { action: 'wipe', noStorage: true },
+  { action: 'start_refurbish' },
+  { action: 'refurbish', grade: 'B', checklist: { ecran: true, clavier: true }, batteryHealthPct: 80 },
+  { action: 'publish', priceCents: 9000 },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function admin(sql: string) {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+function start(app: 'api' | 'worker', env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/listening on|worker started/.test(out)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${app} exited ${code}: ${out}`)));
+  });
+}
+
+async function http(base: string, method: string, path: string, token?: string, body?: unknown, key?: string) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function main() {
+  await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${DB}`);
+  const port = await freePort();
+  const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: dbUrl, BULL_PREFIX: DB, LOG_LEVEL: 'warn', PORT: String(port), JWT_SECRET: randomUUID() + randomUUID(), DATABASE_POOL_SIZE: '20' };
+  const children: ChildProcess[] = [];
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'migrate'], { env, stdio: 'ignore' });
+    execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'bootstrap', '--territory', 'Bench', '--email', 'coord@bench.test', '--password', 'bench-password-1'], { env, stdio: 'ignore' });
+    children.push(await start('api', env), await start('worker', env));
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const login = async (email: string) => (await http(base, 'POST', '/auth/login', undefined, { email, password: 'bench-password-1' })).body.accessToken as string;
+    const coord = await login('coord@bench.test');
+    const tokens: Record<string, string> = {};
+    for (const [kind, role] of [['DONOR', 'agent'], ['WORKSHOP', 'admin']]) {
+      const org = await http(base, 'POST', '/organizations', coord, { name: `Bench ${kind}`, kind });
+      const email = `${kind.toLowerCase()}@bench.test`;
+      await http(base, 'POST', `/organizations/${org.body.id}/users`, coord, { email, password: 'bench-password-1', role });
+      tokens[kind] = await login(email);
+    }
+    const donation = (await http(base, 'POST', '/donations', tokens.DONOR, { pickupAddress: 'Bench' })).body.id;
+    const ids: string[] = [];
+    for (let i = 0; i < N; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, N - i) }, (_, j) => ({ type: 'LAPTOP', brand: 'Dell', model: 'E5570', serialNumber: `B-${i + j}` }));
+      const res = await http(base, 'POST', `/donations/${donation}/devices`, tokens.DONOR, { devices: batch });
+      ids.push(...res.body.devices.map((d: { id: string }) => d.id));
+    }
+
+    // HTTP → BullMQ → worker → PostgreSQL, C clients, each device's steps in order.
+    const latencies: number[] = [];
+    let next = 0;
+    let failures = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (next < ids.length) {
+          const id = ids[next++];
+          for (const step of STEPS) {
+            const s = performance.now();
+            const res = await http(base, 'POST', `/devices/${id}/transitions`, tokens.WORKSHOP, step, randomUUID());
+            latencies.push(performance.now() - s);
+            if (res.status !== 200) failures++;
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    const rate = latencies.length / seconds;
+
+    // Raw baseline: the same status changes and event inserts, straight SQL, C connections.
+    const pool = new Pool({ connectionString: dbUrl, max: C });
+    await pool.query(`UPDATE device SET status = 'REGISTERED', version = 1`);
+    let k = 0;
+    const r0 = performance.now();
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (k < ids.length) {
+          const id = ids[k++];
+          for (const step of STEPS) {
+            const c = await pool.connect();
+            try {
+              await c.query('BEGIN');
+              const { rows } = await c.query('SELECT version, event_seq FROM device WHERE id = $1 FOR UPDATE', [id]);
+              await c.query('UPDATE device SET status = $2, version = version + 1, event_seq = event_seq + 1 WHERE id = $1 AND version = $3', [id, 'COLLECTED', rows[0].version]);
+              await c.query(
+                `INSERT INTO device_event (device_id, seq, action, from_status, to_status, at, payload, prev_hash, hash) VALUES ($1, $2, $3, 'X', 'Y', now(), $4, '', '')`,
+                [id, rows[0].event_seq + 1, String(step.action), JSON.stringify(step)],
+              );
+              await c.query('COMMIT');
+            } finally {
+              c.release();
+            }
+          }
+        }
+      }),
+    );
+    const rawRate = (ids.length * STEPS.length) / ((performance.now() - r0) / 1000);
+    await pool.end();
+
+    console.log(`bench:transitions  N=${N} devices × ${STEPS.length} steps, C=${C} concurrent HTTP clients`);
+    console.log(`  renum (HTTP → BullMQ → worker → PostgreSQL): ${rate.toFixed(0)} transitions/s, ${failures} non-200`);
+    console.log(`  latency p50 ${pct(latencies, 50).toFixed(1)} ms · p95 ${pct(latencies, 95).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms`);
+    console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
+    console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
