@@ -43,6 +43,16 @@ export class JobsController {
       );
       if (row && row.body?.event?.organizationId === p.organizationId) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
     }
+    // A finished import may have left Redis too: its result is kept in inventory_import.
+    if (!job && jobId.startsWith('imp-')) {
+      const [row] = await this.db.query(
+        `SELECT status, result, failure_reason FROM inventory_import
+          WHERE job_id = $1 AND organization_id = $2 AND created_by_user_id IS NOT DISTINCT FROM $3`,
+        [jobId, p.organizationId, p.userId],
+      );
+      if (row?.status === 'COMPLETED') return { id: jobId, state: 'completed', progress: 100, result: row.result };
+      if (row?.status === 'FAILED') return { id: jobId, state: 'failed', progress: 100, failedReason: row.failure_reason };
+    }
     throw notFound('Tâche');
   }
 }
