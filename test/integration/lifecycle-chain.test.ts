@@ -1,5 +1,5 @@
 import { erase, FULL_CHECKLIST, registerDevices, step, transition } from '../support/flows';
-import { TestApp, World } from '../support/test-app';
+import { eventually, TestApp, World } from '../support/test-app';
 
 describe('device lifecycle: the whole chain', () => {
   let t: TestApp;
@@ -40,8 +40,10 @@ describe('device lifecycle: the whole chain', () => {
     await expectState(laptop.id, 'COLLECTED', w.workshop.id);
 
     expect((await erase(t, w.workshop.agent, laptop.id, 'disk-b-002')).status).toBe(201);
-    await step(t, w.workshop.agent, laptop.id, { action: 'wipe' });
+    const wiped = await step(t, w.workshop.agent, laptop.id, { action: 'wipe' });
     await expectState(laptop.id, 'WIPED', w.workshop.id);
+    // Reaching WIPED produces the erasure certificate through the outbox, without anyone asking.
+    await eventually(async () => (await t.db.query('SELECT 1 FROM erasure_certificate WHERE device_id = $1 AND event_seq >= $2', [laptop.id, wiped.event.seq])).length > 0, 20000);
     await step(t, w.workshop.agent, laptop.id, { action: 'start_refurbish' });
     await expectState(laptop.id, 'REFURBISHING', w.workshop.id);
     await step(t, w.workshop.agent, laptop.id, { action: 'refurbish', grade: 'A', checklist: FULL_CHECKLIST, os: 'Linux Mint 22', batteryHealthPct: 88 });

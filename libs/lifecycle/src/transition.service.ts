@@ -136,6 +136,10 @@ export class TransitionService {
     }
     await writeOutbox(m, [
       ...effects.outbox,
+      // The erasure certificate is produced as soon as the device is wiped (cached per event head).
+      ...(verdict.to === 'WIPED' && job.actor !== 'system'
+        ? [{ jobName: 'erasure.certificate' as const, payload: { deviceId: device.id, seq: event.seq, requester: job.actor } }]
+        : []),
       { jobName: 'device.transitioned', payload: { deviceId: device.id, seq: event.seq, action, fromStatus: verdict.from, toStatus: verdict.to } },
     ]);
     const viewer: OrganizationKind = job.actor === 'system' ? 'COORDINATOR' : job.actor.kind;
