@@ -69,6 +69,7 @@ async function http(base: string, method: string, path: string, token?: string, 
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+const progress = (what: string) => console.error(`[bench] ${what}`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
@@ -81,6 +82,7 @@ async function main() {
     execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'migrate'], { env, stdio: 'ignore' });
     execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), 'bootstrap', '--territory', 'Bench', '--email', 'coord@bench.test', '--password', 'bench-password-1'], { env, stdio: 'ignore' });
     children.push(await start('api', env), await start('worker', env));
+    progress('api and worker started');
     const base = `http://127.0.0.1:${port}/api/v1`;
     const login = async (email: string) => (await http(base, 'POST', '/auth/login', undefined, { email, password: 'bench-password-1' })).body.accessToken as string;
     const coord = await login('coord@bench.test');
@@ -98,6 +100,8 @@ async function main() {
       const res = await http(base, 'POST', `/donations/${donation}/devices`, tokens.DONOR, { devices: batch });
       ids.push(...res.body.devices.map((d: { id: string }) => d.id));
     }
+
+    progress(`${ids.length} devices registered; driving transitions`);
 
     // HTTP → BullMQ → worker → PostgreSQL, C clients, each device's steps in order.
     const latencies: number[] = [];

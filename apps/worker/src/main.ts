@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.get(JobWorkerHost).start();
   app.get(OutboxRelay).start();
-  app.get(Logger).log('Renum worker started');
+  // Printed whatever LOG_LEVEL says, like the api's line: supervisors and tests wait for it.
+  console.log(JSON.stringify({ level: 30, msg: 'Renum worker started' }));
 }
 
 main().catch((error) => {
