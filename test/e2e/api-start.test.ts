@@ -24,13 +24,9 @@ function assertBuilt(): void {
   }
 }
 
-/**
- * A clean stop: the process exits by itself after the signal, either with code 0 or by
- * re-raising the same signal once its shutdown hooks have finished (what Nest's
- * enableShutdownHooks does; a failing hook makes it exit 1 instead), and reports no error.
- */
+/** A clean stop: the process closes everything and exits by itself with code 0, reporting no error. */
 function expectCleanStop(exit: Exit, sent: NodeJS.Signals, p: NodeProcess): void {
-  const clean = exit.code === 0 || (exit.code === null && exit.signal === sent);
+  const clean = exit.code === 0;
   if (!clean) throw new Error(`unclean stop after ${sent}: ${JSON.stringify(exit)}\n${p.output}`);
   expect(p.stderr).toBe('');
   const errorLines = p.stdout.split('\n').filter((line) => /"level":(50|60)\b/.test(line));

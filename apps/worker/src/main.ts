@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { RenumModule } from '@renum/composition';
 import { JobWorkerHost, OutboxRelay } from '@renum/jobs';
-import { ConfigError, loadConfig } from '@renum/platform';
+import { ConfigError, exitCleanlyOnSignals, loadConfig } from '@renum/platform';
 import { Logger } from 'nestjs-pino';
 
 /** The worker runs job processors and the outbox relay; it serves no HTTP. */
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   loadConfig();
   const app = await NestFactory.createApplicationContext(RenumModule.forRoot(), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  exitCleanlyOnSignals(app);
   await app.get(JobWorkerHost).start();
   app.get(OutboxRelay).start();
   // Printed whatever LOG_LEVEL says, like the api's line: supervisors and tests wait for it.

@@ -35,7 +35,6 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'd/{*path}', 'verify/{*path}'] });
   app.useGlobalPipes(renumValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

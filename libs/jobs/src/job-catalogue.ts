@@ -61,6 +61,12 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'labels.sheet': 'documents',
 };
 
+/**
+ * Jobs nobody looks up with `GET /jobs/{id}` leave Redis as soon as they complete (their outbox
+ * row is the record). Others are kept a day, 10,000 per queue at most.
+ */
+export const FORGOTTEN_WHEN_DONE: ReadonlySet<JobName> = new Set<JobName>(['device.transitioned']);
+
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */
 export const QUEUE_ID_PREFIX: Record<QueueName, string> = {
   transitions: 'tr',

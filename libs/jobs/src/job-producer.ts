@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
+import { FORGOTTEN_WHEN_DONE, JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
 import { RedisConnections } from './redis-connections';
 
 export class QueueUnavailableError extends Error {
@@ -65,7 +65,7 @@ export class JobProducer implements OnApplicationShutdown {
           delay: opts.delayMs && opts.delayMs > 0 ? opts.delayMs : undefined,
           attempts: opts.attempts ?? 8,
           backoff: { type: 'exponential', delay: 200 },
-          removeOnComplete: { age: 24 * 3600, count: 10000 },
+          removeOnComplete: FORGOTTEN_WHEN_DONE.has(name) ? true : { age: 24 * 3600, count: 10000 },
           removeOnFail: { age: 7 * 24 * 3600 },
         }),
         ADD_TIMEOUT_MS,

@@ -2,27 +2,65 @@ import type { CustodyFacts } from '@renum/domain';
 import { EntityManager } from 'typeorm';
 import type { DeviceRow, MediumRow } from './device.presenter';
 
+type StoredAnswer = { status_code: number; body: Record<string, unknown> };
+
+export interface LoadedDeviceFacts {
+  media: MediumRow[];
+  custody: CustodyFacts;
+  stored: StoredAnswer | null;
+}
+
+interface ErasureFactRow {
+  medium_serial: string;
+  level: never;
+  result: never;
+  ended_at: string;
+  voided_at: string | null;
+}
+
+/**
+ * Media rows and erasure records of one device in one round trip (each costs a syscall pair
+ * that showed in bench:transitions), plus, when `idempotencyKey` is given, the answer already
+ * stored under it. Run it after taking the device lock: a statement started before the lock
+ * was granted would read an older snapshot of these tables.
+ */
+export async function loadDeviceFacts(
+  m: EntityManager,
+  device: { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null },
+  idempotencyKey: string | null = null,
+): Promise<LoadedDeviceFacts> {
+  const [row]: { media: MediumRow[]; erasures: ErasureFactRow[]; stored: StoredAnswer | null }[] = await m.query(
+    `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
+            (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result,
+                                                        'ended_at', e.ended_at, 'voided_at', e.voided_at)), '[]')
+               FROM erasure_record e WHERE e.device_id = $1) AS erasures,
+            (SELECT json_build_object('status_code', i.status_code, 'body', i.body) FROM idempotency_record i WHERE i.id = $2) AS stored`,
+    [device.id, idempotencyKey],
+  );
+  return {
+    media: row.media,
+    stored: row.stored,
+    custody: {
+      media: row.media.map((r) => ({ serialNumber: r.serial_number })),
+      erasures: row.erasures.map((r) => ({
+        mediumSerial: r.medium_serial,
+        level: r.level,
+        result: r.result,
+        endedAt: new Date(r.ended_at),
+        voided: r.voided_at !== null,
+      })),
+      custodyInAt: device.custody_in_at ? new Date(device.custody_in_at) : null,
+      noStorageDeclaredAt: device.no_storage_declared_at ? new Date(device.no_storage_declared_at) : null,
+    },
+  };
+}
+
 /** Media and erasure records of one device, as the data invariant needs them. */
 export async function loadCustodyFacts(
   m: EntityManager,
   device: { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null },
 ): Promise<CustodyFacts> {
-  const [media, erasures] = await Promise.all([
-    m.query('SELECT serial_number FROM device_medium WHERE device_id = $1', [device.id]),
-    m.query('SELECT medium_serial, level, result, ended_at, voided_at FROM erasure_record WHERE device_id = $1', [device.id]),
-  ]);
-  return {
-    media: media.map((r: { serial_number: string }) => ({ serialNumber: r.serial_number })),
-    erasures: erasures.map((r: { medium_serial: string; level: never; result: never; ended_at: Date; voided_at: Date | null }) => ({
-      mediumSerial: r.medium_serial,
-      level: r.level,
-      result: r.result,
-      endedAt: new Date(r.ended_at),
-      voided: r.voided_at !== null,
-    })),
-    custodyInAt: device.custody_in_at ? new Date(device.custody_in_at) : null,
-    noStorageDeclaredAt: device.no_storage_declared_at ? new Date(device.no_storage_declared_at) : null,
-  };
+  return (await loadDeviceFacts(m, device)).custody;
 }
 
 export async function loadDeviceView(m: EntityManager, deviceId: string): Promise<{ device: DeviceRow; media: MediumRow[] }> {

@@ -16,9 +16,9 @@ import {
 import { JobCatalogue, writeOutbox } from '@renum/jobs';
 import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { presentDevice } from './device.presenter';
+import { DeviceRow, presentDevice } from './device.presenter';
 import { appendEvent, presentEvent } from './event-log';
-import { loadDeviceView, loadCustodyFacts } from './device-queries';
+import { loadDeviceFacts, LoadedDeviceFacts } from './device-queries';
 
 export type TransitionJob = JobCatalogue['device.transition'];
 
@@ -70,10 +70,11 @@ export class TransitionService {
     return this.db.transaction(async (m) => {
       const [device]: DeviceLockRow[] = await m.query('SELECT * FROM device WHERE id = $1 FOR UPDATE', [job.deviceId]);
       if (!device) return this.store(m, job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' }));
-      const [stored] = await m.query('SELECT status_code, body FROM idempotency_record WHERE id = $1', [job.key]);
-      if (stored) return { statusCode: stored.status_code, body: stored.body };
+      // Read after the lock is granted, so a twin job that committed meanwhile is seen.
+      const facts = await loadDeviceFacts(m, device, job.key);
+      if (facts.stored) return { statusCode: facts.stored.status_code, body: facts.stored.body };
       try {
-        return await this.applyLocked(m, job, device);
+        return await this.applyLocked(m, job, device, facts);
       } catch (error) {
         if (error instanceof Refused) return this.store(m, job, problemOutcome(error.refusal));
         throw error;
@@ -81,7 +82,7 @@ export class TransitionService {
     });
   }
 
-  private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow): Promise<TransitionOutcome> {
+  private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow, loaded: LoadedDeviceFacts): Promise<TransitionOutcome> {
     const action = job.action as TransitionAction;
     const payload = job.payload as TransitionPayload;
     const actor: Actor | typeof SYSTEM_ACTOR =
@@ -93,7 +94,7 @@ export class TransitionService {
       custodianOrganizationId: device.custodian_organization_id,
       reservedByOrganizationId: device.reserved_by_organization_id,
       lastWorkshopId: device.last_workshop_id,
-      ...(await loadCustodyFacts(m, device)),
+      ...loaded.custody,
     };
     const verdict = decideTransition(action, actor, facts, payload, await this.guardFacts(m, action, device, payload));
     if (!verdict.ok) throw new Refused(verdict.refusal);
@@ -124,8 +125,8 @@ export class TransitionService {
     );
     Object.assign(set, { version: device.version + 1, event_seq: event.seq, event_hash: event.hash, updated_at: now });
     const columns = Object.keys(set);
-    const [, changed] = await m.query(
-      `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
+    const [updated, changed]: [DeviceRow[], number] = await m.query(
+      `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2 RETURNING *`,
       [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
     );
     if (changed !== 1) throw new Error(`compare-and-set failed on device ${device.id} (version ${device.version})`);
@@ -143,8 +144,8 @@ export class TransitionService {
       { jobName: 'device.transitioned', payload: { deviceId: device.id, seq: event.seq, action, fromStatus: verdict.from, toStatus: verdict.to } },
     ]);
     const viewer: OrganizationKind = job.actor === 'system' ? 'COORDINATOR' : job.actor.kind;
-    const view = await loadDeviceView(m, device.id);
-    return this.store(m, job, { statusCode: 200, body: { device: presentDevice(view.device, view.media, viewer), event: presentEvent(event) } });
+    // No action changes media, so the rows read under the lock are still the device's media.
+    return this.store(m, job, { statusCode: 200, body: { device: presentDevice(updated[0], loaded.media, viewer), event: presentEvent(event) } });
   }
 
   private async guardFacts(m: EntityManager, action: TransitionAction, device: DeviceLockRow, payload: TransitionPayload): Promise<GuardFacts> {

@@ -6,3 +6,4 @@ export * from './logging';
 export * from './pagination';
 export * from './uuid';
 export * from './platform.module';
+export * from './shutdown';
