@@ -9,6 +9,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 
@@ -71,6 +72,12 @@ async function http(base: string, method: string, path: string, token?: string, 
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks are 100 Hz there). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const progress = (what: string) => console.error(`[bench] ${what}`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -109,6 +116,7 @@ async function main() {
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
+    const cpu0 = children.map((c) => cpuMs(c.pid!));
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -124,6 +132,7 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const [apiCpu, workerCpu] = children.map((c, i) => (cpuMs(c.pid!) - cpu0[i]) / latencies.length);
     latencies.sort((a, b) => a - b);
     const rate = latencies.length / seconds;
 
@@ -160,6 +169,7 @@ async function main() {
     console.log(`bench:transitions  N=${N} devices × ${STEPS.length} steps, C=${C} concurrent HTTP clients`);
     console.log(`  renum (HTTP → BullMQ → worker → PostgreSQL): ${rate.toFixed(0)} transitions/s, ${failures} non-200`);
     console.log(`  latency p50 ${pct(latencies, 50).toFixed(1)} ms · p95 ${pct(latencies, 95).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms`);
+    console.log(`  CPU per transition: api ${apiCpu.toFixed(2)} ms · worker ${workerCpu.toFixed(2)} ms (certificates and notifications included)`);
     console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
     console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);
   } finally {

@@ -1,4 +1,5 @@
 import { JobProducer, writeOutbox } from '@renum/jobs';
+import IORedis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -216,8 +217,16 @@ describe('with Redis down', () => {
     // …and is published, then processed, once Redis is back.
     startRedis(port);
     await eventually(async () => (await t.db.query('SELECT published_at FROM outbox_message WHERE id = $1', [row.id]))[0].published_at, 20000);
-    const job = await eventually(() => t.get(JobProducer).getJob(`ev-ob-${row.id}`), 20000);
-    await eventually(async () => (await job.getState()) === 'completed', 20000);
+    // A notification leaves Redis once done: the queue's event stream witnesses its completion.
+    const redis = new IORedis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
+    try {
+      await eventually(async () => {
+        const entries = await redis.xrange(`${t.get(JobProducer).prefix}:events:events`, '-', '+');
+        return entries.some(([, f]) => f.join('|').includes(`event|completed|jobId|ev-ob-${row.id}|`));
+      }, 20000);
+    } finally {
+      redis.disconnect();
+    }
     const after = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
     expect(after.status).toBe(200);
   });

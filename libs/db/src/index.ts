@@ -1,2 +1,3 @@
 export * from './naming.strategy';
 export * from './data-source-options';
+export * from './write-together';

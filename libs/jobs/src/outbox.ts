@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Statement } from '@renum/db';
 import { uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobCatalogue, JobName, JOB_QUEUE, QUEUE_ID_PREFIX } from './job-catalogue';
@@ -10,14 +11,20 @@ export interface OutboxEntry<N extends JobName = JobName> {
   runAt?: Date;
 }
 
-/** Rows for `outbox_message`, to insert inside the caller's transaction. */
+/** The INSERT of `outbox_message` rows, to run inside the caller's transaction. */
+export function outboxInsert(entries: OutboxEntry[]): Statement | undefined {
+  if (entries.length === 0) return undefined;
+  return {
+    sql: `INSERT INTO outbox_message (id, job_name, payload, run_at)
+          SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
+    params: [entries.map(() => uuidv7()), entries.map((e) => e.jobName), entries.map((e) => JSON.stringify(e.payload)), entries.map((e) => e.runAt ?? null)],
+  };
+}
+
+/** Writes `outbox_message` rows inside the caller's transaction. */
 export async function writeOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await manager.query(
-    `INSERT INTO outbox_message (id, job_name, payload, run_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])`,
-    [entries.map(() => uuidv7()), entries.map((e) => e.jobName), entries.map((e) => JSON.stringify(e.payload)), entries.map((e) => e.runAt ?? null)],
-  );
+  const insert = outboxInsert(entries);
+  if (insert) await manager.query(insert.sql, insert.params);
 }
 
 export function outboxJobId(jobName: JobName, outboxId: string): string {

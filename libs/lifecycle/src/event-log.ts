@@ -1,4 +1,5 @@
 import { ChainedEventFields, eventHash, GENESIS_HASH, StoredChainedEvent, verifyChain } from '@renum/domain';
+import type { Statement } from '@renum/db';
 import { EntityManager } from 'typeorm';
 
 export interface NewEvent {
@@ -17,19 +18,28 @@ export interface EventHead {
 }
 
 /**
- * Appends one event to a device's chain. The caller holds the device row lock and bumps the
- * head (`event_seq`, `event_hash`) in the same transaction.
+ * The next event of a device's chain and the INSERT that stores it. The caller holds the device
+ * row lock and bumps the head (`event_seq`, `event_hash`) in the same transaction.
  */
-export async function appendEvent(m: EntityManager, head: EventHead, event: NewEvent, at = new Date()): Promise<StoredChainedEvent> {
+export function nextEvent(head: EventHead, event: NewEvent, at = new Date()): { event: StoredChainedEvent; insert: Statement } {
   const fields: ChainedEventFields = { deviceId: head.id, seq: head.event_seq + 1, ...event, at: at.toISOString() };
   const prevHash = head.event_hash ?? GENESIS_HASH;
   const hash = eventHash(prevHash, fields);
-  await m.query(
-    `INSERT INTO device_event (device_id, seq, action, from_status, to_status, actor_user_id, organization_id, at, payload, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [head.id, fields.seq, event.action, event.fromStatus, event.toStatus, event.actorUserId, event.organizationId, at, JSON.stringify(event.payload), prevHash, hash],
-  );
-  return { ...fields, prevHash, hash };
+  return {
+    event: { ...fields, prevHash, hash },
+    insert: {
+      sql: `INSERT INTO device_event (device_id, seq, action, from_status, to_status, actor_user_id, organization_id, at, payload, prev_hash, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      params: [head.id, fields.seq, event.action, event.fromStatus, event.toStatus, event.actorUserId, event.organizationId, at, JSON.stringify(event.payload), prevHash, hash],
+    },
+  };
+}
+
+/** Appends one event to a device's chain (see `nextEvent`). */
+export async function appendEvent(m: EntityManager, head: EventHead, event: NewEvent, at = new Date()): Promise<StoredChainedEvent> {
+  const next = nextEvent(head, event, at);
+  await m.query(next.insert.sql, next.insert.params);
+  return next.event;
 }
 
 /** Builds the rows of many first events at once (bulk registration), chained from genesis. */

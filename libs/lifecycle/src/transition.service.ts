@@ -13,11 +13,12 @@ import {
   TransitionAction,
   TransitionPayload,
 } from '@renum/domain';
-import { JobCatalogue, writeOutbox } from '@renum/jobs';
+import { Statement, writeTogether } from '@renum/db';
+import { JobCatalogue, outboxInsert, OutboxEntry } from '@renum/jobs';
 import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceRow, presentDevice } from './device.presenter';
-import { appendEvent, presentEvent } from './event-log';
+import { nextEvent, presentEvent } from './event-log';
 import { loadDeviceFacts, LoadedDeviceFacts } from './device-queries';
 
 export type TransitionJob = JobCatalogue['device.transition'];
@@ -48,7 +49,7 @@ interface Effects {
   set: Record<string, unknown>;
   eventPayload: Record<string, unknown>;
   parties: string[];
-  outbox: Parameters<typeof writeOutbox>[1];
+  outbox: OutboxEntry[];
 }
 
 class Refused extends Error {
@@ -110,8 +111,7 @@ export class TransitionService {
     if (custodian !== device.custodian_organization_id) eventPayload.custodianOrganizationId = custodian;
     if (job.actor !== 'system' && job.actor.apiKeyId) eventPayload.apiKeyId = job.actor.apiKeyId;
 
-    const event = await appendEvent(
-      m,
+    const { event, insert: eventInsert } = nextEvent(
       device,
       {
         action,
@@ -125,17 +125,8 @@ export class TransitionService {
     );
     Object.assign(set, { version: device.version + 1, event_seq: event.seq, event_hash: event.hash, updated_at: now });
     const columns = Object.keys(set);
-    const [updated, changed]: [DeviceRow[], number] = await m.query(
-      `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2 RETURNING *`,
-      [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
-    );
-    if (changed !== 1) throw new Error(`compare-and-set failed on device ${device.id} (version ${device.version})`);
-
     const parties = [...new Set([...effects.parties, ...(custodian !== device.custodian_organization_id ? [custodian] : [])])];
-    if (parties.length) {
-      await m.query(`INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [device.id, parties]);
-    }
-    await writeOutbox(m, [
+    const outbox = outboxInsert([
       ...effects.outbox,
       // The erasure certificate is produced as soon as the device is wiped (cached per event head).
       ...(verdict.to === 'WIPED' && job.actor !== 'system'
@@ -144,8 +135,24 @@ export class TransitionService {
       { jobName: 'device.transitioned', payload: { deviceId: device.id, seq: event.seq, action, fromStatus: verdict.from, toStatus: verdict.to } },
     ]);
     const viewer: OrganizationKind = job.actor === 'system' ? 'COORDINATOR' : job.actor.kind;
-    // No action changes media, so the rows read under the lock are still the device's media.
-    return this.store(m, job, { statusCode: 200, body: { device: presentDevice(updated[0], loaded.media, viewer), event: presentEvent(event) } });
+    // The row as the UPDATE leaves it; no action changes media, so those read under the lock stand.
+    const updated = { ...device, ...set } as unknown as DeviceRow;
+    const outcome: TransitionOutcome = { statusCode: 200, body: { device: presentDevice(updated, loaded.media, viewer), event: presentEvent(event) } };
+
+    // Event, compare-and-set of the device, parties, outbox rows and the stored answer: one round trip.
+    const [, changed] = await writeTogether(m, [
+      eventInsert,
+      {
+        sql: `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
+        params: [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
+      },
+      ...(parties.length ? [{ sql: `INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, params: [device.id, parties] }] : []),
+      ...(outbox ? [outbox] : []),
+      idempotencyInsert(job, outcome),
+    ]);
+    // Unreachable while the row lock is held; if it ever fails, the whole transaction rolls back.
+    if (changed !== 1) throw new Error(`compare-and-set failed on device ${device.id} (version ${device.version})`);
+    return outcome;
   }
 
   private async guardFacts(m: EntityManager, action: TransitionAction, device: DeviceLockRow, payload: TransitionPayload): Promise<GuardFacts> {
@@ -161,12 +168,18 @@ export class TransitionService {
   }
 
   private async store(m: EntityManager, job: TransitionJob, outcome: TransitionOutcome): Promise<TransitionOutcome> {
-    await m.query(
-      `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-      [job.key, job.deviceId, job.fingerprint, outcome.statusCode, JSON.stringify(outcome.body)],
-    );
+    const insert = idempotencyInsert(job, outcome);
+    await m.query(insert.sql, insert.params);
     return outcome;
   }
+}
+
+/** The answer stored under the request's key: every retry of the request gets it. */
+function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Statement {
+  return {
+    sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+    params: [job.key, job.deviceId, job.fingerprint, outcome.statusCode, JSON.stringify(outcome.body)],
+  };
 }
 
 export function problemOutcome(r: { code: string; status: number; title: string; detail: string; missingMedia?: string[] }): TransitionOutcome {
