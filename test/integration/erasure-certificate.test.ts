@@ -1,3 +1,5 @@
+import { CertificateService } from '@renum/erasure';
+import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
 import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
@@ -122,5 +124,18 @@ describe('erasure certificate and public verification', () => {
     const res = await certificate(devices[0].id);
     expect(res.status).toBe(200);
     expect((await pdfParse(res.body)).text).toContain('Aucun support de stockage');
+  });
+
+  it('keeps one certificate per head, its file naming it, when the job at WIPED and requests render it at once', async () => {
+    const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-RACE' }]);
+    await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
+    const [{ event_seq: seq }] = await t.db.query('SELECT event_seq FROM device WHERE id = $1', [devices[0].id]);
+    const requester = { userId: w.workshop.agent.id, apiKeyId: null, organizationId: w.workshop.id, kind: 'WORKSHOP' as const, role: 'agent' as const, territoryId: w.territoryId };
+    const results = await Promise.all(Array.from({ length: 3 }, () => t.get(CertificateService).generate({ deviceId: devices[0].id, seq, requester })));
+
+    const rows = await t.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [devices[0].id, seq]);
+    expect(rows).toHaveLength(1);
+    expect(results.map((r) => r.certificateId)).toEqual([rows[0].id, rows[0].id, rows[0].id]);
+    expect(await qrOfFirstPage(readFileSync(rows[0].file_path))).toBe(`http://localhost:3000/verify/${rows[0].id}`);
   });
 });

@@ -7,7 +7,7 @@ import type { JobCatalogue } from '@renum/jobs';
 import { DeviceAccess, queueUnavailable, verifyDeviceChain } from '@renum/lifecycle';
 import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { CertificateFacts, CertificateMedium } from './certificate-facts';
@@ -101,13 +101,25 @@ export class CertificateService {
     const filePath = join(dir, `${facts.certificateId}.pdf`);
     await writeFile(filePath, pdf);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
-    const [row] = await this.db.query(
-      `INSERT INTO erasure_certificate (id, device_id, event_seq, event_hash, file_path, sha256, facts) VALUES ($1,$2,$3,$4,$5,$6,$7)
-       ON CONFLICT (device_id, event_seq) DO UPDATE SET file_path = EXCLUDED.file_path, sha256 = EXCLUDED.sha256 RETURNING id`,
-      [facts.certificateId, data.deviceId, facts.eventSeq, facts.eventHash, filePath, sha256, JSON.stringify(facts)],
-    );
-    this.logger.log(`certificate ${row.id} for device ${data.deviceId} at event ${facts.eventSeq}`);
-    return { certificateId: row.id, eventSeq: facts.eventSeq };
+    if (existing) {
+      // Its file was lost: the same certificate, written again.
+      await this.db.query('UPDATE erasure_certificate SET file_path = $2, sha256 = $3 WHERE id = $1', [existing.id, filePath, sha256]);
+    } else {
+      // The job run at WIPED and one asked by a request may render the same head at once: the
+      // first insert wins; the other drops its file, whose QR names a certificate that never was.
+      const [inserted] = await this.db.query(
+        `INSERT INTO erasure_certificate (id, device_id, event_seq, event_hash, file_path, sha256, facts) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (device_id, event_seq) DO NOTHING RETURNING id`,
+        [facts.certificateId, data.deviceId, facts.eventSeq, facts.eventHash, filePath, sha256, JSON.stringify(facts)],
+      );
+      if (!inserted) {
+        await rm(filePath, { force: true });
+        const [winner] = await this.db.query('SELECT id FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [data.deviceId, facts.eventSeq]);
+        return { certificateId: winner.id, eventSeq: facts.eventSeq };
+      }
+    }
+    this.logger.log(`certificate ${facts.certificateId} for device ${data.deviceId} at event ${facts.eventSeq}`);
+    return { certificateId: facts.certificateId, eventSeq: facts.eventSeq };
   }
 
   /** Everything the certificate says, read in one snapshot. */
