@@ -10,6 +10,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 
@@ -117,6 +118,7 @@ async function main() {
     let next = 0;
     let failures = 0;
     const cpu0 = children.map((c) => cpuMs(c.pid!));
+    const clientCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -133,6 +135,8 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     const [apiCpu, workerCpu] = children.map((c, i) => (cpuMs(c.pid!) - cpu0[i]) / latencies.length);
+    const { user, system } = process.cpuUsage(clientCpu0);
+    const clientCpu = (user + system) / 1000 / latencies.length;
     latencies.sort((a, b) => a - b);
     const rate = latencies.length / seconds;
 
@@ -169,7 +173,10 @@ async function main() {
     console.log(`bench:transitions  N=${N} devices × ${STEPS.length} steps, C=${C} concurrent HTTP clients`);
     console.log(`  renum (HTTP → BullMQ → worker → PostgreSQL): ${rate.toFixed(0)} transitions/s, ${failures} non-200`);
     console.log(`  latency p50 ${pct(latencies, 50).toFixed(1)} ms · p95 ${pct(latencies, 95).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms`);
-    console.log(`  CPU per transition: api ${apiCpu.toFixed(2)} ms · worker ${workerCpu.toFixed(2)} ms (certificates and notifications included)`);
+    console.log(
+      `  CPU per transition: api ${apiCpu.toFixed(2)} ms · worker ${workerCpu.toFixed(2)} ms (certificates and notifications included) · ` +
+        `these HTTP clients ${clientCpu.toFixed(2)} ms · wall ${((1000 * seconds) / latencies.length).toFixed(2)} ms on ${availableParallelism()} cores`,
+    );
     console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
     console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);
   } finally {
