@@ -2,7 +2,13 @@ import { Client } from 'pg';
 
 /** Admin connection (superuser on the local cluster, trust auth). */
 export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'renum_test_template';
+/**
+ * The migrated template every test file clones, named per `jest` run by the global setup
+ * (inherited by the test workers), so two runs on one machine never drop each other's.
+ */
+export function templateDb(): string {
+  return process.env.RENUM_TEST_TEMPLATE_DB ?? 'renum_test_template';
+}
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -24,7 +30,7 @@ export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<
 export async function cloneTemplate(name: string): Promise<string> {
   await withAdmin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+    await c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`);
   });
   return databaseUrl(name);
 }

@@ -16,7 +16,11 @@ export function loggerParams(level: string): Params {
         censor: '[masqué]',
       },
       // Query strings may carry search terms; bodies are never logged.
-      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }) },
+      // Response headers are the same security headers on every line: the status says enough.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
     },
   };
