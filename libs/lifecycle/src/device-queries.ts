@@ -1,4 +1,4 @@
-import type { CustodyFacts } from '@renum/domain';
+import type { CustodyFacts, DeviceFacts } from '@renum/domain';
 import { EntityManager } from 'typeorm';
 import type { DeviceRow, MediumRow } from './device.presenter';
 
@@ -52,6 +52,22 @@ export async function loadDeviceFacts(
       custodyInAt: device.custody_in_at ? new Date(device.custody_in_at) : null,
       noStorageDeclaredAt: device.no_storage_declared_at ? new Date(device.no_storage_declared_at) : null,
     },
+  };
+}
+
+/** What the lifecycle rules know of a device: its row and its custody facts. */
+export function deviceFactsOf(
+  row: { type: string; status: string; territory_id: string; custodian_organization_id: string; reserved_by_organization_id: string | null; last_workshop_id: string | null },
+  custody: CustodyFacts,
+): DeviceFacts {
+  return {
+    type: row.type as DeviceFacts['type'],
+    status: row.status as DeviceFacts['status'],
+    territoryId: row.territory_id,
+    custodianOrganizationId: row.custodian_organization_id,
+    reservedByOrganizationId: row.reserved_by_organization_id,
+    lastWorkshopId: row.last_workshop_id,
+    ...custody,
   };
 }
 

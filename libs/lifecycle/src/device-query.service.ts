@@ -8,7 +8,7 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
 import { presentDevice, PresentedDevice } from './device.presenter';
-import { loadCustodyFacts, loadDeviceView, loadMedia } from './device-queries';
+import { deviceFactsOf, loadDeviceFacts, loadDeviceView, loadMedia } from './device-queries';
 import { loadEvents, presentEvent, verifyDeviceChain } from './event-log';
 
 export class DeviceListQuery extends PageQuery {
@@ -79,18 +79,10 @@ export class DeviceQueryService {
   /** The device and the actions this caller could perform on it now (scan screen). */
   async scan(p: Principal, ref: string): Promise<{ device: PresentedDevice; allowedActions: TransitionAction[] }> {
     const id = await this.access.resolve(p, ref);
-    const view = await loadDeviceView(this.db.manager, id);
-    const d = view.device as unknown as Record<string, any>;
-    const facts = {
-      type: d.type,
-      status: d.status,
-      territoryId: d.territory_id,
-      custodianOrganizationId: d.custodian_organization_id,
-      reservedByOrganizationId: d.reserved_by_organization_id,
-      lastWorkshopId: d.last_workshop_id,
-      ...(await loadCustodyFacts(this.db.manager, { id, custody_in_at: d.custody_in_at, no_storage_declared_at: d.no_storage_declared_at })),
-    };
-    return { device: presentDevice(view.device, view.media, p.organizationKind), allowedActions: allowedActions(actorOf(p), facts) };
+    const [d] = await this.db.query('SELECT * FROM device WHERE id = $1', [id]);
+    // Media and erasures in one query; the media rows serve the presented device too.
+    const loaded = await loadDeviceFacts(this.db.manager, d);
+    return { device: presentDevice(d, loaded.media, p.organizationKind), allowedActions: allowedActions(actorOf(p), deviceFactsOf(d, loaded.custody)) };
   }
 
   async events(p: Principal, ref: string) {

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Actor,
   decideTransition,
-  DeviceFacts,
   DeviceStatus,
   GuardFacts,
   LEGAL_PRICE_CAPS_CENTS,
@@ -19,7 +18,7 @@ import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceRow, presentDevice } from './device.presenter';
 import { nextEvent, presentEvent } from './event-log';
-import { loadDeviceFacts, LoadedDeviceFacts } from './device-queries';
+import { deviceFactsOf, loadDeviceFacts, LoadedDeviceFacts } from './device-queries';
 
 export type TransitionJob = JobCatalogue['device.transition'];
 
@@ -88,15 +87,7 @@ export class TransitionService {
     const payload = job.payload as TransitionPayload;
     const actor: Actor | typeof SYSTEM_ACTOR =
       job.actor === 'system' ? SYSTEM_ACTOR : { organizationId: job.actor.organizationId, kind: job.actor.kind, role: job.actor.role, territoryId: job.actor.territoryId };
-    const facts: DeviceFacts = {
-      type: device.type as DeviceFacts['type'],
-      status: device.status,
-      territoryId: device.territory_id,
-      custodianOrganizationId: device.custodian_organization_id,
-      reservedByOrganizationId: device.reserved_by_organization_id,
-      lastWorkshopId: device.last_workshop_id,
-      ...loaded.custody,
-    };
+    const facts = deviceFactsOf(device, loaded.custody);
     const verdict = decideTransition(action, actor, facts, payload, await this.guardFacts(m, action, device, payload));
     if (!verdict.ok) throw new Refused(verdict.refusal);
 

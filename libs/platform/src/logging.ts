@@ -12,7 +12,7 @@ export function loggerParams(level: string): Params {
         return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
       },
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
         censor: '[masqué]',
       },
       // Query strings may carry search terms; bodies are never logged.
