@@ -79,6 +79,12 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Busy CPU time of the whole machine so far, in ms (user, nice, system, irq, softirq; /proc/stat, 100 Hz). */
+function machineBusyMs(): number {
+  const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq) * 10;
+}
+
 const progress = (what: string) => console.error(`[bench] ${what}`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -119,6 +125,7 @@ async function main() {
     let failures = 0;
     const cpu0 = children.map((c) => cpuMs(c.pid!));
     const clientCpu0 = process.cpuUsage();
+    const machine0 = machineBusyMs();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -134,6 +141,7 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const machineCpu = (machineBusyMs() - machine0) / latencies.length;
     const [apiCpu, workerCpu] = children.map((c, i) => (cpuMs(c.pid!) - cpu0[i]) / latencies.length);
     const { user, system } = process.cpuUsage(clientCpu0);
     const clientCpu = (user + system) / 1000 / latencies.length;
@@ -175,7 +183,8 @@ async function main() {
     console.log(`  latency p50 ${pct(latencies, 50).toFixed(1)} ms · p95 ${pct(latencies, 95).toFixed(1)} ms · p99 ${pct(latencies, 99).toFixed(1)} ms`);
     console.log(
       `  CPU per transition: api ${apiCpu.toFixed(2)} ms · worker ${workerCpu.toFixed(2)} ms (certificates and notifications included) · ` +
-        `these HTTP clients ${clientCpu.toFixed(2)} ms · wall ${((1000 * seconds) / latencies.length).toFixed(2)} ms on ${availableParallelism()} cores`,
+        `these HTTP clients ${clientCpu.toFixed(2)} ms · ` +
+        `whole machine (PostgreSQL, Redis and kernel too) ${machineCpu.toFixed(2)} ms · wall ${((1000 * seconds) / latencies.length).toFixed(2)} ms on ${availableParallelism()} cores`,
     );
     console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
     console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);

@@ -31,6 +31,10 @@ describe('transitions are applied exactly once', () => {
     expect(await countEvents(t, device.id, 'collect')).toBe(1);
     const [row] = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);
     expect(row).toEqual({ version: 2, status: 'COLLECTED' });
+    // The same key with another payload while the first job is still in Redis: refused, not its answer.
+    const reusedSoon = await transition(t, w.workshop.agent, device.id, { action: 'wipe', noStorage: true }, key);
+    expect(reusedSoon.status).toBe(422);
+    expect(reusedSoon.body.type).toMatch(/idempotency-key-reused$/);
     // Same key again, long after: the stored answer, even once the job is gone from Redis.
     await t.get(JobProducer).queue('transitions').obliterate({ force: true });
     const later = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
@@ -257,11 +261,12 @@ describe('a worker killed in the middle of a transition', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT id FROM device WHERE id = $1 FOR UPDATE', [device.id]);
-    const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
+    const key = randomUUID();
+    const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
     expect(res.status).toBe(202);
     const jobId = res.body.jobId;
     await eventually(async () => {
-      const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT * FROM device WHERE id = %FOR UPDATE'`);
+      const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%SELECT * FROM device WHERE id = %FOR UPDATE%'`);
       return rows.length > 0;
     });
     await killHard(first);
@@ -277,8 +282,10 @@ describe('a worker killed in the middle of a transition', () => {
     expect(await countEvents(t, device.id, 'collect')).toBe(1);
     const [row] = await t.db.query('SELECT status, version FROM device WHERE id = $1', [device.id]);
     expect(row).toEqual({ status: 'COLLECTED', version: 2 });
-    // The client's retry with the same key gets the stored answer.
-    const retried = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, undefined);
-    expect([200, 409]).toContain(retried.status);
+    // The client's retry with the same key gets the stored answer, unchanged.
+    const retried = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(done.result.body);
+    expect(await countEvents(t, device.id, 'collect')).toBe(1);
   });
 });

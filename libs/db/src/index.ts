@@ -1,3 +1,4 @@
 export * from './naming.strategy';
 export * from './data-source-options';
 export * from './write-together';
+export * from './transaction-opened-with';

@@ -1,8 +1,9 @@
 import type { CustodyFacts, DeviceFacts } from '@renum/domain';
+import type { Statement } from '@renum/db';
 import { EntityManager } from 'typeorm';
 import type { DeviceRow, MediumRow } from './device.presenter';
 
-type StoredAnswer = { status_code: number; body: Record<string, unknown> };
+type StoredAnswer = { status_code: number; body: Record<string, unknown>; fingerprint: string };
 
 export interface LoadedDeviceFacts {
   media: MediumRow[];
@@ -18,25 +19,30 @@ interface ErasureFactRow {
   voided_at: string | null;
 }
 
+export type DeviceFactsRow = { media: MediumRow[]; erasures: ErasureFactRow[]; stored: StoredAnswer | null };
+
 /**
- * Media rows and erasure records of one device in one round trip (each costs a syscall pair
- * that showed in bench:transitions), plus, when `idempotencyKey` is given, the answer already
- * stored under it. Run it after taking the device lock: a statement started before the lock
- * was granted would read an older snapshot of these tables.
+ * Media rows and erasure records of one device in one statement, plus, when `idempotencyKey`
+ * is given, the answer already stored under it. Run it after taking the device lock: a
+ * statement started before the lock was granted would read an older snapshot of these tables.
  */
-export async function loadDeviceFacts(
-  m: EntityManager,
-  device: { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null },
-  idempotencyKey: string | null = null,
-): Promise<LoadedDeviceFacts> {
-  const [row]: { media: MediumRow[]; erasures: ErasureFactRow[]; stored: StoredAnswer | null }[] = await m.query(
-    `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
+export function deviceFactsQuery(deviceId: string, idempotencyKey: string | null = null): Statement {
+  return {
+    sql: `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
             (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result,
                                                         'ended_at', e.ended_at, 'voided_at', e.voided_at)), '[]')
                FROM erasure_record e WHERE e.device_id = $1) AS erasures,
-            (SELECT json_build_object('status_code', i.status_code, 'body', i.body) FROM idempotency_record i WHERE i.id = $2) AS stored`,
-    [device.id, idempotencyKey],
-  );
+            (SELECT json_build_object('status_code', i.status_code, 'body', i.body, 'fingerprint', i.fingerprint)
+               FROM idempotency_record i WHERE i.id = $2) AS stored`,
+    params: [deviceId, idempotencyKey],
+  };
+}
+
+/** The facts of `deviceFactsQuery`'s row, as the rules and the presenters take them. */
+export function deviceFactsFrom(
+  device: { custody_in_at: Date | null; no_storage_declared_at: Date | null },
+  row: DeviceFactsRow,
+): LoadedDeviceFacts {
   return {
     media: row.media,
     stored: row.stored,
@@ -53,6 +59,15 @@ export async function loadDeviceFacts(
       noStorageDeclaredAt: device.no_storage_declared_at ? new Date(device.no_storage_declared_at) : null,
     },
   };
+}
+
+export async function loadDeviceFacts(
+  m: EntityManager,
+  device: { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null },
+): Promise<LoadedDeviceFacts> {
+  const query = deviceFactsQuery(device.id);
+  const [row]: DeviceFactsRow[] = await m.query(query.sql, query.params);
+  return deviceFactsFrom(device, row);
 }
 
 /** What the lifecycle rules know of a device: its row and its custody facts. */

@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { parseTransitionBody } from './transition.dto';
-import type { TransitionOutcome } from './transition.service';
+import type { TransitionAnswer, TransitionOutcome } from './transition.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -48,9 +48,8 @@ export class TransitionRequestService {
     const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
     const fingerprint = sha256(canonicalJson({ action, payload }));
 
-    const stored = await this.storedOutcome(jobId, fingerprint);
-    if (stored) return stored;
-
+    // No read of the stored answer first: a key already applied gets its stored answer from the
+    // worker (under the row lock), with the fingerprint it was stored under.
     let job;
     try {
       job = await this.jobs.enqueue(
@@ -69,8 +68,9 @@ export class TransitionRequestService {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    const outcome = await this.jobs.waitFor<TransitionOutcome>(job, this.config.TRANSITION_WAIT_MS);
-    if (outcome.state === 'completed') return outcome.value;
+    const outcome = await this.jobs.waitFor<TransitionAnswer>(job, this.config.TRANSITION_WAIT_MS);
+    // The job under this id may be another request's (same key, other payload) still in Redis.
+    if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
     const after = await this.storedOutcome(jobId, fingerprint);
     if (after) return after;
     if (outcome.state === 'timeout') return { statusCode: 202, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } };
@@ -79,11 +79,7 @@ export class TransitionRequestService {
 
   private async storedOutcome(id: string, fingerprint: string): Promise<TransitionOutcome | undefined> {
     const [row] = await this.db.query('SELECT fingerprint, status_code, body FROM idempotency_record WHERE id = $1', [id]);
-    if (!row) return undefined;
-    if (row.fingerprint !== fingerprint) {
-      throw new ProblemException(422, 'idempotency-key-reused', 'Idempotency-Key déjà utilisée', 'Cette Idempotency-Key a déjà servi pour une autre demande sur ce matériel : utilisez une nouvelle clé.');
-    }
-    return { statusCode: row.status_code, body: row.body };
+    return row ? answerFor({ statusCode: row.status_code, body: row.body, fingerprint: row.fingerprint }, fingerprint) : undefined;
   }
 
   /**
@@ -106,4 +102,12 @@ export class TransitionRequestService {
     }
     return payload;
   }
+}
+
+/** The stored answer if it answers this request; a key reused for another request is refused. */
+function answerFor(answer: TransitionAnswer, fingerprint: string): TransitionOutcome {
+  if (answer.fingerprint !== fingerprint) {
+    throw new ProblemException(422, 'idempotency-key-reused', 'Idempotency-Key déjà utilisée', 'Cette Idempotency-Key a déjà servi pour une autre demande sur ce matériel : utilisez une nouvelle clé.');
+  }
+  return { statusCode: answer.statusCode, body: answer.body };
 }

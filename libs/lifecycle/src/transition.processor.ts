@@ -4,7 +4,7 @@ import { canonicalJson } from '@renum/domain';
 import { JobCatalogue, OnJob } from '@renum/jobs';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TransitionOutcome, TransitionService } from './transition.service';
+import { TransitionAnswer, TransitionService } from './transition.service';
 
 /** Worker-side handlers of the lifecycle jobs. Each is safe to run twice. */
 @Injectable()
@@ -17,7 +17,7 @@ export class TransitionProcessor {
   ) {}
 
   @OnJob('device.transition')
-  applyTransition(data: JobCatalogue['device.transition']): Promise<TransitionOutcome> {
+  applyTransition(data: JobCatalogue['device.transition']): Promise<TransitionAnswer> {
     return this.transitions.apply(data);
   }
 

@@ -12,13 +12,13 @@ import {
   TransitionAction,
   TransitionPayload,
 } from '@renum/domain';
-import { Statement, writeTogether } from '@renum/db';
+import { Statement, transactionOpenedWith, writeTogether } from '@renum/db';
 import { JobCatalogue, outboxInsert, OutboxEntry } from '@renum/jobs';
 import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceRow, presentDevice } from './device.presenter';
 import { nextEvent, presentEvent } from './event-log';
-import { deviceFactsOf, loadDeviceFacts, LoadedDeviceFacts } from './device-queries';
+import { deviceFactsFrom, deviceFactsOf, deviceFactsQuery, DeviceFactsRow, LoadedDeviceFacts } from './device-queries';
 
 export type TransitionJob = JobCatalogue['device.transition'];
 
@@ -26,6 +26,15 @@ export type TransitionJob = JobCatalogue['device.transition'];
 export interface TransitionOutcome {
   statusCode: number;
   body: Record<string, unknown>;
+}
+
+/**
+ * The worker's answer to a transition job: the outcome and the fingerprint of the request it
+ * answers. A key reused for another request shows as another fingerprint, so the api needs no
+ * read of its own to answer 422.
+ */
+export interface TransitionAnswer extends TransitionOutcome {
+  fingerprint: string;
 }
 
 interface DeviceLockRow {
@@ -66,20 +75,28 @@ class Refused extends Error {
 export class TransitionService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async apply(job: TransitionJob): Promise<TransitionOutcome> {
-    return this.db.transaction(async (m) => {
-      const [device]: DeviceLockRow[] = await m.query('SELECT * FROM device WHERE id = $1 FOR UPDATE', [job.deviceId]);
-      if (!device) return this.store(m, job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' }));
-      // Read after the lock is granted, so a twin job that committed meanwhile is seen.
-      const facts = await loadDeviceFacts(m, device, job.key);
-      if (facts.stored) return { statusCode: facts.stored.status_code, body: facts.stored.body };
-      try {
-        return await this.applyLocked(m, job, device, facts);
-      } catch (error) {
-        if (error instanceof Refused) return this.store(m, job, problemOutcome(error.refusal));
-        throw error;
-      }
-    });
+  async apply(job: TransitionJob): Promise<TransitionAnswer> {
+    const answer = (outcome: TransitionOutcome, fingerprint = job.fingerprint): TransitionAnswer => ({ ...outcome, fingerprint });
+    return transactionOpenedWith(
+      this.db,
+      [
+        { sql: 'SELECT * FROM device WHERE id = $1 FOR UPDATE', params: [job.deviceId] },
+        // Its own statement, so it reads after the lock is granted and sees a twin job that committed meanwhile.
+        deviceFactsQuery(job.deviceId, job.key),
+      ],
+      async (m, [[device], [factsRow]]) => {
+        if (!device) return answer(await this.store(m, job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' })));
+        const locked = device as unknown as DeviceLockRow;
+        const facts = deviceFactsFrom(locked, factsRow as unknown as DeviceFactsRow);
+        if (facts.stored) return answer({ statusCode: facts.stored.status_code, body: facts.stored.body }, facts.stored.fingerprint);
+        try {
+          return answer(await this.applyLocked(m, job, locked, facts));
+        } catch (error) {
+          if (error instanceof Refused) return answer(await this.store(m, job, problemOutcome(error.refusal)));
+          throw error;
+        }
+      },
+    );
   }
 
   private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow, loaded: LoadedDeviceFacts): Promise<TransitionOutcome> {

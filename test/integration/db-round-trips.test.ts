@@ -1,0 +1,111 @@
+/**
+ * The two helpers that cut round trips on the transition path, against real PostgreSQL:
+ * `transactionOpenedWith` (BEGIN and the first reads in one query string) and `writeTogether`
+ * (several writes in one statement).
+ */
+import 'reflect-metadata';
+import { dataSourceOptions, inlineParams, transactionOpenedWith, writeTogether } from '@renum/db';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { cloneTemplate, dropDatabase } from '../support/database';
+
+const name = `renum_roundtrips_${process.env.JEST_WORKER_ID ?? 0}_${process.pid}`;
+let url: string;
+let db: DataSource;
+
+beforeAll(async () => {
+  url = await cloneTemplate(name);
+  db = await new DataSource(dataSourceOptions(url, [], [], 4)).initialize();
+  await db.query('CREATE TABLE probe (id int PRIMARY KEY, v text NOT NULL)');
+  await db.query(`INSERT INTO probe VALUES (1, 'locked'), (2, 'before')`);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await dropDatabase(name);
+});
+
+const valueOf = async (id: number) => (await db.query('SELECT v FROM probe WHERE id = $1', [id]))[0]?.v;
+
+describe('transactionOpenedWith', () => {
+  it('runs the opening reads in order, hands their rows over, and commits what the work writes', async () => {
+    const tricky = `l'apostrophe ; DROP TABLE probe; -- \\ "`;
+    const seen = await transactionOpenedWith(
+      db,
+      [
+        { sql: 'SELECT v FROM probe WHERE id = $1 FOR UPDATE', params: [1] },
+        { sql: 'SELECT $1::text AS echoed, $2::int AS n, $3::text IS NULL AS absent', params: [tricky, 42, null] },
+      ],
+      async (m, rows) => {
+        await m.query('INSERT INTO probe VALUES (3, $1)', [tricky]);
+        return rows;
+      },
+    );
+    expect(seen).toEqual([[{ v: 'locked' }], [{ echoed: tricky, n: 42, absent: true }]]);
+    expect(await valueOf(3)).toBe(tricky);
+  });
+
+  it('rolls back everything when the work throws, and when an opening statement fails', async () => {
+    await expect(
+      transactionOpenedWith(db, [{ sql: 'SELECT 1 AS one', params: [] }], async (m) => {
+        await m.query(`INSERT INTO probe VALUES (4, 'never')`);
+        throw new Error('refused half-way');
+      }),
+    ).rejects.toThrow('refused half-way');
+    expect(await valueOf(4)).toBeUndefined();
+    await expect(transactionOpenedWith(db, [{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => 'unreached')).rejects.toThrow(/no_such_table/);
+    // The connection went back to the pool usable, outside any transaction.
+    expect(await db.query('SELECT count(*)::int AS n FROM probe')).toEqual([{ n: 3 }]);
+  });
+
+  it('gives a read placed after a row lock its own snapshot: it sees what the lock holder committed', async () => {
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM probe WHERE id = 1 FOR UPDATE');
+      const opened = transactionOpenedWith(
+        db,
+        [
+          { sql: 'SELECT v FROM probe WHERE id = $1 FOR UPDATE', params: [1] },
+          { sql: 'SELECT v FROM probe WHERE id = $1', params: [2] },
+        ],
+        async (_m, rows) => rows[1][0].v,
+      );
+      // Wait until the opening query is queued behind the lock, then commit a change it must see.
+      for (let waited = 0; ; waited += 20) {
+        const { rows: [{ n }] } = await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
+        if (n > 0) break;
+        if (waited > 10000) throw new Error('the opening query never waited for the lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await holder.query(`UPDATE probe SET v = 'after' WHERE id = 2`);
+      await holder.query('COMMIT');
+      expect(await opened).toBe('after');
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe('inlineParams', () => {
+  it('writes strings as escaped literals, numbers and null as such, and refuses anything else', () => {
+    expect(inlineParams('SELECT $1, $2, $3, $10', ["it's", 7, null, ...Array(6).fill(0), 'ten'])).toBe(`SELECT 'it''s', 7, NULL, 'ten'`);
+    expect(() => inlineParams('SELECT $1', [{ a: 1 }])).toThrow(/\$1 is object/);
+    expect(() => inlineParams('SELECT $2', ['only one'])).toThrow(/\$2 is missing/);
+    expect(() => inlineParams('SELECT $1', [Number.NaN])).toThrow();
+  });
+});
+
+describe('writeTogether', () => {
+  it('applies every write in one statement and counts the rows each touched', async () => {
+    const counts = await db.transaction((m) =>
+      writeTogether(m, [
+        { sql: 'INSERT INTO probe VALUES ($1, $2)', params: [10, 'ten'] },
+        { sql: 'UPDATE probe SET v = $2 WHERE id = $1', params: [2, 'updated'] },
+        { sql: 'UPDATE probe SET v = $1 WHERE id = -1', params: ['nobody'] },
+      ]),
+    );
+    expect(counts).toEqual([1, 1, 0]);
+    expect([await valueOf(10), await valueOf(2)]).toEqual(['ten', 'updated']);
+  });
+});
