@@ -1,8 +1,9 @@
 /**
  * bench:transitions — N devices driven through collect → wipe → start_refurbish → refurbish →
  * publish by C concurrent HTTP clients against the built api and worker, each its own process,
- * as a user runs them. Prints transitions/s and latency percentiles, then the same writes done
- * by raw SQL (row lock, status update, event insert) in the same run, and the ratio.
+ * as `npm start` runs them. Prints transitions/s and latency percentiles, when the background
+ * work they queued (a certificate per wipe) was done, then the same writes done by raw SQL
+ * (row lock, status update, event insert) in the same run, and the ratio.
  *   N=2000 C=16 npm run bench:transitions
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the api and the worker.
  */
@@ -85,6 +86,19 @@ function machineBusyMs(): number {
   return (user + nice + system + irq + softirq) * 10;
 }
 
+/** Transactions committed in a database so far (autocommitted statements count one each). */
+async function commitsOf(db: string): Promise<number> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await c.query('SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = $1', [db]);
+    return rows[0].n;
+  } finally {
+    await c.end();
+  }
+}
+
 const progress = (what: string) => console.error(`[bench] ${what}`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -126,6 +140,7 @@ async function main() {
     const cpu0 = children.map((c) => cpuMs(c.pid!));
     const clientCpu0 = process.cpuUsage();
     const machine0 = machineBusyMs();
+    const commits0 = await commitsOf(DB);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -142,14 +157,24 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     const machineCpu = (machineBusyMs() - machine0) / latencies.length;
+    const commits = ((await commitsOf(DB)) - commits0) / latencies.length;
     const [apiCpu, workerCpu] = children.map((c, i) => (cpuMs(c.pid!) - cpu0[i]) / latencies.length);
     const { user, system } = process.cpuUsage(clientCpu0);
     const clientCpu = (user + system) / 1000 / latencies.length;
     latencies.sort((a, b) => a - b);
     const rate = latencies.length / seconds;
 
-    // Raw baseline: the same status changes and event inserts, straight SQL, C connections.
+    // The background work the transitions queued (a certificate per wipe): did it keep up?
     const pool = new Pool({ connectionString: dbUrl, max: C });
+    const certificates = async () => Number((await pool.query('SELECT count(DISTINCT device_id)::int AS n FROM erasure_certificate')).rows[0].n);
+    const pendingAtEnd = ids.length - (await certificates());
+    while ((await certificates()) < ids.length) {
+      if (performance.now() - t0 > 1000 * seconds + 300_000) throw new Error('certificates not all rendered 5 minutes after the last transition');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const allDone = (performance.now() - t0) / 1000;
+
+    // Raw baseline: the same status changes and event inserts, straight SQL, C connections.
     await pool.query(`UPDATE device SET status = 'REGISTERED', version = 1`);
     let k = 0;
     const r0 = performance.now();
@@ -186,6 +211,10 @@ async function main() {
         `these HTTP clients ${clientCpu.toFixed(2)} ms · ` +
         `whole machine (PostgreSQL, Redis and kernel too) ${machineCpu.toFixed(2)} ms · wall ${((1000 * seconds) / latencies.length).toFixed(2)} ms on ${availableParallelism()} cores`,
     );
+    console.log(
+      `  background: ${pendingAtEnd} of ${ids.length} certificates still to render when the last transition answered; all rendered ${(allDone - seconds).toFixed(1)} s later`,
+    );
+    console.log(`  PostgreSQL commits per transition (api, worker, outbox relay): ${commits.toFixed(2)}`);
     console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
     console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);
   } finally {
