@@ -1,5 +1,6 @@
 import { CertificateService } from '@renum/erasure';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
 import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
@@ -124,6 +125,21 @@ describe('erasure certificate and public verification', () => {
     const res = await certificate(devices[0].id);
     expect(res.status).toBe(200);
     expect((await pdfParse(res.body)).text).toContain('Aucun support de stockage');
+  });
+
+  it('writes a lost certificate file again, as the same certificate, even when its folder went away', async () => {
+    const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-LOST' }]);
+    await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
+    const first = await certificate(devices[0].id);
+    expect(first.status).toBe(200);
+    const [{ file_path: file }] = await t.db.query('SELECT file_path FROM erasure_certificate WHERE id = $1', [first.headers['x-certificate-id']]);
+    rmSync(dirname(file), { recursive: true, force: true });
+
+    const again = await certificate(devices[0].id);
+    expect(again.status).toBe(200);
+    expect(again.headers['x-certificate-id']).toBe(first.headers['x-certificate-id']);
+    expect(existsSync(file)).toBe(true);
+    expect(await qrOfFirstPage(again.body)).toBe(`http://localhost:3000/verify/${first.headers['x-certificate-id']}`);
   });
 
   it('keeps one certificate per head, its file naming it, when the job at WIPED and requests render it at once', async () => {

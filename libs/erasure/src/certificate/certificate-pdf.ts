@@ -70,9 +70,9 @@ export function renderCertificatePdf(f: CertificateFacts): Promise<Buffer> {
   });
 
   section(doc, 'Empreintes des rapports d’effacement (SHA-256)');
-  doc.font('Courier').fontSize(8);
+  // Courier only when there is a hash to print: each font a document opens costs it a parse.
   if (f.reportHashes.length === 0) doc.font('Helvetica').fontSize(10).text('Aucun rapport d’outil importé (effacements saisis par le technicien).');
-  f.reportHashes.forEach((h) => doc.text(h));
+  else doc.font('Courier').fontSize(8).text(f.reportHashes.join('\n'));
 
   section(doc, 'Historique infalsifiable');
   doc.font('Helvetica').fontSize(9).text(

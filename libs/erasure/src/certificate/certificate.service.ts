@@ -9,7 +9,7 @@ import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CertificateFacts, CertificateMedium } from './certificate-facts';
 import { renderCertificatePdf } from './certificate-pdf';
 
@@ -29,6 +29,7 @@ export type CertificateAnswer = { kind: 'pdf'; pdf: Buffer; certificateId: strin
 @Injectable()
 export class CertificateService {
   private readonly logger = new Logger('ErasureCertificate');
+  private folderReady?: Promise<unknown>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -44,13 +45,16 @@ export class CertificateService {
     if (!WIPED_OR_LATER.includes(device.status)) {
       throw new ProblemException(409, 'not-wiped', 'Matériel pas encore effacé', `Le certificat d’effacement est disponible une fois le matériel passé à l’étape « effacé » (statut actuel : ${STATUS_LABELS_FR[device.status as DeviceStatus]}).`);
     }
-    const cached = await this.cached(deviceId, device.event_seq);
+    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [deviceId, device.event_seq]);
+    const cached = row ? await this.load(row) : undefined;
     if (cached) return { kind: 'pdf', pdf: cached.pdf, certificateId: cached.id, code: device.code };
 
     const jobId = certificateJobId(deviceId, device.event_seq);
     const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
     let job;
     try {
+      // Stored but its file is lost: the finished job would only answer with that file again.
+      if (row) await (await this.jobs.getJob(jobId))?.remove();
       job = await this.jobs.enqueue('erasure.certificate', { deviceId, seq: device.event_seq, requester }, { jobId, attempts: 3 });
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
@@ -69,11 +73,6 @@ export class CertificateService {
     return { kind: 'pending', jobId, statusUrl: `/api/v1/jobs/${jobId}` };
   }
 
-  private async cached(deviceId: string, seq: number) {
-    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [deviceId, seq]);
-    return row ? this.load(row) : undefined;
-  }
-
   private async byId(id: string) {
     const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE id = $1', [id]);
     return row ? this.load(row) : undefined;
@@ -90,16 +89,12 @@ export class CertificateService {
   /** The `documents` job: renders and stores the certificate of the device at its current head. */
   @OnJob('erasure.certificate')
   async generate(data: JobCatalogue['erasure.certificate']) {
-    const facts = await this.db.transaction('REPEATABLE READ', (m) => this.collectFacts(m, data.deviceId));
-    const [existing] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [data.deviceId, facts.eventSeq]);
+    const { facts, existing } = await this.collectFacts(data.deviceId);
     if (existing && (await this.load(existing))) return { certificateId: existing.id, eventSeq: facts.eventSeq };
     if (existing) facts.certificateId = existing.id;
     facts.verifyUrl = `${this.config.PUBLIC_URL.replace(/\/$/, '')}/verify/${facts.certificateId}`;
     const pdf = await renderCertificatePdf(facts);
-    const dir = join(this.config.STORAGE_DIR, 'erasure-certificates');
-    await mkdir(dir, { recursive: true });
-    const filePath = join(dir, `${facts.certificateId}.pdf`);
-    await writeFile(filePath, pdf);
+    const filePath = await this.store(`${facts.certificateId}.pdf`, pdf);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     if (existing) {
       // Its file was lost: the same certificate, written again.
@@ -122,15 +117,44 @@ export class CertificateService {
     return { certificateId: facts.certificateId, eventSeq: facts.eventSeq };
   }
 
-  /** Everything the certificate says, read in one snapshot. */
-  async collectFacts(m: EntityManager, deviceId: string): Promise<CertificateFacts> {
-    const [d] = await m.query('SELECT * FROM device WHERE id = $1', [deviceId]);
-    const media: Record<string, any>[] = await m.query('SELECT * FROM device_medium WHERE device_id = $1 ORDER BY created_at, id', [deviceId]);
-    const erasures: Record<string, any>[] = await m.query(
-      `SELECT e.*, o.name AS organization_name FROM erasure_record e JOIN organization o ON o.id = e.organization_id
-        WHERE e.device_id = $1 ORDER BY e.ended_at DESC, e.id DESC`,
-      [deviceId],
-    );
+  /** Writes a certificate file; the folder is made once per process, or again if it went away. */
+  private async store(name: string, pdf: Buffer): Promise<string> {
+    const dir = join(this.config.STORAGE_DIR, 'erasure-certificates');
+    const filePath = join(dir, name);
+    this.folderReady ??= mkdir(dir, { recursive: true }).catch((error) => {
+      this.folderReady = undefined; // tried again by the next job
+      throw error;
+    });
+    await this.folderReady;
+    try {
+      await writeFile(filePath, pdf);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true });
+      await writeFile(filePath, pdf);
+    }
+    return filePath;
+  }
+
+  /**
+   * Everything the certificate says, and the certificate already stored for this head if any,
+   * read by one statement, so on one snapshot (this runs at every wipe: one round trip, not seven).
+   */
+  async collectFacts(deviceId: string): Promise<{ facts: CertificateFacts; existing: { id: string; file_path: string } | null }> {
+    const [row]: { d: Record<string, any>; media: Record<string, any>[]; erasures: Record<string, any>[]; last_workshop_name: string | null; existing: { id: string; file_path: string } | null }[] =
+      await this.db.query(
+        `SELECT row_to_json(d) AS d,
+                (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = d.id) AS media,
+                (SELECT coalesce(json_agg(e ORDER BY e.ended_at DESC, e.id DESC), '[]')
+                   FROM (SELECT e.*, o.name AS organization_name FROM erasure_record e JOIN organization o ON o.id = e.organization_id
+                          WHERE e.device_id = d.id) e) AS erasures,
+                (SELECT name FROM organization WHERE id = d.last_workshop_id) AS last_workshop_name,
+                (SELECT json_build_object('id', c.id, 'file_path', c.file_path) FROM erasure_certificate c
+                  WHERE c.device_id = d.id AND c.event_seq = d.event_seq) AS existing
+           FROM device d WHERE d.id = $1`,
+        [deviceId],
+      );
+    const { d, media, erasures } = row;
     const custodyIn = d.custody_in_at ? new Date(d.custody_in_at).getTime() : 0;
     const counts = (e: Record<string, any>) => e.result === 'PASSED' && !e.voided_at && new Date(e.ended_at).getTime() > custodyIn;
     const certMedia: CertificateMedium[] = media.map((medium) => {
@@ -160,10 +184,10 @@ export class CertificateService {
           : null,
       };
     });
-    const workshopId = erasures.find(counts)?.organization_id ?? d.last_workshop_id ?? null;
-    const [workshop] = workshopId ? await m.query('SELECT name FROM organization WHERE id = $1', [workshopId]) : [];
+    // The workshop that erased, else the last that held the device.
+    const workshopName: string | null = erasures.find(counts)?.organization_name ?? row.last_workshop_name;
     const reportHashes = [...new Set(certMedia.map((x) => x.erasure?.reportSha256).filter((h): h is string => !!h))];
-    return {
+    const facts: CertificateFacts = {
       certificateId: uuidv7(),
       issuedAt: new Date().toISOString(),
       verifyUrl: '',
@@ -177,7 +201,7 @@ export class CertificateService {
         status: d.status,
         statusLabel: STATUS_LABELS_FR[d.status as DeviceStatus],
       },
-      workshop: workshop ? { name: workshop.name } : null,
+      workshop: workshopName !== null ? { name: workshopName } : null,
       custodyInAt: d.custody_in_at ? new Date(d.custody_in_at).toISOString() : null,
       noStorage: d.no_storage_declared_at !== null,
       media: certMedia,
@@ -185,6 +209,7 @@ export class CertificateService {
       eventSeq: d.event_seq,
       eventHash: d.event_hash,
     };
+    return { facts, existing: row.existing };
   }
 
   /** The public verification: the certificate's facts and whether the history still verifies. */
