@@ -1,10 +1,10 @@
 /**
  * The two helpers that cut round trips on the transition path, against real PostgreSQL:
- * `transactionOpenedWith` (BEGIN and the first reads in one query string) and `writeTogether`
- * (several writes in one statement).
+ * `transactionOpenedWith` (BEGIN with the first reads, the last write with COMMIT, each in one
+ * query string) and `together` (several writes as one statement, with a compare-and-set guard).
  */
 import 'reflect-metadata';
-import { dataSourceOptions, inlineParams, transactionOpenedWith, writeTogether } from '@renum/db';
+import { dataSourceOptions, inlineParams, together, transactionOpenedWith } from '@renum/db';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { cloneTemplate, dropDatabase } from '../support/database';
@@ -37,7 +37,7 @@ describe('transactionOpenedWith', () => {
       ],
       async (m, rows) => {
         await m.query('INSERT INTO probe VALUES (3, $1)', [tricky]);
-        return rows;
+        return { value: rows };
       },
     );
     expect(seen).toEqual([[{ v: 'locked' }], [{ echoed: tricky, n: 42, absent: true }]]);
@@ -48,11 +48,12 @@ describe('transactionOpenedWith', () => {
     await expect(
       transactionOpenedWith(db, [{ sql: 'SELECT 1 AS one', params: [] }], async (m) => {
         await m.query(`INSERT INTO probe VALUES (4, 'never')`);
-        throw new Error('refused half-way');
+        if (m) throw new Error('refused half-way');
+        return { value: 'unreached' };
       }),
     ).rejects.toThrow('refused half-way');
     expect(await valueOf(4)).toBeUndefined();
-    await expect(transactionOpenedWith(db, [{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => 'unreached')).rejects.toThrow(/no_such_table/);
+    await expect(transactionOpenedWith(db, [{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => ({ value: 'unreached' }))).rejects.toThrow(/no_such_table/);
     // The connection went back to the pool usable, outside any transaction.
     expect(await db.query('SELECT count(*)::int AS n FROM probe')).toEqual([{ n: 3 }]);
   });
@@ -69,7 +70,7 @@ describe('transactionOpenedWith', () => {
           { sql: 'SELECT v FROM probe WHERE id = $1 FOR UPDATE', params: [1] },
           { sql: 'SELECT v FROM probe WHERE id = $1', params: [2] },
         ],
-        async (_m, rows) => rows[1][0].v,
+        async (_m, rows) => ({ value: rows[1][0].v }),
       );
       // Wait until the opening query is queued behind the lock, then commit a change it must see.
       for (let waited = 0; ; waited += 20) {
@@ -88,24 +89,52 @@ describe('transactionOpenedWith', () => {
 });
 
 describe('inlineParams', () => {
-  it('writes strings as escaped literals, numbers and null as such, and refuses anything else', () => {
-    expect(inlineParams('SELECT $1, $2, $3, $10', ["it's", 7, null, ...Array(6).fill(0), 'ten'])).toBe(`SELECT 'it''s', 7, NULL, 'ten'`);
-    expect(() => inlineParams('SELECT $1', [{ a: 1 }])).toThrow(/\$1 is object/);
+  it('writes each value as the text pg would send for it, quoted, and NULL for null', () => {
+    const at = new Date('2026-11-23T10:00:00.000Z');
+    const sql = inlineParams('SELECT $1, $2, $3, $4, $5, $10', ["it's", 7, null, at, ['a', 'b'], ...Array(4).fill(0), 'ten']);
+    expect(sql).toMatch(/^SELECT 'it''s', '7', NULL, '2026-11-23T\d\d:00:00\.000[+-]\d\d:\d\d', '\{"a","b"\}', 'ten'$/);
     expect(() => inlineParams('SELECT $2', ['only one'])).toThrow(/\$2 is missing/);
-    expect(() => inlineParams('SELECT $1', [Number.NaN])).toThrow();
+  });
+
+  it('round-trips through PostgreSQL as the same values', async () => {
+    const at = new Date('2026-11-23T10:00:00.123Z');
+    const [row] = await db.query(inlineParams('SELECT $1::timestamptz AS at, $2::text[] AS list, $3::jsonb AS doc, $4::int AS n', [at, ['x', "y'z", 'b"\\c'], JSON.stringify({ a: "l'é \\ \"" }), -5]));
+    expect(row).toEqual({ at, list: ['x', "y'z", 'b"\\c'], doc: { a: "l'é \\ \"" }, n: -5 });
   });
 });
 
-describe('writeTogether', () => {
-  it('applies every write in one statement and counts the rows each touched', async () => {
-    const counts = await db.transaction((m) =>
-      writeTogether(m, [
-        { sql: 'INSERT INTO probe VALUES ($1, $2)', params: [10, 'ten'] },
-        { sql: 'UPDATE probe SET v = $2 WHERE id = $1', params: [2, 'updated'] },
-        { sql: 'UPDATE probe SET v = $1 WHERE id = -1', params: ['nobody'] },
-      ]),
-    );
-    expect(counts).toEqual([1, 1, 0]);
+describe('together, as the last write sent with COMMIT', () => {
+  it('applies every write in one statement and commits them', async () => {
+    await transactionOpenedWith(db, [{ sql: 'SELECT 1', params: [] }], async () => ({
+      value: undefined,
+      lastWrite: together(
+        [
+          { sql: 'INSERT INTO probe VALUES ($1, $2)', params: [10, 'ten'] },
+          { sql: 'UPDATE probe SET v = $2 WHERE id = $1', params: [2, 'updated'] },
+          { sql: 'UPDATE probe SET v = $1 WHERE id = -1', params: ['nobody'] },
+        ],
+        [1],
+      ),
+    }));
     expect([await valueOf(10), await valueOf(2)]).toEqual(['ten', 'updated']);
+  });
+
+  it('fails, naming the write, and rolls everything back when a guarded write touches no row', async () => {
+    await expect(
+      transactionOpenedWith(db, [{ sql: 'SELECT 1', params: [] }], async (m) => {
+        await m.query(`INSERT INTO probe VALUES (11, 'earlier in the transaction')`);
+        return {
+          value: undefined,
+          lastWrite: together(
+            [
+              { sql: 'INSERT INTO probe VALUES ($1, $2)', params: [12, 'same statement'] },
+              { sql: 'UPDATE probe SET v = $2 WHERE id = $1', params: [-1, 'lost compare-and-set'] },
+            ],
+            [1],
+          ),
+        };
+      }),
+    ).rejects.toThrow(/write 1 touched 0 rows, not exactly one/);
+    expect([await valueOf(11), await valueOf(12)]).toEqual([undefined, undefined]);
   });
 });

@@ -12,7 +12,7 @@ import {
   TransitionAction,
   TransitionPayload,
 } from '@renum/domain';
-import { Statement, transactionOpenedWith, writeTogether } from '@renum/db';
+import { Closing, Statement, together, transactionOpenedWith } from '@renum/db';
 import { JobCatalogue, outboxInsert, OutboxEntry } from '@renum/jobs';
 import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -76,7 +76,6 @@ export class TransitionService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async apply(job: TransitionJob): Promise<TransitionAnswer> {
-    const answer = (outcome: TransitionOutcome, fingerprint = job.fingerprint): TransitionAnswer => ({ ...outcome, fingerprint });
     return transactionOpenedWith(
       this.db,
       [
@@ -85,21 +84,21 @@ export class TransitionService {
         deviceFactsQuery(job.deviceId, job.key),
       ],
       async (m, [[device], [factsRow]]) => {
-        if (!device) return answer(await this.store(m, job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' })));
+        if (!device) return refused(job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' }));
         const locked = device as unknown as DeviceLockRow;
         const facts = deviceFactsFrom(locked, factsRow as unknown as DeviceFactsRow);
-        if (facts.stored) return answer({ statusCode: facts.stored.status_code, body: facts.stored.body }, facts.stored.fingerprint);
+        if (facts.stored) return { value: { statusCode: facts.stored.status_code, body: facts.stored.body, fingerprint: facts.stored.fingerprint } };
         try {
-          return answer(await this.applyLocked(m, job, locked, facts));
+          return await this.applyLocked(m, job, locked, facts);
         } catch (error) {
-          if (error instanceof Refused) return answer(await this.store(m, job, problemOutcome(error.refusal)));
+          if (error instanceof Refused) return refused(job, problemOutcome(error.refusal));
           throw error;
         }
       },
     );
   }
 
-  private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow, loaded: LoadedDeviceFacts): Promise<TransitionOutcome> {
+  private async applyLocked(m: EntityManager, job: TransitionJob, device: DeviceLockRow, loaded: LoadedDeviceFacts): Promise<Closing<TransitionAnswer>> {
     const action = job.action as TransitionAction;
     const payload = job.payload as TransitionPayload;
     const actor: Actor | typeof SYSTEM_ACTOR =
@@ -147,20 +146,23 @@ export class TransitionService {
     const updated = { ...device, ...set } as unknown as DeviceRow;
     const outcome: TransitionOutcome = { statusCode: 200, body: { device: presentDevice(updated, loaded.media, viewer), event: presentEvent(event) } };
 
-    // Event, compare-and-set of the device, parties, outbox rows and the stored answer: one round trip.
-    const [, changed] = await writeTogether(m, [
-      eventInsert,
-      {
-        sql: `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
-        params: [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
-      },
-      ...(parties.length ? [{ sql: `INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, params: [device.id, parties] }] : []),
-      ...(outbox ? [outbox] : []),
-      idempotencyInsert(job, outcome),
-    ]);
-    // Unreachable while the row lock is held; if it ever fails, the whole transaction rolls back.
-    if (changed !== 1) throw new Error(`compare-and-set failed on device ${device.id} (version ${device.version})`);
-    return outcome;
+    // Event, compare-and-set of the device, parties, outbox rows and the stored answer: one
+    // statement, sent with COMMIT. The compare-and-set cannot lose while the row lock is held;
+    // if it ever did, the statement fails and everything rolls back.
+    const lastWrite = together(
+      [
+        eventInsert,
+        {
+          sql: `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
+          params: [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
+        },
+        ...(parties.length ? [{ sql: `INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, params: [device.id, parties] }] : []),
+        ...(outbox ? [outbox] : []),
+        idempotencyInsert(job, outcome),
+      ],
+      [1],
+    );
+    return { value: { ...outcome, fingerprint: job.fingerprint }, lastWrite };
   }
 
   private async guardFacts(m: EntityManager, action: TransitionAction, device: DeviceLockRow, payload: TransitionPayload): Promise<GuardFacts> {
@@ -174,12 +176,11 @@ export class TransitionService {
     }
     return {};
   }
+}
 
-  private async store(m: EntityManager, job: TransitionJob, outcome: TransitionOutcome): Promise<TransitionOutcome> {
-    const insert = idempotencyInsert(job, outcome);
-    await m.query(insert.sql, insert.params);
-    return outcome;
-  }
+/** A refusal is an answer too: stored under the key, so a retry gets the same, never re-decided. */
+function refused(job: TransitionJob, outcome: TransitionOutcome): Closing<TransitionAnswer> {
+  return { value: { ...outcome, fingerprint: job.fingerprint }, lastWrite: idempotencyInsert(job, outcome) };
 }
 
 /** The answer stored under the request's key: every retry of the request gets it. */
