@@ -86,6 +86,11 @@ function machineBusyMs(): number {
   return (user + nice + system + irq + softirq) * 10;
 }
 
+/** Context switches of the whole machine so far: each message between processes costs some. */
+function machineContextSwitches(): number {
+  return Number(/^ctxt (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]);
+}
+
 /** Transactions committed in a database so far (autocommitted statements count one each). */
 async function commitsOf(db: string): Promise<number> {
   const c = new Client({ connectionString: ADMIN_URL });
@@ -140,6 +145,7 @@ async function main() {
     const cpu0 = children.map((c) => cpuMs(c.pid!));
     const clientCpu0 = process.cpuUsage();
     const machine0 = machineBusyMs();
+    const switches0 = machineContextSwitches();
     const commits0 = await commitsOf(DB);
     const t0 = performance.now();
     await Promise.all(
@@ -157,6 +163,7 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     const machineCpu = (machineBusyMs() - machine0) / latencies.length;
+    const switches = (machineContextSwitches() - switches0) / latencies.length;
     const commits = ((await commitsOf(DB)) - commits0) / latencies.length;
     const [apiCpu, workerCpu] = children.map((c, i) => (cpuMs(c.pid!) - cpu0[i]) / latencies.length);
     const { user, system } = process.cpuUsage(clientCpu0);
@@ -214,7 +221,7 @@ async function main() {
     console.log(
       `  background: ${pendingAtEnd} of ${ids.length} certificates still to render when the last transition answered; all rendered ${(allDone - seconds).toFixed(1)} s later`,
     );
-    console.log(`  PostgreSQL commits per transition (api, worker, outbox relay): ${commits.toFixed(2)}`);
+    console.log(`  per transition: ${commits.toFixed(2)} PostgreSQL commits (api, worker, outbox relay), ${switches.toFixed(1)} context switches on the machine`);
     console.log(`  raw SQL baseline (lock, update, insert event): ${rawRate.toFixed(0)} transitions/s`);
     console.log(`  ratio raw / renum: ${(rawRate / rate).toFixed(1)}×`);
   } finally {

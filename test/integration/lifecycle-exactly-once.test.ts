@@ -266,7 +266,7 @@ describe('a worker killed in the middle of a transition', () => {
     expect(res.status).toBe(202);
     const jobId = res.body.jobId;
     await eventually(async () => {
-      const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%SELECT * FROM device WHERE id = %FOR UPDATE%'`);
+      const rows = await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM device d WHERE d.id = %FOR UPDATE%'`);
       return rows.length > 0;
     });
     await killHard(first);

@@ -50,6 +50,8 @@ interface DeviceLockRow {
   version: number;
   event_seq: number;
   event_hash: string | null;
+  /** The territory's cap for this type of device, if it set one (read with the lock). */
+  price_cap_cents: number | null;
 }
 
 /** Changes to the device row and rows of other tables that an action implies. */
@@ -79,7 +81,12 @@ export class TransitionService {
     return transactionOpenedWith(
       this.db,
       [
-        { sql: 'SELECT * FROM device WHERE id = $1 FOR UPDATE', params: [job.deviceId] },
+        // The territory's price cap travels with the row: publish and distribute need it.
+        {
+          sql: `SELECT d.*, (SELECT cap_cents FROM price_cap pc WHERE pc.territory_id = d.territory_id AND pc.type = d.type) AS price_cap_cents
+                  FROM device d WHERE d.id = $1 FOR UPDATE OF d`,
+          params: [job.deviceId],
+        },
         // Its own statement, so it reads after the lock is granted and sees a twin job that committed meanwhile.
         deviceFactsQuery(job.deviceId, job.key),
       ],
@@ -167,8 +174,7 @@ export class TransitionService {
 
   private async guardFacts(m: EntityManager, action: TransitionAction, device: DeviceLockRow, payload: TransitionPayload): Promise<GuardFacts> {
     if (action === 'publish' || action === 'distribute') {
-      const [row] = await m.query('SELECT cap_cents FROM price_cap WHERE territory_id = $1 AND type = $2', [device.territory_id, device.type]);
-      return { priceCapCents: row?.cap_cents ?? LEGAL_PRICE_CAPS_CENTS[device.type as keyof typeof LEGAL_PRICE_CAPS_CENTS] };
+      return { priceCapCents: device.price_cap_cents ?? LEGAL_PRICE_CAPS_CENTS[device.type as keyof typeof LEGAL_PRICE_CAPS_CENTS] };
     }
     if (action === 'recycle' && payload.recyclerOrganizationId) {
       const [org] = await m.query('SELECT kind, territory_id FROM organization WHERE id = $1', [payload.recyclerOrganizationId]);
