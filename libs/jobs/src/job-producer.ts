@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
+import type { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { FORGOTTEN_WHEN_DONE, JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
 import { RedisConnections } from './redis-connections';
@@ -85,17 +86,49 @@ export class JobProducer implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Enqueues, then waits for the outcome at most `timeoutMs`. It listens before adding, so the
+   * outcome of a new job cannot pass unseen, and asks Redis for the job's state only when the id
+   * was already taken (BullMQ's waitUntilFinished asks every time: a round trip per request on
+   * the transition path). Throws QueueUnavailableError as `enqueue` does.
+   */
+  async enqueueAndWait<N extends JobName, T>(
+    name: N,
+    data: JobCatalogue[N],
+    opts: { jobId: string; attempts?: number },
+    timeoutMs: number,
+  ): Promise<{ job: Job; outcome: WaitOutcome<T> }> {
+    const started = Date.now();
+    if (this.connection.status !== 'ready') throw new QueueUnavailableError(`Redis connection ${this.connection.status}`);
+    const events = await withTimeout(this.eventsOf(JOB_QUEUE[name]), ADD_TIMEOUT_MS).catch((error) => {
+      throw new QueueUnavailableError(error);
+    });
+    let settle!: (outcome: WaitOutcome<T> | 'duplicated') => void;
+    const first = new Promise<WaitOutcome<T> | 'duplicated'>((resolve) => (settle = resolve));
+    // QueueEvents emits `<event>:<jobId>` for every event of the stream; its typings list only the plain names.
+    const emitter = events as unknown as EventEmitter;
+    const listeners: [string, (args: { returnvalue?: unknown; failedReason?: string }) => void][] = [
+      [`completed:${opts.jobId}`, (args) => settle({ state: 'completed', value: args.returnvalue as T })],
+      [`failed:${opts.jobId}`, (args) => settle({ state: 'failed', reason: args.failedReason ?? 'failed' })],
+      [`duplicated:${opts.jobId}`, () => settle('duplicated')],
+    ];
+    for (const [event, listener] of listeners) emitter.on(event, listener);
+    const timer = setTimeout(() => settle({ state: 'timeout' }), timeoutMs);
+    try {
+      const job = await this.enqueue(name, data, opts);
+      const outcome = await first;
+      // The id was taken: that job may have finished before we listened, so ask.
+      if (outcome === 'duplicated') return { job, outcome: await this.waitFor<T>(job, Math.max(1, timeoutMs - (Date.now() - started))) };
+      return { job, outcome };
+    } finally {
+      clearTimeout(timer);
+      for (const [event, listener] of listeners) emitter.removeListener(event, listener);
+    }
+  }
+
   /** Waits for a job's outcome for at most `timeoutMs`; the database stays the truth. */
   async waitFor<T>(job: Job, timeoutMs: number): Promise<WaitOutcome<T>> {
-    const queueName = job.queueName as QueueName;
-    let events = this.events.get(queueName);
-    if (!events) {
-      events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix });
-      events.on('error', () => undefined);
-      events.setMaxListeners(0); // one listener per waiting request
-      this.events.set(queueName, events);
-      await events.waitUntilReady();
-    }
+    const events = await this.eventsOf(job.queueName as QueueName);
     try {
       return { state: 'completed', value: (await job.waitUntilFinished(events, timeoutMs)) as T };
     } catch (error) {
@@ -103,6 +136,18 @@ export class JobProducer implements OnApplicationShutdown {
       if (/timed out/i.test(message)) return { state: 'timeout' };
       return { state: 'failed', reason: message };
     }
+  }
+
+  private async eventsOf(queueName: QueueName): Promise<QueueEvents> {
+    let events = this.events.get(queueName);
+    if (!events) {
+      events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix });
+      events.on('error', () => undefined);
+      events.setMaxListeners(0); // listeners per waiting request
+      this.events.set(queueName, events);
+    }
+    await events.waitUntilReady();
+    return events;
   }
 
   async ping(): Promise<boolean> {

@@ -50,9 +50,9 @@ export class TransitionRequestService {
 
     // No read of the stored answer first: a key already applied gets its stored answer from the
     // worker (under the row lock), with the fingerprint it was stored under.
-    let job;
+    let outcome;
     try {
-      job = await this.jobs.enqueue(
+      ({ outcome } = await this.jobs.enqueueAndWait<'device.transition', TransitionAnswer>(
         'device.transition',
         {
           deviceId,
@@ -63,12 +63,12 @@ export class TransitionRequestService {
           fingerprint,
         },
         { jobId },
-      );
+        this.config.TRANSITION_WAIT_MS,
+      ));
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    const outcome = await this.jobs.waitFor<TransitionAnswer>(job, this.config.TRANSITION_WAIT_MS);
     // The job under this id may be another request's (same key, other payload) still in Redis.
     if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
     const after = await this.storedOutcome(jobId, fingerprint);

@@ -51,16 +51,20 @@ export class CertificateService {
 
     const jobId = certificateJobId(deviceId, device.event_seq);
     const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
-    let job;
+    let job, outcome;
     try {
       // Stored but its file is lost: the finished job would only answer with that file again.
       if (row) await (await this.jobs.getJob(jobId))?.remove();
-      job = await this.jobs.enqueue('erasure.certificate', { deviceId, seq: device.event_seq, requester }, { jobId, attempts: 3 });
+      ({ job, outcome } = await this.jobs.enqueueAndWait<'erasure.certificate', { certificateId: string; eventSeq: number }>(
+        'erasure.certificate',
+        { deviceId, seq: device.event_seq, requester },
+        { jobId, attempts: 3 },
+        WAIT_MS,
+      ));
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    const outcome = await this.jobs.waitFor<{ certificateId: string; eventSeq: number }>(job, WAIT_MS);
     if (outcome.state === 'completed') {
       const made = await this.byId(outcome.value.certificateId);
       if (made) return { kind: 'pdf', pdf: made.pdf, certificateId: made.id, code: device.code };
