@@ -53,8 +53,9 @@ export class CertificateService {
     const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
     let job, outcome;
     try {
-      // Stored but its file is lost: the finished job would only answer with that file again.
-      if (row) await (await this.jobs.getJob(jobId))?.remove();
+      // Stored but its file is lost: the finished job would only answer with that file again. A job
+      // that cannot be removed is running (another request's): we wait for it below instead.
+      if (row) await (await this.jobs.getJob(jobId))?.remove().catch(() => undefined);
       ({ job, outcome } = await this.jobs.enqueueAndWait<'erasure.certificate', { certificateId: string; eventSeq: number }>(
         'erasure.certificate',
         { deviceId, seq: device.event_seq, requester },
