@@ -74,7 +74,8 @@ describe('transactionOpenedWith', () => {
       );
       // Wait until the opening query is queued behind the lock, then commit a change it must see.
       for (let waited = 0; ; waited += 20) {
-        const { rows: [{ n }] } = await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
+        // Asked outside the holder's transaction: pg_stat_activity is read once per transaction.
+        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
         if (n > 0) break;
         if (waited > 10000) throw new Error('the opening query never waited for the lock');
         await new Promise((r) => setTimeout(r, 20));
