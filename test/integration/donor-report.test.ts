@@ -1,8 +1,7 @@
 import { erase, step, toAvailable } from '../support/flows';
 import { registerHosts } from '../support/erasure-fixtures';
 import { TestApp, World } from '../support/test-app';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pdfParse: (b: Buffer) => Promise<{ text: string }> = require('pdf-parse/lib/pdf-parse.js');
+import { pdfText } from '../support/pdf-text';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const binary = (res: any, done: (err: Error | null, body: any) => void) => {
@@ -87,7 +86,7 @@ describe('donor report (REEN proof of reuse)', () => {
     const res = await t.http.get(`/api/v1/donations/${donationId}/report.pdf`).set(w.coordinator.agent.auth).buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/pdf/);
-    const text = (await pdfParse(res.body)).text.replace(/\s+/g, ' ');
+    const text = (await pdfText(res.body)).replace(/\s+/g, ' ');
     for (let i = 0; i < 10; i++) if (i !== 7) expect(text).toContain(inv(i));
     // 3 distributed out of the 9 devices of the base (device 8 is over 10 years old).
     expect(text).toMatch(/Taux de réemploi \(loi REEN\) : 33,3 %/);

@@ -7,9 +7,7 @@ import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
 import { erase, step } from '../support/flows';
 import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
-// The library entry runs a debug harness when required directly.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pdfParse: (b: Buffer) => Promise<{ text: string }> = require('pdf-parse/lib/pdf-parse.js');
+import { pdfText } from '../support/pdf-text';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const binary = (res: any, done: (err: Error | null, body: any) => void) => {
@@ -81,7 +79,7 @@ describe('erasure certificate and public verification', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/pdf/);
     const certificateId = res.headers['x-certificate-id'];
-    const text = (await pdfParse(res.body)).text;
+    const text = (await pdfText(res.body));
     for (const expected of ['Certificat d', 'S3Z9NB0K123456X', 'HDD-SECOND-0042', 'Samsung SSD 860', 'PRNG Stream', 'nwipe 0.42', device.code, w.workshop.name, imported.body.sha256, 'NIST SP 800-88']) {
       expect(text).toContain(expected);
     }
@@ -124,7 +122,7 @@ describe('erasure certificate and public verification', () => {
     await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
     const res = await certificate(devices[0].id);
     expect(res.status).toBe(200);
-    expect((await pdfParse(res.body)).text).toContain('Aucun support de stockage');
+    expect((await pdfText(res.body))).toContain('Aucun support de stockage');
   });
 
   it('writes a lost certificate file again, as the same certificate, even when its folder went away', async () => {
