@@ -1,4 +1,4 @@
-import { JobProducer, writeOutbox } from '@renum/jobs';
+import { JobProducer, OutboxRelay, writeOutbox } from '@renum/jobs';
 import IORedis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -44,6 +44,24 @@ describe('transitions are applied exactly once', () => {
     const reused = await transition(t, w.workshop.agent, device.id, { action: 'wipe', noStorage: true }, key);
     expect(reused.status).toBe(422);
     expect(reused.body.type).toMatch(/idempotency-key-reused$/);
+  });
+
+  it('drops outbox rows a week after they were published and their job was due, never before', async () => {
+    const day = 24 * 3600 * 1000;
+    const ago = (days: number) => new Date(Date.now() - days * day);
+    const rows = [
+      { id: randomUUID(), published: ago(8), runAt: null, gone: true },
+      { id: randomUUID(), published: ago(6), runAt: null, gone: false },
+      { id: randomUUID(), published: ago(30), runAt: ago(-5), gone: false }, // a reservation expiry still to come
+      { id: randomUUID(), published: null, runAt: null, gone: false }, // not yet published
+    ];
+    for (const r of rows) {
+      await t.db.query(`INSERT INTO outbox_message (id, job_name, payload, run_at, published_at) VALUES ($1, 'device.transitioned', '{}', $2, $3)`, [r.id, r.runAt, r.published]);
+    }
+    await t.get(OutboxRelay).purgePublished();
+    const left = (await t.db.query('SELECT id FROM outbox_message WHERE id = ANY($1)', [rows.map((r) => r.id)])).map((r: { id: string }) => r.id);
+    expect(left.sort()).toEqual(rows.filter((r) => !r.gone).map((r) => r.id).sort());
+    await t.db.query('DELETE FROM outbox_message WHERE id = ANY($1)', [rows.map((r) => r.id)]);
   });
 
   it('refuses an invalid request with a clear problem and writes nothing', async () => {

@@ -36,12 +36,16 @@ export function outboxJobId(jobName: JobName, outboxId: string): string {
  * once; a row is marked published only after Redis acknowledged the job, in the same
  * transaction, so a failure leaves it for the next round (at least once; job ids dedupe).
  */
+const PURGE_AFTER_MS = 7 * 24 * 3600 * 1000;
+const PURGE_EVERY_MS = 3600 * 1000;
+
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = true;
+  private lastPurge = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -58,7 +62,13 @@ export class OutboxRelay implements OnApplicationShutdown {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.relayOnce()
-        .then((n) => this.schedule(n > 0 ? 0 : this.pollMs))
+        .then(async (n) => {
+          if (n === 0 && Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+            this.lastPurge = Date.now();
+            await this.purgePublished();
+          }
+          this.schedule(n > 0 ? 0 : this.pollMs);
+        })
         .catch((error) => {
           this.logger.warn(`outbox relay paused: ${(error as Error).message}`);
           this.schedule(Math.max(this.pollMs, 1000));
@@ -87,6 +97,16 @@ export class OutboxRelay implements OnApplicationShutdown {
       await manager.query(`UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
       return rows.length;
     });
+  }
+
+  /**
+   * Published rows are transport, not history (the event chain is): each transition leaves one or
+   * two, so they are dropped a week after they were published and their job was due.
+   */
+  async purgePublished(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - PURGE_AFTER_MS);
+    const [, count] = await this.dataSource.query(`DELETE FROM outbox_message WHERE published_at < $1 AND (run_at IS NULL OR run_at < $1)`, [cutoff]);
+    return count;
   }
 
   async onApplicationShutdown(): Promise<void> {
