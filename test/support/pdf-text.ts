@@ -1,16 +1,41 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { inflateSync } from 'node:zlib';
 
-// The library entry runs a debug harness when required directly.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pdfParse: (b: Buffer) => Promise<{ text: string }> = require('pdf-parse/lib/pdf-parse.js');
+// WinAnsiEncoding bytes 0x80–0x9F that differ from Latin-1 (the rest of it is Latin-1).
+const WIN_ANSI_HIGH: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž',
+  0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+const winAnsi = (hex: string) => [...Buffer.from(hex, 'hex')].map((b) => WIN_ANSI_HIGH[b] ?? String.fromCharCode(b)).join('');
 
 /**
- * The text of a PDF, as a reader extracts it. pdf-parse's bundled pdf.js (1.x and 2.0) misreads
- * the cross-reference table of about one valid pdfkit file in a thousand ("bad XRef entry": seen
- * on a donor report whose offsets we checked by hand, and which pdf-lib reads), so the file is
- * first written out again by pdf-lib. Content streams, where the text is, are copied unchanged.
+ * The text our PDFs show, one line per text-showing operator, in page order. Our PDFs come from
+ * pdfkit with its standard fonts, which write every string as WinAnsi hex in `Tj`/`TJ`, so this
+ * reads them exactly (the spaces of justified lines are moves of the pen; see below). (pdf-parse, used before, failed now and then on valid files under load:
+ * "bad XRef entry" from its bundled pdf.js, while pdf-lib and a check of the offsets by hand
+ * found nothing wrong.)
  */
 export async function pdfText(pdf: Buffer): Promise<string> {
-  const rewritten = Buffer.from(await (await PDFDocument.load(pdf)).save({ useObjectStreams: false }));
-  return (await pdfParse(rewritten)).text;
+  const doc = await PDFDocument.load(pdf);
+  const lines: string[] = [];
+  for (const page of doc.getPages()) {
+    const contents = page.node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+    for (const stream of streams as PDFRawStream[]) {
+      const flate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode');
+      const content = (flate ? inflateSync(stream.contents) : Buffer.from(stream.contents)).toString('latin1');
+      for (const m of content.matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
+        if (m[2] !== undefined) {
+          lines.push(winAnsi(m[2]));
+          continue;
+        }
+        // In a TJ array, numbers move the pen: small ones are kerning; justified text drops its
+        // spaces for a move right of at least a space's width (Helvetica's space is 278/1000 em).
+        const parts = [...m[1].matchAll(/<([0-9a-fA-F]*)>|(-?[\d.]+)/g)].map((x) => (x[1] !== undefined ? winAnsi(x[1]) : Number(x[2]) <= -200 ? ' ' : ''));
+        lines.push(parts.join(''));
+      }
+    }
+  }
+  return lines.join('\n');
 }
