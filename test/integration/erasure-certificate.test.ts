@@ -1,13 +1,12 @@
 import { CertificateService } from '@renum/erasure';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
-import { PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { erase, step } from '../support/flows';
 import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
-import { pdfText } from '../support/pdf-text';
+import { pageContent, pdfText } from '../support/pdf-text';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const binary = (res: any, done: (err: Error | null, body: any) => void) => {
@@ -18,10 +17,7 @@ const binary = (res: any, done: (err: Error | null, body: any) => void) => {
 
 /** Rebuilds the vector QR (module-unit rectangles, as the labels draw it) from page 1 and decodes it. */
 async function qrOfFirstPage(pdf: Buffer): Promise<string | undefined> {
-  const doc = await PDFDocument.load(pdf);
-  const node = doc.getPages()[0].node.Contents();
-  const streams = node instanceof PDFArray ? node.asArray().map((r) => doc.context.lookup(r)) : [node];
-  const content = streams.map((s) => inflateSync((s as PDFRawStream).contents).toString('latin1')).join('\n');
+  const content = pageContent(await PDFDocument.load(pdf), 0);
   const block = content.match(/q\n([\d.]+) 0 0 [\d.]+ [\d.]+ [\d.]+ cm\n0 g\n([\d\s re]+)\nf\nQ/);
   if (!block) return undefined;
   const rects = [...block[2].matchAll(/(\d+) (\d+) (\d+) (\d+) re/g)].map((m) => [+m[1], +m[2], +m[3], +m[4]]);

@@ -9,32 +9,38 @@ const WIN_ANSI_HIGH: Record<number, string> = {
 
 const winAnsi = (hex: string) => [...Buffer.from(hex, 'hex')].map((b) => WIN_ANSI_HIGH[b] ?? String.fromCharCode(b)).join('');
 
+/** The decoded content streams of one page, joined: what the page draws, as text. */
+export function pageContent(doc: PDFDocument, pageIndex: number): string {
+  const contents = doc.getPages()[pageIndex].node.Contents();
+  const streams = (contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents]) as PDFRawStream[];
+  return streams
+    .map((stream) => {
+      const flate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode');
+      return (flate ? inflateSync(stream.contents) : Buffer.from(stream.contents)).toString('latin1');
+    })
+    .join('\n');
+}
+
 /**
  * The text our PDFs show, one line per text-showing operator, in page order. Our PDFs come from
  * pdfkit with its standard fonts, which write every string as WinAnsi hex in `Tj`/`TJ`, so this
- * reads them exactly (the spaces of justified lines are moves of the pen; see below). (pdf-parse, used before, failed now and then on valid files under load:
- * "bad XRef entry" from its bundled pdf.js, while pdf-lib and a check of the offsets by hand
- * found nothing wrong.)
+ * reads them exactly (the spaces of justified lines are moves of the pen; see below). pdf-parse,
+ * used before, failed now and then on valid files under load ("bad XRef entry" from its bundled
+ * pdf.js, where pdf-lib and a check of the offsets by hand found nothing wrong).
  */
 export async function pdfText(pdf: Buffer): Promise<string> {
   const doc = await PDFDocument.load(pdf);
   const lines: string[] = [];
-  for (const page of doc.getPages()) {
-    const contents = page.node.Contents();
-    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
-    for (const stream of streams as PDFRawStream[]) {
-      const flate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode');
-      const content = (flate ? inflateSync(stream.contents) : Buffer.from(stream.contents)).toString('latin1');
-      for (const m of content.matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
-        if (m[2] !== undefined) {
-          lines.push(winAnsi(m[2]));
-          continue;
-        }
-        // In a TJ array, numbers move the pen: small ones are kerning; justified text drops its
-        // spaces for a move right of at least a space's width (Helvetica's space is 278/1000 em).
-        const parts = [...m[1].matchAll(/<([0-9a-fA-F]*)>|(-?[\d.]+)/g)].map((x) => (x[1] !== undefined ? winAnsi(x[1]) : Number(x[2]) <= -200 ? ' ' : ''));
-        lines.push(parts.join(''));
+  for (let page = 0; page < doc.getPageCount(); page++) {
+    for (const m of pageContent(doc, page).matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
+      if (m[2] !== undefined) {
+        lines.push(winAnsi(m[2]));
+        continue;
       }
+      // In a TJ array, numbers move the pen: small ones are kerning; justified text drops its
+      // spaces for a move right of at least a space's width (Helvetica's space is 278/1000 em).
+      const parts = [...m[1].matchAll(/<([0-9a-fA-F]*)>|(-?[\d.]+)/g)].map((x) => (x[1] !== undefined ? winAnsi(x[1]) : Number(x[2]) <= -200 ? ' ' : ''));
+      lines.push(parts.join(''));
     }
   }
   return lines.join('\n');

@@ -31,14 +31,15 @@ export function outboxJobId(jobName: JobName, outboxId: string): string {
   return `${QUEUE_ID_PREFIX[JOB_QUEUE[jobName]]}-ob-${outboxId}`;
 }
 
+/** Published rows are kept a week after their job was due; the relay looks at most hourly. */
+const PURGE_AFTER_MS = 7 * 24 * 3600 * 1000;
+const PURGE_EVERY_MS = 3600 * 1000;
+
 /**
  * Publishes unpublished rows. Rows are locked with SKIP LOCKED so several workers can relay at
  * once; a row is marked published only after Redis acknowledged the job, in the same
  * transaction, so a failure leaves it for the next round (at least once; job ids dedupe).
  */
-const PURGE_AFTER_MS = 7 * 24 * 3600 * 1000;
-const PURGE_EVERY_MS = 3600 * 1000;
-
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
