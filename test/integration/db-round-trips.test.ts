@@ -4,7 +4,7 @@
  * query string) and `together` (several writes as one statement, with a compare-and-set guard).
  */
 import 'reflect-metadata';
-import { dataSourceOptions, inlineParams, together, transactionOpenedWith } from '@renum/db';
+import { dataSourceOptions, inlineParams, preparedQuery, together, transactionOpenedWith } from '@renum/db';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { cloneTemplate, dropDatabase } from '../support/database';
@@ -86,6 +86,51 @@ describe('transactionOpenedWith', () => {
     } finally {
       await holder.end();
     }
+  });
+});
+
+describe('prepared statements', () => {
+  // One connection, so every call below meets the statements the previous ones prepared.
+  let single: DataSource;
+  beforeAll(async () => {
+    single = await new DataSource(dataSourceOptions(url, [], [], 1)).initialize();
+  });
+  afterAll(() => single?.destroy());
+
+  const executions = (m: { query(sql: string): Promise<{ name: string; runs: number }[]> }) =>
+    m.query(`SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE from_sql OR name LIKE 'p\\_%' ORDER BY name`);
+
+  it('plans the opening reads and the last write once per connection, then executes the plan', async () => {
+    const open = (id: number) =>
+      transactionOpenedWith(single, [{ sql: 'SELECT v FROM probe WHERE id = $1 FOR UPDATE', params: [id] }], async (_m, [rows]) => ({
+        value: rows[0]?.v,
+        lastWrite: { sql: 'UPDATE probe SET v = v WHERE id = $1', params: [id] },
+      }));
+    expect([await open(1), await open(2), await open(1)]).toEqual(['locked', expect.any(String), 'locked']);
+    const prepared = await executions(single);
+    expect(prepared.filter((s) => s.name.startsWith('tx_'))).toEqual([
+      { name: expect.stringMatching(/^tx_/), runs: 3 },
+      { name: expect.stringMatching(/^tx_/), runs: 3 },
+    ]);
+  });
+
+  it('names a hot query once per connection outside and inside a transaction', async () => {
+    const read = (m = single.manager) => preparedQuery<{ v: string }>(m, 'SELECT v FROM probe WHERE id = $1 AND v IS NOT NULL', [1]);
+    expect(await read()).toEqual([{ v: 'locked' }]);
+    expect(await single.transaction((m) => read(m))).toEqual([{ v: 'locked' }]);
+    const named = (await executions(single)).filter((s) => s.name.startsWith('p_'));
+    expect(named).toEqual([{ name: expect.stringMatching(/^p_/), runs: 2 }]);
+  });
+
+  it('recovers when the schema changes under a prepared statement: that call fails, the next one works', async () => {
+    await single.query('CREATE TABLE widening (id int PRIMARY KEY)');
+    await single.query('INSERT INTO widening VALUES (1)');
+    const open = () => transactionOpenedWith(single, [{ sql: 'SELECT * FROM widening WHERE id = $1', params: [1] }], async (_m, [rows]) => ({ value: rows[0] }));
+    expect(await open()).toEqual({ id: 1 });
+    await single.query(`ALTER TABLE widening ADD COLUMN label text NOT NULL DEFAULT 'new'`);
+    // PostgreSQL refuses a prepared statement whose columns changed; the job that meets it is retried.
+    await expect(open()).rejects.toThrow(/cached plan must not change result type/);
+    expect(await open()).toEqual({ id: 1, label: 'new' });
   });
 });
 

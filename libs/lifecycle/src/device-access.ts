@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@renum/db';
 import { parsePublicCode } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { notFound, ProblemException, UUID_PATTERN } from '@renum/platform';
@@ -42,7 +43,8 @@ export class DeviceAccess {
   async resolve(p: Principal, ref: string, manager: EntityManager = this.db.manager): Promise<string> {
     const where = this.identify(ref);
     const scope = visibilitySql(p, 2);
-    const rows = await manager.query(`SELECT d.id FROM device d WHERE ${where} = $1 AND ${scope.sql}`, [this.key(ref), ...scope.params]);
+    // Every request about a device runs it: planned once per connection.
+    const rows = await preparedQuery<{ id: string }>(manager, `SELECT d.id FROM device d WHERE ${where} = $1 AND ${scope.sql}`, [this.key(ref), ...scope.params]);
     if (!rows[0]) throw notFound('Matériel');
     return rows[0].id;
   }

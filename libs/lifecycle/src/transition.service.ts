@@ -163,7 +163,7 @@ export class TransitionService {
           sql: `UPDATE device SET ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')} WHERE id = $1 AND version = $2`,
           params: [device.id, device.version, ...columns.map((c) => (c === 'checklist' ? JSON.stringify(set[c]) : set[c]))],
         },
-        ...(parties.length ? [{ sql: `INSERT INTO device_party (device_id, organization_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, params: [device.id, parties] }] : []),
+        ...(parties.length ? [{ sql: `INSERT INTO device_party (device_id, organization_id) SELECT $1::uuid, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, params: [device.id, parties] }] : []),
         ...(outbox ? [outbox] : []),
         idempotencyInsert(job, outcome),
       ],

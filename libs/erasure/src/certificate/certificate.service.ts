@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@renum/db';
 import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
@@ -107,7 +108,8 @@ export class CertificateService {
     } else {
       // The job run at WIPED and one asked by a request may render the same head at once: the
       // first insert wins; the other drops its file, whose QR names a certificate that never was.
-      const [inserted] = await this.db.query(
+      const [inserted] = await preparedQuery(
+        this.db.manager,
         `INSERT INTO erasure_certificate (id, device_id, event_seq, event_hash, file_path, sha256, facts) VALUES ($1,$2,$3,$4,$5,$6,$7)
          ON CONFLICT (device_id, event_seq) DO NOTHING RETURNING id`,
         [facts.certificateId, data.deviceId, facts.eventSeq, facts.eventHash, filePath, sha256, JSON.stringify(facts)],
@@ -147,7 +149,8 @@ export class CertificateService {
    */
   async collectFacts(deviceId: string): Promise<{ facts: CertificateFacts; existing: { id: string; file_path: string } | null }> {
     const [row]: { d: Record<string, any>; media: Record<string, any>[]; erasures: Record<string, any>[]; last_workshop_name: string | null; existing: { id: string; file_path: string } | null }[] =
-      await this.db.query(
+      await preparedQuery(
+        this.db.manager,
         `SELECT row_to_json(d) AS d,
                 (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = d.id) AS media,
                 (SELECT coalesce(json_agg(e ORDER BY e.ended_at DESC, e.id DESC), '[]')
