@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
+import { refurbishedDevice } from '../support/catalog-support';
 import { registerDevices, step, transition } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { killHard, startWorkerProcess } from '../support/worker-process';
@@ -161,6 +162,32 @@ describe('visibility of devices', () => {
     await t.http.get(`/api/v1/devices/${device.code}`).set(a.workshop.agent.auth).expect(200); // awaiting collection
     const list = await t.http.get('/api/v1/devices').set(b.coordinator.admin.auth).expect(200);
     expect(list.body.items.find((d: { id: string }) => d.id === device.id)).toBeUndefined();
+  });
+
+  it('answers 404 to a transition on a device the caller cannot see, stores nothing, and decides a retry afresh', async () => {
+    // By id, the api sends the request to the worker unlooked-up: the worker decides visibility on the locked row.
+    const device = await refurbishedDevice(t, a);
+    const records = async () => (await t.db.query('SELECT count(*)::int AS n FROM idempotency_record WHERE device_id = $1', [device.id]))[0].n as number;
+    const storedBefore = await records();
+    const key = randomUUID();
+    const early = await transition(t, a.charity.agent, device.id, { action: 'reserve' }, key); // not published yet: not in the catalogue
+    expect(early.status).toBe(404);
+    expect(early.body).toEqual(expect.objectContaining({ type: expect.stringMatching(/\/not-found$/), status: 404 }));
+    const stranger = await transition(t, b.workshop.admin, device.id, { action: 'publish', priceCents: 1000 }); // another territory
+    expect(stranger.status).toBe(404);
+    expect(await countEvents(t, device.id, 'publish')).toBe(0);
+    const unknown = await transition(t, a.workshop.agent, randomUUID(), { action: 'collect' });
+    expect(unknown.status).toBe(404);
+    expect(await records()).toBe(storedBefore);
+    expect(await countEvents(t, device.id, 'reserve')).toBe(0);
+    // An action the caller's kind may never perform, on a device it cannot see: still 404, not 403.
+    const forbiddenUnseen = await transition(t, b.charity.agent, device.id, { action: 'collect' });
+    expect(forbiddenUnseen.status).toBe(404);
+
+    await step(t, a.workshop.admin, device.id, { action: 'publish', priceCents: 9000 });
+    const retried = await transition(t, a.charity.agent, device.id, { action: 'reserve' }, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.device.status).toBe('RESERVED');
   });
 
   it('paginates the list with a cursor and filters by status', async () => {

@@ -32,8 +32,8 @@ export class JobsController {
     const requester = (job?.data?.actor ?? job?.data?.requester) as Requester | undefined;
     if (job && requester && requester.organizationId === p.organizationId && (requester.userId ?? null) === (p.userId ?? null)) {
       const state = await job.getState();
-      // A transition's answer carries the request fingerprint for the api's own check; not shown.
-      const { fingerprint: _fingerprint, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
+      // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
+      const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
       return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
     }
     // A finished transition may have left Redis: its stored answer is the truth.

@@ -16,7 +16,7 @@ import { DataSource, EntityManager } from 'typeorm';
  *   409 reserved-by-another, not 404), plus what it reserved or distributed;
  * - a recycler: what it received.
  */
-export function visibilitySql(p: Principal, first: number): { sql: string; params: unknown[] } {
+export function visibilitySql(p: Pick<Principal, 'organizationKind' | 'organizationId' | 'territoryId'>, first: number): { sql: string; params: unknown[] } {
   const t = `$${first}`;
   const o = `$${first + 1}`;
   const party = `EXISTS (SELECT 1 FROM device_party dp WHERE dp.device_id = d.id AND dp.organization_id = ${o})`;
@@ -47,6 +47,11 @@ export class DeviceAccess {
     const rows = await preparedQuery<{ id: string }>(manager, `SELECT d.id FROM device d WHERE ${where} = $1 AND ${scope.sql}`, [this.key(ref), ...scope.params]);
     if (!rows[0]) throw notFound('Matériel');
     return rows[0].id;
+  }
+
+  /** The device id `ref` names if it is one (lowercased), without asking the database. */
+  idOf(ref: string): string | undefined {
+    return UUID_PATTERN.test(ref) ? ref.toLowerCase() : undefined;
   }
 
   private identify(ref: string): string {

@@ -35,14 +35,20 @@ export class TransitionRequestService {
       throw new ProblemException(400, 'idempotency-key-required', 'Idempotency-Key manquante', "Chaque transition doit porter un en-tête Idempotency-Key (1 à 200 caractères visibles, par exemple un UUID), réutilisé tel quel en cas de nouvel essai.");
     }
     const dto = parseTransitionBody(body);
-    const deviceId = await this.access.resolve(p, deviceRef);
     const action = dto.action as TransitionAction;
-    if (!mayEverPerform(action, { kind: p.organizationKind, role: p.role }, dto.override === true)) {
-      throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».`);
+    const refusal = !mayEverPerform(action, { kind: p.organizationKind, role: p.role }, dto.override === true)
+      ? `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».`
+      : dto.override === true && p.organizationKind !== 'COORDINATOR'
+        ? 'Seul un coordinateur peut forcer une action (override).'
+        : undefined;
+    if (refusal) {
+      await this.access.resolve(p, deviceRef); // a device the caller cannot see is 404, even then
+      throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', refusal);
     }
-    if (dto.override === true && p.organizationKind !== 'COORDINATOR') {
-      throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', 'Seul un coordinateur peut forcer une action (override).');
-    }
+    // A device named by its id goes to the worker unlooked-up: the worker checks the caller may see
+    // it, on the locked row (one database round trip less per transition). A public code is
+    // turned into the id here.
+    const deviceId = this.access.idOf(deviceRef) ?? (await this.access.resolve(p, deviceRef));
     const payload = await this.minimise(p, { ...dto });
     delete payload.action;
     const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
@@ -50,9 +56,9 @@ export class TransitionRequestService {
 
     // No read of the stored answer first: a key already applied gets its stored answer from the
     // worker (under the row lock), with the fingerprint it was stored under.
-    let outcome;
+    let job, outcome;
     try {
-      ({ outcome } = await this.jobs.enqueueAndWait<'device.transition', TransitionAnswer>(
+      ({ job, outcome } = await this.jobs.enqueueAndWait<'device.transition', TransitionAnswer>(
         'device.transition',
         {
           deviceId,
@@ -70,7 +76,11 @@ export class TransitionRequestService {
       throw error;
     }
     // The job under this id may be another request's (same key, other payload) still in Redis.
-    if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
+    if (outcome.state === 'completed') {
+      // Not stored under the key (device unknown or unseen): let a retry be decided afresh.
+      if (outcome.value.ephemeral) await job.remove().catch(() => undefined);
+      return answerFor(outcome.value, fingerprint);
+    }
     const after = await this.storedOutcome(jobId, fingerprint);
     if (after) return after;
     if (outcome.state === 'timeout') return { statusCode: 202, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } };

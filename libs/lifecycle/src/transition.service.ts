@@ -14,8 +14,9 @@ import {
 } from '@renum/domain';
 import { Closing, Statement, together, transactionOpenedWith } from '@renum/db';
 import { JobCatalogue, outboxInsert, OutboxEntry } from '@renum/jobs';
-import { PROBLEM_BASE, uuidv7 } from '@renum/platform';
+import { notFound, PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
+import { visibilitySql } from './device-access';
 import { DeviceRow, presentDevice } from './device.presenter';
 import { nextEvent, presentEvent } from './event-log';
 import { deviceFactsFrom, deviceFactsOf, deviceFactsQuery, DeviceFactsRow, LoadedDeviceFacts } from './device-queries';
@@ -35,6 +36,8 @@ export interface TransitionOutcome {
  */
 export interface TransitionAnswer extends TransitionOutcome {
   fingerprint: string;
+  /** Not stored under the key (the caller may not see the device): a retry is decided afresh. */
+  ephemeral?: true;
 }
 
 interface DeviceLockRow {
@@ -52,6 +55,8 @@ interface DeviceLockRow {
   event_hash: string | null;
   /** The territory's cap for this type of device, if it set one (read with the lock). */
   price_cap_cents: number | null;
+  /** Whether the caller's organisation may see the device (DOMAIN.md visibility), read with the lock. */
+  visible: boolean;
 }
 
 /** Changes to the device row and rows of other tables that an action implies. */
@@ -78,23 +83,30 @@ export class TransitionService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async apply(job: TransitionJob): Promise<TransitionAnswer> {
+    // The api sends a device named by its id without looking it up: visibility is decided here,
+    // on the locked row, which saves the api a database round trip on every transition.
+    const viewer =
+      job.actor === 'system' ? undefined : visibilitySql({ organizationKind: job.actor.kind, organizationId: job.actor.organizationId, territoryId: job.actor.territoryId }, 2);
     return transactionOpenedWith(
       this.db,
       [
         // The territory's price cap travels with the row: publish and distribute need it.
         {
-          sql: `SELECT d.*, (SELECT cap_cents FROM price_cap pc WHERE pc.territory_id = d.territory_id AND pc.type = d.type) AS price_cap_cents
+          sql: `SELECT d.*, (SELECT cap_cents FROM price_cap pc WHERE pc.territory_id = d.territory_id AND pc.type = d.type) AS price_cap_cents,
+                       ${viewer?.sql ?? 'true'} AS visible
                   FROM device d WHERE d.id = $1 FOR UPDATE OF d`,
-          params: [job.deviceId],
+          params: [job.deviceId, ...(viewer?.params ?? [])],
         },
         // Its own statement, so it reads after the lock is granted and sees a twin job that committed meanwhile.
         deviceFactsQuery(job.deviceId, job.key),
       ],
       async (m, [[device], [factsRow]]) => {
-        if (!device) return refused(job, problemOutcome({ code: 'not-found', status: 404, title: 'Introuvable', detail: 'Matériel introuvable.' }));
-        const locked = device as unknown as DeviceLockRow;
+        const locked = device as unknown as DeviceLockRow | undefined;
+        if (!locked) return unseen(job);
         const facts = deviceFactsFrom(locked, factsRow as unknown as DeviceFactsRow);
+        // A key already applied gets its answer even if the device has since left the caller's sight.
         if (facts.stored) return { value: { statusCode: facts.stored.status_code, body: facts.stored.body, fingerprint: facts.stored.fingerprint } };
+        if (!locked.visible) return unseen(job);
         try {
           return await this.applyLocked(m, job, locked, facts);
         } catch (error) {
@@ -182,6 +194,15 @@ export class TransitionService {
     }
     return {};
   }
+}
+
+/**
+ * Unknown, or invisible to the caller: 404, and not stored, since visibility can change (a
+ * device published later is visible to charities) and a retry should then be decided afresh.
+ */
+function unseen(job: TransitionJob): Closing<TransitionAnswer> {
+  // The very problem the api answers for a device it cannot see.
+  return { value: { statusCode: 404, body: { ...notFound('Matériel').problem }, fingerprint: job.fingerprint, ephemeral: true } };
 }
 
 /** A refusal is an answer too: stored under the key, so a retry gets the same, never re-decided. */
