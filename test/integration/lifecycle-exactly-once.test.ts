@@ -4,7 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { refurbishedDevice } from '../support/catalog-support';
+import type { Response } from 'supertest';
+import type { QueryRunner } from 'typeorm';
+import { addOrganizations, refurbishedDevice } from '../support/catalog-support';
 import { registerDevices, step, transition } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { killHard, startWorkerProcess } from '../support/worker-process';
@@ -188,6 +190,59 @@ describe('visibility of devices', () => {
     const retried = await transition(t, a.charity.agent, device.id, { action: 'reserve' }, key);
     expect(retried.status).toBe(200);
     expect(retried.body.device.status).toBe('RESERVED');
+  });
+
+  /**
+   * Sends `request` while another transaction holds the device's row lock; once the worker waits
+   * for it, that transaction runs `meanwhile` and commits. The answer must rest on what it committed.
+   */
+  async function answeredAfterLockWait(deviceId: string, request: () => PromiseLike<Response>, meanwhile: (holder: QueryRunner) => Promise<unknown>) {
+    const holder = t.db.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM device WHERE id = $1 FOR UPDATE', [deviceId]);
+      const pending = Promise.resolve(request());
+      await eventually(async () => {
+        const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
+        return n === 1;
+      });
+      await meanwhile(holder);
+      await holder.commitTransaction();
+      return await pending;
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  }
+
+  it('decides visibility and the price cap on what was committed while the transition waited for the device lock', async () => {
+    const [device] = await registerDevices(t, a, [{}]);
+    await step(t, a.workshop.agent, device.id, { action: 'collect' });
+    const [other] = await addOrganizations(t, a, 'WORKSHOP', 1); // same territory; a collected device is not its to see
+    const wipe = await answeredAfterLockWait(
+      device.id,
+      () => transition(t, other.agent, device.id, { action: 'wipe', noStorage: true }),
+      // The other workshop becomes a party, so it may now see the device.
+      (holder) => holder.query('INSERT INTO device_party (device_id, organization_id) VALUES ($1, $2)', [device.id, other.id]),
+    );
+    // Seen, then refused by the domain (not its custodian), rather than 404 from a snapshot older than the lock.
+    expect(wipe.status).toBe(403);
+    expect(wipe.body.type).toMatch(/forbidden-action$/);
+
+    const ready = await refurbishedDevice(t, a);
+    try {
+      const publish = await answeredAfterLockWait(
+        ready.id,
+        () => transition(t, a.workshop.admin, ready.id, { action: 'publish', priceCents: 9000 }),
+        // The coordinator lowers the territory's cap for laptops meanwhile.
+        (holder) => holder.query(`INSERT INTO price_cap (territory_id, type, cap_cents) VALUES ($1, 'LAPTOP', 5000)`, [a.territoryId]),
+      );
+      expect(publish.status).toBe(422);
+      expect(publish.body.type).toMatch(/price-above-cap$/);
+    } finally {
+      await t.db.query(`DELETE FROM price_cap WHERE territory_id = $1`, [a.territoryId]);
+    }
   });
 
   it('paginates the list with a cursor and filters by status', async () => {

@@ -53,9 +53,9 @@ interface DeviceLockRow {
   version: number;
   event_seq: number;
   event_hash: string | null;
-  /** The territory's cap for this type of device, if it set one (read with the lock). */
+  /** The territory's cap for this type of device, if it set one (read once the lock is held). */
   price_cap_cents: number | null;
-  /** Whether the caller's organisation may see the device (DOMAIN.md visibility), read with the lock. */
+  /** Whether the caller's organisation may see the device (DOMAIN.md visibility), read once the lock is held. */
   visible: boolean;
 }
 
@@ -90,18 +90,21 @@ export class TransitionService {
     return transactionOpenedWith(
       this.db,
       [
-        // The territory's price cap travels with the row: publish and distribute need it.
+        { sql: `SELECT d.* FROM device d WHERE d.id = $1 FOR UPDATE OF d`, params: [job.deviceId] },
+        // Own statements, so they read after the lock is granted: they see what a twin job, or the
+        // transition that made the caller a party, committed meanwhile (a statement that waited
+        // for the lock still reads other tables on the snapshot it took before the wait).
+        deviceFactsQuery(job.deviceId, job.key),
         {
-          sql: `SELECT d.*, (SELECT cap_cents FROM price_cap pc WHERE pc.territory_id = d.territory_id AND pc.type = d.type) AS price_cap_cents,
+          // The territory's price cap (publish and distribute need it) and whether the caller may see the device.
+          sql: `SELECT (SELECT cap_cents FROM price_cap pc WHERE pc.territory_id = d.territory_id AND pc.type = d.type) AS price_cap_cents,
                        ${viewer?.sql ?? 'true'} AS visible
-                  FROM device d WHERE d.id = $1 FOR UPDATE OF d`,
+                  FROM device d WHERE d.id = $1`,
           params: [job.deviceId, ...(viewer?.params ?? [])],
         },
-        // Its own statement, so it reads after the lock is granted and sees a twin job that committed meanwhile.
-        deviceFactsQuery(job.deviceId, job.key),
       ],
-      async (m, [[device], [factsRow]]) => {
-        const locked = device as unknown as DeviceLockRow | undefined;
+      async (m, [[device], [factsRow], [sight]]) => {
+        const locked = device && ({ ...device, ...sight } as unknown as DeviceLockRow);
         if (!locked) return unseen(job);
         const facts = deviceFactsFrom(locked, factsRow as unknown as DeviceFactsRow);
         // A key already applied gets its answer even if the device has since left the caller's sight.
