@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { dataSourceOptions, inlineParams, preparedQuery, together, transactionOpenedWith } from '@renum/db';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { cloneTemplate, dropDatabase } from '../support/database';
+import { cloneTemplate, dropDatabase, untilAnOpeningWaitsForALock } from '../support/database';
 
 const name = `renum_roundtrips_${process.env.JEST_WORKER_ID ?? 0}_${process.pid}`;
 let url: string;
@@ -72,14 +72,8 @@ describe('transactionOpenedWith', () => {
         ],
         async (_m, rows) => ({ value: rows[1][0].v }),
       );
-      // Wait until the opening query is queued behind the lock, then commit a change it must see.
-      for (let waited = 0; ; waited += 20) {
-        // Asked outside the holder's transaction: pg_stat_activity is read once per transaction.
-        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
-        if (n > 0) break;
-        if (waited > 10000) throw new Error('the opening query never waited for the lock');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      // Once the opening query is queued behind the lock, commit a change it must see.
+      await untilAnOpeningWaitsForALock(db);
       await holder.query(`UPDATE probe SET v = 'after' WHERE id = 2`);
       await holder.query('COMMIT');
       expect(await opened).toBe('after');

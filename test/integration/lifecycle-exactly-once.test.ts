@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { addOrganizations, refurbishedDevice } from '../support/catalog-support';
+import { untilAnOpeningWaitsForALock } from '../support/database';
 import { registerDevices, step, transition } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { killHard, startWorkerProcess } from '../support/worker-process';
@@ -203,10 +204,7 @@ describe('visibility of devices', () => {
       await holder.startTransaction();
       await holder.query('SELECT 1 FROM device WHERE id = $1 FOR UPDATE', [deviceId]);
       const pending = Promise.resolve(request());
-      await eventually(async () => {
-        const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'BEGIN;%'`);
-        return n === 1;
-      });
+      await untilAnOpeningWaitsForALock(t.db);
       await meanwhile(holder);
       await holder.commitTransaction();
       return await pending;

@@ -55,11 +55,12 @@ export class DeviceAccess {
   }
 
   private identify(ref: string): string {
-    return UUID_PATTERN.test(ref) ? 'd.id' : 'd.code';
+    return this.idOf(ref) ? 'd.id' : 'd.code';
   }
 
   private key(ref: string): string {
-    if (UUID_PATTERN.test(ref)) return ref.toLowerCase();
+    const id = this.idOf(ref);
+    if (id) return id;
     const parsed = parsePublicCode(ref);
     if (parsed.ok) return parsed.code;
     if (parsed.reason === 'bad-check') throw badCode(ref);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { canonicalJson, mayEverPerform, TransitionAction } from '@renum/domain';
+import { mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, QueueUnavailableError } from '@renum/jobs';
 import { ProblemException, RenumConfig } from '@renum/platform';
@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { parseTransitionBody } from './transition.dto';
-import type { TransitionAnswer, TransitionOutcome } from './transition.service';
+import { requestFingerprint, type TransitionAnswer, type TransitionOutcome } from './transition.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -52,7 +52,7 @@ export class TransitionRequestService {
     const payload = await this.minimise(p, { ...dto });
     delete payload.action;
     const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
-    const fingerprint = sha256(canonicalJson({ action, payload }));
+    const fingerprint = requestFingerprint(action, payload);
 
     // No read of the stored answer first: a key already applied gets its stored answer from the
     // worker (under the row lock), with the fingerprint it was stored under.

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { canonicalJson } from '@renum/domain';
 import { JobCatalogue, OnJob } from '@renum/jobs';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TransitionAnswer, TransitionService } from './transition.service';
+import { requestFingerprint, TransitionAnswer, TransitionService } from './transition.service';
 
 /** Worker-side handlers of the lifecycle jobs. Each is safe to run twice. */
 @Injectable()
@@ -45,7 +43,7 @@ export class TransitionProcessor {
       payload,
       actor: 'system',
       key: `expire-${data.reservationId}`,
-      fingerprint: createHash('sha256').update(canonicalJson({ action: 'release', payload })).digest('hex'),
+      fingerprint: requestFingerprint('release', payload),
     });
     return { released: outcome.statusCode === 200, ...(outcome.statusCode === 200 ? {} : { reason: String(outcome.body.detail) }) };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Actor,
+  canonicalJson,
   decideTransition,
   DeviceStatus,
   GuardFacts,
@@ -15,6 +16,7 @@ import {
 import { Closing, Statement, together, transactionOpenedWith } from '@renum/db';
 import { JobCatalogue, outboxInsert, OutboxEntry } from '@renum/jobs';
 import { notFound, PROBLEM_BASE, uuidv7 } from '@renum/platform';
+import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { visibilitySql } from './device-access';
 import { DeviceRow, presentDevice } from './device.presenter';
@@ -22,6 +24,11 @@ import { nextEvent, presentEvent } from './event-log';
 import { deviceFactsFrom, deviceFactsOf, deviceFactsQuery, DeviceFactsRow, LoadedDeviceFacts } from './device-queries';
 
 export type TransitionJob = JobCatalogue['device.transition'];
+
+/** What a request asks, hashed: a key reused with another action or payload shows as another fingerprint. */
+export function requestFingerprint(action: string, payload: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson({ action, payload })).digest('hex');
+}
 
 /** What the API answers, stored with the idempotency key so every retry gets the same. */
 export interface TransitionOutcome {
