@@ -98,6 +98,29 @@ it('releases an expired reservation exactly once, and a second delivery changes 
   expect(active).toEqual([{ charity_organization_id: other.id }]);
 });
 
+it('puts an expiry delivered before it is due back in the delayed set until then, and releases once due', async () => {
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job } = await scheduledExpiry(reservationId);
+  // Due in an hour, but delivered now (as a worker whose clock runs ahead would take it).
+  await t.db.query(`UPDATE reservation SET expires_at = now() + interval '1 hour' WHERE id = $1`, [reservationId]);
+  await job.promote();
+  const again = await eventually(async () => {
+    const current = await jobs.getJob(job.id!);
+    return current && current.attemptsStarted > job.attemptsStarted && (await current.getState()) === 'delayed' ? current : undefined;
+  });
+  expect(again.delay).toBeGreaterThan(59 * 60_000);
+  expect(again.delay).toBeLessThanOrEqual(3600_000);
+  expect(await statusOf(device.id)).toBe('RESERVED');
+  expect(await releases(device.id)).toEqual([]);
+
+  await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
+  expect(await deliverNow(again)).toEqual({ released: true });
+  expect(await statusOf(device.id)).toBe('AVAILABLE');
+  expect(await releases(device.id)).toHaveLength(1);
+});
+
 it('never releases a reservation distributed before its expiry', async () => {
   const [device] = await availableDevices(t, w, 1);
   const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });

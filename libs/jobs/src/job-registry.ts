@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import { JOB_QUEUE, JobCatalogue, JobName } from './job-catalogue';
 import { JOB_HANDLER } from './job-handler.decorator';
 
-export type JobHandlerFn = (data: unknown, job: Job) => Promise<unknown>;
+/** `token` is the worker's lock on the job, for the few handlers that move it (back to delayed). */
+export type JobHandlerFn = (data: unknown, job: Job, token?: string) => Promise<unknown>;
 
 /** Finds every @OnJob method at start-up; refuses a catalogue with holes or doubles. */
 @Injectable()
@@ -27,7 +28,7 @@ export class JobRegistry implements OnModuleInit {
         const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, prototype[method]);
         if (!name) continue;
         if (this.handlers.has(name)) this.problems.push(`job "${name}" has two handlers`);
-        this.handlers.set(name, (data, job) => (instance[method] as (d: unknown, j: Job) => Promise<unknown>).call(instance, data, job));
+        this.handlers.set(name, (data, job, token) => (instance[method] as JobHandlerFn).call(instance, data, job, token));
       }
     }
     for (const name of Object.keys(JOB_QUEUE) as JobName[]) {
@@ -40,9 +41,9 @@ export class JobRegistry implements OnModuleInit {
     if (this.problems.length) throw new Error(`Job catalogue incomplete: ${this.problems.join('; ')}`);
   }
 
-  handle<N extends JobName>(name: N, data: JobCatalogue[N], job: Job): Promise<unknown> {
+  handle<N extends JobName>(name: N, data: JobCatalogue[N], job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(name);
     if (!handler) throw new Error(`No handler for job "${name}"`);
-    return handler(data, job);
+    return handler(data, job, token);
   }
 }

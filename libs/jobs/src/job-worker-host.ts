@@ -29,7 +29,7 @@ export class JobWorkerHost implements OnApplicationShutdown {
     this.registry.assertComplete();
     this.workers = QUEUE_NAMES.map((queue) => {
       const share = CONCURRENCY_SHARE[queue];
-      const worker = new Worker(queue, (job) => this.registry.handle(job.name as JobName, job.data, job), {
+      const worker = new Worker(queue, (job, token) => this.registry.handle(job.name as JobName, job.data, job, token), {
         connection: this.connections.blocking(),
         prefix: this.settings.prefix,
         concurrency: share === 'config' ? this.settings.concurrency : share,
