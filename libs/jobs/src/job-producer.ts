@@ -88,14 +88,17 @@ export class JobProducer implements OnApplicationShutdown {
 
   /**
    * Enqueues, then waits for the outcome at most `timeoutMs`. It listens before adding, so the
-   * outcome of a new job cannot pass unseen, and asks Redis for the job's state only when the id
-   * was already taken (BullMQ's waitUntilFinished asks every time: a round trip per request on
-   * the transition path). Throws QueueUnavailableError as `enqueue` does.
+   * outcome of a new job cannot pass unseen, and asks Redis about the job only when the id was
+   * already taken (BullMQ's waitUntilFinished asks every time: a round trip per request on the
+   * transition path). A job under that id that finished gives its outcome, unless `stale` says
+   * its answer must not outlive the moment it was given (a transition answer not kept under its
+   * key) and it finished before this call: then it is removed and added again, since every
+   * handler is safe to run twice. Throws QueueUnavailableError as `enqueue` does.
    */
   async enqueueAndWait<N extends JobName, T>(
     name: N,
     data: JobCatalogue[N],
-    opts: { jobId: string; attempts?: number },
+    opts: { jobId: string; attempts?: number; stale?: (answer: T) => boolean },
     timeoutMs: number,
   ): Promise<{ job: Job; outcome: WaitOutcome<T> }> {
     const started = Date.now();
@@ -104,26 +107,60 @@ export class JobProducer implements OnApplicationShutdown {
       throw new QueueUnavailableError(error);
     });
     let settle!: (outcome: WaitOutcome<T> | 'duplicated') => void;
-    const first = new Promise<WaitOutcome<T> | 'duplicated'>((resolve) => (settle = resolve));
+    const next = () => new Promise<WaitOutcome<T> | 'duplicated'>((resolve) => (settle = resolve));
+    let adding = false;
     // QueueEvents emits `<event>:<jobId>` for every event of the stream; its typings list only the plain names.
     const emitter = events as unknown as EventEmitter;
     const listeners: [string, (args: { returnvalue?: unknown; failedReason?: string }) => void][] = [
       [`completed:${opts.jobId}`, (args) => settle({ state: 'completed', value: args.returnvalue as T })],
       [`failed:${opts.jobId}`, (args) => settle({ state: 'failed', reason: args.failedReason ?? 'failed' })],
-      [`duplicated:${opts.jobId}`, () => settle('duplicated')],
+      // Also raised by twins of this request adding the same id: it matters only while we add.
+      [`duplicated:${opts.jobId}`, () => adding && settle('duplicated')],
     ];
     for (const [event, listener] of listeners) emitter.on(event, listener);
-    const timer = setTimeout(() => settle({ state: 'timeout' }), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      settle({ state: 'timeout' });
+    }, timeoutMs);
     try {
-      const job = await this.enqueue(name, data, opts);
-      const outcome = await first;
-      // The id was taken: that job may have finished before we listened, so ask.
-      if (outcome === 'duplicated') return { job, outcome: await this.waitFor<T>(job, Math.max(1, timeoutMs - (Date.now() - started))) };
-      return { job, outcome };
+      for (let round = 1; ; round++) {
+        const pending = next();
+        adding = true;
+        const job = await this.enqueue(name, data, opts);
+        const outcome = await pending;
+        adding = false;
+        if (outcome !== 'duplicated') return { job, outcome };
+        // The id was taken: that job may have finished before we listened, or be gone since.
+        const waiting = next();
+        const existing = await this.finished<T>(JOB_QUEUE[name], opts.jobId);
+        if (existing === 'unfinished') return { job, outcome: (await waiting) as WaitOutcome<T> };
+        if (existing === 'gone' || (existing.job.finishedOn! < started && existing.outcome.state === 'completed' && opts.stale?.(existing.outcome.value))) {
+          if (existing !== 'gone') await existing.job.remove().catch(() => undefined);
+          if (round < 3 && !timedOut) continue;
+          return { job, outcome: (await waiting) as WaitOutcome<T> };
+        }
+        return { job: existing.job, outcome: existing.outcome };
+      }
     } finally {
       clearTimeout(timer);
       for (const [event, listener] of listeners) emitter.removeListener(event, listener);
     }
+  }
+
+  /**
+   * A job already finished, with its outcome, without waiting: one read of the job's hash, so the
+   * outcome and the state come from the same job even if it is replaced meanwhile. The handlers
+   * callers wait for always return a value; a finished job without one failed.
+   */
+  private async finished<T>(queueName: QueueName, jobId: string): Promise<{ job: Job; outcome: WaitOutcome<T> } | 'unfinished' | 'gone'> {
+    const job = await withTimeout(Job.fromId(this.queue(queueName), jobId), ADD_TIMEOUT_MS).catch((error) => {
+      throw new QueueUnavailableError(error);
+    });
+    if (!job) return 'gone';
+    if (job.finishedOn === undefined) return 'unfinished';
+    const outcome: WaitOutcome<T> = job.returnvalue != null ? { state: 'completed', value: job.returnvalue as T } : { state: 'failed', reason: job.failedReason ?? 'failed' };
+    return { job, outcome };
   }
 
   /** Waits for a job's outcome for at most `timeoutMs`; the database stays the truth. */

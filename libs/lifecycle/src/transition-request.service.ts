@@ -68,7 +68,9 @@ export class TransitionRequestService {
           key: jobId,
           fingerprint,
         },
-        { jobId },
+        // An answer not stored under the key (device unknown or unseen) holds only for the requests
+        // that were waiting for it: a retry is decided afresh.
+        { jobId, stale: (answer) => answer.ephemeral === true },
         this.config.TRANSITION_WAIT_MS,
       ));
     } catch (error) {
@@ -76,11 +78,7 @@ export class TransitionRequestService {
       throw error;
     }
     // The job under this id may be another request's (same key, other payload) still in Redis.
-    if (outcome.state === 'completed') {
-      // Not stored under the key (device unknown or unseen): let a retry be decided afresh.
-      if (outcome.value.ephemeral) await job.remove().catch(() => undefined);
-      return answerFor(outcome.value, fingerprint);
-    }
+    if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
     const after = await this.storedOutcome(jobId, fingerprint);
     if (after) return after;
     if (outcome.state === 'timeout') return { statusCode: 202, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } };

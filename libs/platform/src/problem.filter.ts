@@ -26,7 +26,7 @@ export class ProblemFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const problem = toProblem(exception);
-    if (problem.status >= 500) { this.logger.error(exception instanceof Error ? exception.stack : String(exception)); if (process.env.DEBUG_500) console.error(exception); }
+    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     problem.instance ??= req.originalUrl?.split('?')[0];
     if (res.headersSent) return;
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
