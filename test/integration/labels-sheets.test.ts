@@ -1,5 +1,6 @@
-import { JobProducer } from '@renum/jobs';
-import { existsSync, readdirSync } from 'node:fs';
+import { JOB_QUEUE, JobProducer } from '@renum/jobs';
+import { SHEET_FILE_KEPT_MS, SHEETS_SWEEP_SCHEDULER_ID } from '@renum/labels';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createDonation, registerDevices } from '../support/flows';
@@ -147,5 +148,37 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
       expect(blocks[0]).toContain(big[0].code);
       expect(blocks[200]).toContain(big[200].code);
     });
+  });
+});
+
+describe('old label sheet files', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t?.close());
+
+  it('are swept daily by a repeatable job, once no job can point to them, with any .part a crash left', async () => {
+    const scheduler = await eventually(() => t.get(JobProducer).queue(JOB_QUEUE['labels.sweep']).getJobScheduler(SHEETS_SWEEP_SCHEDULER_ID));
+    expect(scheduler).toMatchObject({ name: 'labels.sweep', pattern: '41 4 * * *', tz: 'Europe/Paris' });
+
+    const dir = join(t.storageDir, 'labels');
+    mkdirSync(dir, { recursive: true });
+    const aged = (name: string, ageMs: number) => {
+      writeFileSync(join(dir, name), 'sheet');
+      const at = new Date(Date.now() - ageMs);
+      utimesSync(join(dir, name), at, at);
+    };
+    aged('doc-old.pdf', SHEET_FILE_KEPT_MS + 60_000);
+    aged('doc-old.zpl.123.0.part', SHEET_FILE_KEPT_MS + 60_000);
+    aged('doc-yesterday.pdf', 24 * 3600_000 + 60_000); // its job may still be in Redis
+    aged('doc-new.zpl', 0);
+
+    const jobs = t.get(JobProducer);
+    const job = await jobs.enqueue('labels.sweep', {}, { jobId: 'doc-sweep-test' });
+    const outcome = await jobs.waitFor<{ removed: number }>(job, 15000);
+    expect(outcome).toEqual({ state: 'completed', value: { removed: 2 } });
+    expect(readdirSync(dir).sort()).toEqual(['doc-new.zpl', 'doc-yesterday.pdf']);
   });
 });

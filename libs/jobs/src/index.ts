@@ -1,6 +1,7 @@
 export * from './job-catalogue';
 export * from './job-handler.decorator';
 export * from './job-registry';
+export * from './job-schedules';
 export * from './job-producer';
 export * from './job-worker-host';
 export * from './outbox.entity';

@@ -44,6 +44,8 @@ export interface JobCatalogue {
     donationId?: string;
     template: 'avery-l7163' | 'avery-l7160' | 'brother-62x29' | 'zebra-zpl-50x25';
   };
+  /** Deletes label sheet files no job points to any more (repeatable job, job scheduler 'label-sheets-sweep'). */
+  'labels.sweep': Record<string, never>;
   /** Registers the rows of an uploaded inventory file (job id 'imp-<importId>'); resumable, chunk by chunk. */
   'inventory.import': { importId: string; donationId: string; requester: Requester };
 }
@@ -59,12 +61,15 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'erasure.incident': 'events',
   'inventory.import': 'imports',
   'labels.sheet': 'documents',
+  'labels.sweep': 'documents',
 };
 
 /**
  * Jobs nobody looks up with `GET /jobs/{id}` leave Redis as soon as they complete (their outbox
  * row is the record). Others are kept a day, 10,000 per queue at most.
  */
+export const DONE_JOB_KEPT_SECONDS = 24 * 3600;
+
 export const FORGOTTEN_WHEN_DONE: ReadonlySet<JobName> = new Set<JobName>(['device.transitioned']);
 
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */

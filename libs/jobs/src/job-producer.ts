@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { FORGOTTEN_WHEN_DONE, JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
+import { DONE_JOB_KEPT_SECONDS, FORGOTTEN_WHEN_DONE, JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
 import { RedisConnections } from './redis-connections';
 
 export class QueueUnavailableError extends Error {
@@ -66,7 +66,7 @@ export class JobProducer implements OnApplicationShutdown {
           delay: opts.delayMs && opts.delayMs > 0 ? opts.delayMs : undefined,
           attempts: opts.attempts ?? 8,
           backoff: { type: 'exponential', delay: 200 },
-          removeOnComplete: FORGOTTEN_WHEN_DONE.has(name) ? true : { age: 24 * 3600, count: 10000 },
+          removeOnComplete: FORGOTTEN_WHEN_DONE.has(name) ? true : { age: DONE_JOB_KEPT_SECONDS, count: 10000 },
           removeOnFail: { age: 7 * 24 * 3600 },
         }),
         ADD_TIMEOUT_MS,

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { JobCatalogue, OnJob } from '@renum/jobs';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { JobCatalogue, JobProducer, keepScheduled, OnJob } from '@renum/jobs';
 import type { Job } from 'bullmq';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -7,10 +7,30 @@ import { dirname } from 'node:path';
 import { LabelSelection } from './label-source';
 import { LabelSheets, principalOf } from './label-sheets.service';
 
-/** Worker side of long label sheets. */
+export const SHEETS_SWEEP_SCHEDULER_ID = 'label-sheets-sweep';
+
+/** Worker side of long label sheets, and the daily sweep of their old files. */
 @Injectable()
-export class LabelSheetProcessor {
-  constructor(private readonly sheets: LabelSheets) {}
+export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopScheduling?: () => void;
+
+  constructor(
+    private readonly sheets: LabelSheets,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stopScheduling = keepScheduled(this.jobs, { id: SHEETS_SWEEP_SCHEDULER_ID, name: 'labels.sweep', pattern: '41 4 * * *', data: {} });
+  }
+
+  onApplicationShutdown(): void {
+    this.stopScheduling?.();
+  }
+
+  @OnJob('labels.sweep')
+  sweep(): Promise<{ removed: number }> {
+    return this.sheets.sweep();
+  }
 
   /**
    * Streams the sheet into a temporary file renamed into place at the end, so a download never

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
-import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { DONE_JOB_KEPT_SECONDS, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
 import { queueUnavailable } from '@renum/lifecycle';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
-import { access } from 'node:fs/promises';
+import { access, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LabelSelection, LabelSource } from './label-source';
 import { LabelContent, SHEET_TEMPLATES, SheetTemplate, writeSheetPdf, writeZpl } from './render';
@@ -35,6 +35,12 @@ export const principalOf = (r: Requester): Principal => ({
   role: r.role,
   territoryId: r.territoryId,
 });
+
+/**
+ * A sheet can be downloaded while its job is kept in Redis (a day); its file is kept a day
+ * longer, then swept, with any `.part` a crashed render left behind.
+ */
+export const SHEET_FILE_KEPT_MS = (DONE_JOB_KEPT_SECONDS + 24 * 3600) * 1000;
 
 const SHEET_JOB_ID = /^doc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -113,6 +119,24 @@ export class LabelSheets {
   /** Where a sheet job writes its file (relative to STORAGE_DIR, as the job's result names it). */
   relativeFile(jobId: string, template: SheetTemplate): string {
     return join('labels', `${jobId}.${sheetFormat(template).extension}`);
+  }
+
+  /** Deletes the sheet files older than SHEET_FILE_KEPT_MS: no job points to them any more. */
+  async sweep(now = Date.now()): Promise<{ removed: number }> {
+    const dir = this.absolute('labels');
+    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    let removed = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined); // a file renamed or removed meanwhile
+      if (!info?.isFile() || now - info.mtimeMs < SHEET_FILE_KEPT_MS) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return { removed };
   }
 
   absolute(relative: string): string {
