@@ -64,12 +64,13 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'labels.sweep': 'documents',
 };
 
-/**
- * Jobs nobody looks up with `GET /jobs/{id}` leave Redis as soon as they complete (their outbox
- * row is the record). Others are kept a day, 10,000 per queue at most.
- */
+/** How long a finished job stays in Redis for `GET /jobs/{id}` (10,000 per queue at most). */
 export const DONE_JOB_KEPT_SECONDS = 24 * 3600;
 
+/**
+ * Jobs nobody looks up with `GET /jobs/{id}` leave Redis as soon as they complete (their outbox
+ * row is the record); the others are kept DONE_JOB_KEPT_SECONDS.
+ */
 export const FORGOTTEN_WHEN_DONE: ReadonlySet<JobName> = new Set<JobName>(['device.transitioned']);
 
 /** Job ids are prefixed by their queue, so `/jobs/{id}` knows where to look. BullMQ forbids ':'. */
