@@ -187,8 +187,8 @@ describe('visibility of devices', () => {
     const forbiddenUnseen = await transition(t, b.charity.agent, device.id, { action: 'collect' });
     expect(forbiddenUnseen.status).toBe(404);
 
-    // The same key sent 20 times at once: every copy is told 404, none waits for a job that the
-    // first answer removed from Redis (that copy used to get 500 or 202).
+    // The same key sent 20 times at once, after the 404 above: every copy is told 404 (copies that
+    // joined a job another copy then removed from Redis used to get 500).
     const twins = await Promise.all(Array.from({ length: 20 }, () => transition(t, a.charity.agent, device.id, { action: 'reserve' }, key)));
     expect(twins.map((r) => r.status)).toEqual(Array(20).fill(404));
     expect(await records()).toBe(storedBefore);
