@@ -54,13 +54,12 @@ export class CertificateService {
     const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
     let job, outcome;
     try {
-      // Stored but its file is lost: the finished job would only answer with that file again. A job
-      // that cannot be removed is running (another request's): we wait for it below instead.
-      if (row) await (await this.jobs.getJob(jobId))?.remove().catch(() => undefined);
       ({ job, outcome } = await this.jobs.enqueueAndWait<'erasure.certificate', { certificateId: string; eventSeq: number }>(
         'erasure.certificate',
         { deviceId, seq: device.event_seq, requester },
-        { jobId, attempts: 3 },
+        // Stored but its file is lost: a job that finished before this request would only answer
+        // with that file again, so it runs again (one still running is waited for).
+        { jobId, attempts: 3, stale: () => row !== undefined },
         WAIT_MS,
       ));
     } catch (error) {
