@@ -29,7 +29,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class JobProducer implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
-  private readonly events = new Map<QueueName, QueueEvents>();
+  private readonly events = new Map<QueueName, Promise<QueueEvents>>();
   private readonly connection: Redis;
 
   constructor(
@@ -175,14 +175,28 @@ export class JobProducer implements OnApplicationShutdown {
     }
   }
 
-  private async eventsOf(queueName: QueueName): Promise<QueueEvents> {
+  private eventsOf(queueName: QueueName): Promise<QueueEvents> {
     let events = this.events.get(queueName);
     if (!events) {
-      events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix });
-      events.on('error', () => undefined);
-      events.setMaxListeners(0); // listeners per waiting request
+      events = this.openEvents(queueName).catch((error) => {
+        this.events.delete(queueName); // tried again by the next caller
+        throw error;
+      });
       this.events.set(queueName, events);
     }
+    return events;
+  }
+
+  /**
+   * QueueEvents reads the stream from where it stood when its first read reached Redis ('$'),
+   * which may be after `waitUntilReady`: an outcome written in between was lost (a wait that
+   * timed out on a finished job). It starts instead from the stream's last entry, read first.
+   */
+  private async openEvents(queueName: QueueName): Promise<QueueEvents> {
+    const [last] = await this.connection.xrevrange(this.queue(queueName).keys.events, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(queueName, { connection: this.connections.blocking(), prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
+    events.on('error', () => undefined);
+    events.setMaxListeners(0); // listeners per waiting request
     await events.waitUntilReady();
     return events;
   }
@@ -196,7 +210,7 @@ export class JobProducer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.events.values()].map((e) => e.close().catch(() => undefined)));
+    await Promise.all([...this.events.values()].map((e) => e.then((events) => events.close()).catch(() => undefined)));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }
