@@ -50,6 +50,37 @@ describe('transitions are applied exactly once', () => {
     expect(reused.body.type).toMatch(/idempotency-key-reused$/);
   });
 
+  it('runs again, on a retry with the same key, a transition whose job failed after all its attempts', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    // A fault on every attempt (a disk full, say): this device's events cannot be written.
+    await t.db.query(`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated fault'; END $$`);
+    await t.db.query(`CREATE TRIGGER test_refuse_event BEFORE INSERT ON device_event FOR EACH ROW WHEN (NEW.device_id = '${device.id}') EXECUTE FUNCTION test_refuse_event()`);
+    const key = randomUUID();
+    try {
+      const first = transition(t, w.workshop.agent, device.id, { action: 'collect' }, key).then((r) => r);
+      // Each failed attempt waits for its backoff in `delayed`: promoted at once, the 8 attempts take well under the api's wait.
+      const queue = t.get(JobProducer).queue('transitions');
+      await eventually(async () => {
+        const [job] = (await queue.getJobs(['delayed', 'failed'])).filter((j) => j.data.deviceId === device.id);
+        if (job && (await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+        return job?.finishedOn !== undefined && (await job.getState()) === 'failed';
+      }, 14000, 20);
+      const failed = await first;
+      expect(failed.status).toBe(500);
+      expect(failed.body.type).toMatch(/transition-failed$/);
+      expect(failed.body.detail).toMatch(/même Idempotency-Key/);
+    } finally {
+      await t.db.query('DROP TRIGGER test_refuse_event ON device_event');
+      await t.db.query('DROP FUNCTION test_refuse_event()');
+    }
+    expect(await countEvents(t, device.id, 'collect')).toBe(0);
+    // The failed job stays in Redis for a week; the retry the 500 asked for is applied, not told 500 again.
+    const retried = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.device.status).toBe('COLLECTED');
+    expect(await countEvents(t, device.id, 'collect')).toBe(1);
+  });
+
   it('drops outbox rows a week after they were published and their job was due, never before', async () => {
     const day = 24 * 3600 * 1000;
     const ago = (days: number) => new Date(Date.now() - days * day);

@@ -90,10 +90,12 @@ export class JobProducer implements OnApplicationShutdown {
    * Enqueues, then waits for the outcome at most `timeoutMs`. It listens before adding, so the
    * outcome of a new job cannot pass unseen, and asks Redis about the job only when the id was
    * already taken (BullMQ's waitUntilFinished asks every time: a round trip per request on the
-   * transition path). A job under that id that finished gives its outcome, unless `stale` says
-   * its answer must not outlive the moment it was given (a transition answer not kept under its
-   * key) and it finished before this call: then it is removed and added again, since every
-   * handler is safe to run twice. Throws QueueUnavailableError as `enqueue` does.
+   * transition path). A job under that id that finished gives its outcome, unless it finished
+   * before this call and that outcome does not hold for a new request: a failure (its attempts
+   * were spent on an earlier request's conditions; failed jobs stay a week), or an answer `stale`
+   * says must not outlive the moment it was given (a transition answer not kept under its key).
+   * Such a job is removed and added again, since every handler is safe to run twice. Throws
+   * QueueUnavailableError as `enqueue` does.
    */
   async enqueueAndWait<N extends JobName, T>(
     name: N,
@@ -102,6 +104,7 @@ export class JobProducer implements OnApplicationShutdown {
     timeoutMs: number,
   ): Promise<{ job: Job; outcome: WaitOutcome<T> }> {
     const started = Date.now();
+    const outdated = (outcome: WaitOutcome<T>) => outcome.state === 'failed' || (outcome.state === 'completed' && opts.stale?.(outcome.value) === true);
     if (this.connection.status !== 'ready') throw new QueueUnavailableError(`Redis connection ${this.connection.status}`);
     const events = await withTimeout(this.eventsOf(JOB_QUEUE[name]), ADD_TIMEOUT_MS).catch((error) => {
       throw new QueueUnavailableError(error);
@@ -135,7 +138,7 @@ export class JobProducer implements OnApplicationShutdown {
         const waiting = next();
         const existing = await this.finished<T>(JOB_QUEUE[name], opts.jobId);
         if (existing === 'unfinished') return { job, outcome: (await waiting) as WaitOutcome<T> };
-        if (existing === 'gone' || (existing.job.finishedOn! < started && existing.outcome.state === 'completed' && opts.stale?.(existing.outcome.value))) {
+        if (existing === 'gone' || (existing.job.finishedOn! < started && outdated(existing.outcome))) {
           if (existing !== 'gone') await existing.job.remove().catch(() => undefined);
           if (round < 3 && !timedOut) continue;
           return { job, outcome: (await waiting) as WaitOutcome<T> };

@@ -52,9 +52,9 @@ export class CertificateService {
 
     const jobId = certificateJobId(deviceId, device.event_seq);
     const requester: Requester = { userId: p.userId, apiKeyId: p.apiKeyId, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId };
-    let job, outcome;
+    let outcome;
     try {
-      ({ job, outcome } = await this.jobs.enqueueAndWait<'erasure.certificate', { certificateId: string; eventSeq: number }>(
+      ({ outcome } = await this.jobs.enqueueAndWait<'erasure.certificate', { certificateId: string; eventSeq: number }>(
         'erasure.certificate',
         { deviceId, seq: device.event_seq, requester },
         // Stored but its file is lost: a job that finished before this request would only answer
@@ -71,8 +71,7 @@ export class CertificateService {
       if (made) return { kind: 'pdf', pdf: made.pdf, certificateId: made.id, code: device.code };
     }
     if (outcome.state === 'failed') {
-      // Let the next request try again rather than find the failed job under the same id.
-      await job.remove().catch(() => undefined);
+      // The next request runs the job again (enqueueAndWait does not reuse a failure it did not wait for).
       throw new ProblemException(500, 'certificate-failed', 'Certificat non généré', 'La génération du certificat a échoué. Réessayez ; si le problème persiste, contactez le coordinateur.');
     }
     return { kind: 'pending', jobId, statusUrl: `/api/v1/jobs/${jobId}` };
