@@ -81,6 +81,32 @@ describe('transitions are applied exactly once', () => {
     expect(await countEvents(t, device.id, 'collect')).toBe(1);
   });
 
+  it('shows a transition job, applied or refused, to its requester alone once the job left Redis', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    const applied = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
+    expect(applied.status).toBe(200);
+    const refused = await transition(t, w.workshop.agent, device.id, { action: 'wipe' }); // no known medium, no noStorage
+    expect(refused.status).toBe(422);
+    const queue = t.get(JobProducer).queue('transitions');
+    const jobIds = (await queue.getJobs(['completed'])).filter((j) => j.data.deviceId === device.id).map((j) => [j.data.action, j.id!] as const);
+    const ids = Object.fromEntries(jobIds) as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(['collect', 'wipe']);
+    await queue.obliterate({ force: true });
+
+    const jobOf = (user: typeof w.workshop.agent, id: string) => t.http.get(`/api/v1/jobs/${id}`).set(user.auth);
+    const collect = await jobOf(w.workshop.agent, ids.collect);
+    expect(collect.status).toBe(200);
+    expect(collect.body).toEqual({ id: ids.collect, state: 'completed', progress: 100, result: { statusCode: 200, body: applied.body } });
+    const wipe = await jobOf(w.workshop.agent, ids.wipe);
+    expect(wipe.status).toBe(200);
+    expect(wipe.body).toEqual({ id: ids.wipe, state: 'completed', progress: 100, result: { statusCode: 422, body: refused.body } });
+    // Another user of the same workshop, or another organisation: not theirs, so not found.
+    for (const other of [w.workshop.admin, w.donor.agent]) {
+      expect((await jobOf(other, ids.collect)).status).toBe(404);
+      expect((await jobOf(other, ids.wipe)).status).toBe(404);
+    }
+  });
+
   it('drops outbox rows a week after they were published and their job was due, never before', async () => {
     const day = 24 * 3600 * 1000;
     const ago = (days: number) => new Date(Date.now() - days * day);

@@ -36,13 +36,13 @@ export class JobsController {
       const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
       return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
     }
-    // A finished transition may have left Redis: its stored answer is the truth.
+    // A finished transition may have left Redis: its stored answer, applied or refused, is the truth.
     if (!job && jobId.startsWith('tr-')) {
       const [row] = await this.db.query(
-        `SELECT r.status_code, r.body FROM idempotency_record r WHERE r.id = $1`,
-        [jobId],
+        `SELECT status_code, body FROM idempotency_record WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3`,
+        [jobId, p.organizationId, p.userId ?? null],
       );
-      if (row && row.body?.event?.organizationId === p.organizationId) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
+      if (row) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
     }
     // A finished import may have left Redis too: its result is kept in inventory_import.
     if (!job && jobId.startsWith('imp-')) {

@@ -152,6 +152,9 @@ export class IdempotencyRecord {
   @PrimaryColumn('text') id: string;
   @Column('uuid') deviceId: string;
   @Column('text') fingerprint: string;
+  /** The requester, who alone may read the answer through `GET /jobs/{id}`; none for the system's own transitions. */
+  @Column('uuid', { nullable: true }) organizationId: string | null;
+  @Column('uuid', { nullable: true }) userId: string | null;
   @Column('int') statusCode: number;
   /** `json`, not `jsonb`: the stored answer is replayed byte for byte. */
   @Column('json') body: Record<string, unknown>;

@@ -223,8 +223,16 @@ function refused(job: TransitionJob, outcome: TransitionOutcome): Closing<Transi
 /** The answer stored under the request's key: every retry of the request gets it. */
 function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Statement {
   return {
-    sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-    params: [job.key, job.deviceId, job.fingerprint, outcome.statusCode, JSON.stringify(outcome.body)],
+    sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body, organization_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+    params: [
+      job.key,
+      job.deviceId,
+      job.fingerprint,
+      outcome.statusCode,
+      JSON.stringify(outcome.body),
+      job.actor === 'system' ? null : job.actor.organizationId,
+      job.actor === 'system' ? null : (job.actor.userId ?? null),
+    ],
   };
 }
 
