@@ -1,3 +1,5 @@
+import { createHttpApp } from '@renum/composition';
+import request from 'supertest';
 import { TestApp, World } from '../support/test-app';
 
 describe('identity and access', () => {
@@ -98,6 +100,21 @@ describe('identity and access', () => {
     for (let i = 0; i < 12; i++) attempts.push((await t.http.post('/api/v1/auth/login').send({ email: 'victim@example.org', password: `guess-${i}` })).status);
     expect(attempts.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(attempts.slice(10)).toEqual([429, 429]);
+  });
+
+  it('counts login failures across api instances, so a second instance does not double the guesses', async () => {
+    const other = await createHttpApp({ logger: false });
+    await other.init();
+    try {
+      const instances = [t.http, request(other.getHttpServer())];
+      const attempts = [];
+      // Alternating between the two instances, as a load balancer would.
+      for (let i = 0; i < 12; i++) attempts.push((await instances[i % 2].post('/api/v1/auth/login').send({ email: 'spread@example.org', password: `guess-${i}` })).status);
+      expect(attempts.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(attempts.slice(10)).toEqual([429, 429]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('reports health of the database and Redis, and serves the OpenAPI document', async () => {

@@ -372,6 +372,11 @@ describe('with Redis down', () => {
     expect(await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id])).toEqual(before);
     const health = await t.http.get('/health').expect(503);
     expect(health.body).toMatchObject({ database: 'up', redis: 'down' });
+    // Logging in does not need Redis: attempts are then counted by this instance alone, still limited.
+    await t.login(w.workshop.agent.email, 'test-password-123');
+    const guesses = [];
+    for (let i = 0; i < 11; i++) guesses.push((await t.http.post('/api/v1/auth/login').send({ email: 'down@example.org', password: `guess-${i}` })).status);
+    expect(guesses).toEqual([...Array(10).fill(401), 429]);
 
     // A side effect committed while Redis is down stays in the outbox…
     const marker = randomUUID();

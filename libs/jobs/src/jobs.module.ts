@@ -27,7 +27,7 @@ export class JobsModule {
         },
         { provide: OutboxRelay, inject: [DataSource, JobProducer, RenumConfig], useFactory: (d: DataSource, p: JobProducer, c: RenumConfig) => new OutboxRelay(d, p, c.OUTBOX_POLL_MS) },
       ],
-      exports: [JobProducer, JobRegistry, JobWorkerHost, OutboxRelay],
+      exports: [JobProducer, JobRegistry, JobWorkerHost, OutboxRelay, RedisConnections],
     };
   }
 }

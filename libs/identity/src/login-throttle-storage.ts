@@ -1,0 +1,47 @@
+import { Logger } from '@nestjs/common';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import type { Redis } from 'ioredis';
+
+type Hits = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * Login attempts counted in Redis, so that every api instance sees the same count (counted per
+ * instance, n instances let n times as many guesses through). While Redis is away, each instance
+ * counts its own: logging in does not otherwise need Redis, and a slower guard beats none.
+ */
+export class LoginThrottleStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('LoginThrottle');
+  private readonly shared: ThrottlerStorageRedisService;
+  private readonly local = new ThrottlerStorageService();
+
+  /** `redis`: a fail-fast connection (no offline queue), so a login never waits for Redis to come back. */
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.shared = new ThrottlerStorageRedisService(redis);
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<Hits> {
+    // Just started: wait for the first connection rather than count the first logins apart.
+    if (this.redis.status === 'connecting' || this.redis.status === 'connect') await firstReady(this.redis, 1000);
+    if (this.redis.status === 'ready') {
+      try {
+        // The deployment's prefix keeps two deployments (or test runs) sharing a Redis apart.
+        return await this.shared.increment(`${this.prefix}:login:${key}`, ttl, limit, blockDuration, throttlerName);
+      } catch (error) {
+        this.logger.warn(`Redis unavailable, login attempts counted by this instance only: ${(error as Error).message}`);
+      }
+    }
+    return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+}
+
+function firstReady(redis: Redis, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), redis.off('ready', done), redis.off('error', done), resolve());
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done).once('error', done);
+  });
+}
