@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GRADES, Grade, PAYMENT_METHODS, PaymentMethod, TRANSITION_ACTIONS, TransitionAction } from '@renum/domain';
-import { badRequest, validationProblem } from '@renum/platform';
+import { badRequest, bodyNotAnObject, validationProblem } from '@renum/platform';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   Equals,
@@ -177,7 +177,7 @@ export const TRANSITION_BODIES: Record<TransitionAction, typeof TransitionBase> 
 
 /** Validates a transition body against the DTO of its action; unknown fields are refused. */
 export function parseTransitionBody(body: unknown): TransitionBase & Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Le corps doit être un objet JSON.');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bodyNotAnObject();
   const action = (body as { action?: unknown }).action;
   if (typeof action !== 'string' || !(TRANSITION_ACTIONS as readonly string[]).includes(action)) {
     throw badRequest(`Action inconnue. Actions possibles : ${TRANSITION_ACTIONS.join(', ')}.`, [

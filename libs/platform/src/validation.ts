@@ -1,10 +1,23 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ProblemException } from './problem';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { badRequest, FieldError, ProblemException } from './problem';
+
+// Checks of what a value is, not of its bounds: when one fails, the others (length, size, nested
+// fields) only repeat it, so only it is shown: "doit être une liste", not also "au moins 1 élément".
+const KIND_CHECKS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject']);
+
+/** The messages worth showing for one field: "champ obligatoire" for a missing one, else its first-order faults. */
+function messagesOf(e: ValidationError): string[] {
+  const failed = Object.entries(e.constraints ?? {});
+  if (failed.length === 0) return [];
+  if (e.value === undefined || e.value === null) return [FRENCH.isDefined];
+  const kind = failed.filter(([key]) => KIND_CHECKS.has(key));
+  return (kind.length ? kind : failed).map(([key, message]) => inFrench(key, message));
+}
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([key, message]) => ({ field, message: inFrench(key, message) }));
+    const own = messagesOf(e).map((message) => ({ field, message }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -21,7 +34,7 @@ const FRENCH: Record<string, string> = {
   isEmail: 'doit être une adresse e-mail valide',
   isUuid: 'doit être un identifiant (UUID)',
   isDateString: 'doit être une date ISO 8601 (AAAA-MM-JJ)',
-  isISO8601: 'doit être une date ISO 8601 (AAAA-MM-JJ)',
+  isIso8601: 'doit être une date ISO 8601 (AAAA-MM-JJ)',
   isArray: 'doit être une liste',
   isObject: 'doit être un objet',
   nestedValidation: 'doit être un objet valide',
@@ -45,18 +58,29 @@ function inFrench(key: string, english: string): string {
 
 export function validationProblem(errors: ValidationError[]): ProblemException {
   const fields = flatten(errors);
+  const names = [...new Set(fields.map((f) => f.field))];
   return new ProblemException(
     400,
     'validation-error',
     'Requête invalide',
-    `${fields.length} champ(s) invalide(s) : ${[...new Set(fields.map((f) => f.field))].join(', ')}.`,
+    `${names.length} champ(s) invalide(s) : ${names.join(', ')}.`,
     { errors: fields },
   );
 }
 
+/** A JSON body that is a list or a bare value, where an object is expected: one clear error, not a field per item. */
+export const bodyNotAnObject = () => badRequest('Le corps de la requête doit être un objet JSON ({ … }).', [{ field: '(corps)', message: 'doit être un objet JSON' }]);
+
 /** DTO validation for every endpoint: unknown fields are an error, not silently dropped. */
+class RenumValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' && this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) throw bodyNotAnObject();
+    return super.transform(value, metadata);
+  }
+}
+
 export function renumValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RenumValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
