@@ -57,7 +57,7 @@ describe('transitions are applied exactly once', () => {
     await t.db.query(`CREATE TRIGGER test_refuse_event BEFORE INSERT ON device_event FOR EACH ROW WHEN (NEW.device_id = '${device.id}') EXECUTE FUNCTION test_refuse_event()`);
     const key = randomUUID();
     try {
-      const first = transition(t, w.workshop.agent, device.id, { action: 'collect' }, key).then((r) => r);
+      const first = transition(t, w.workshop.agent, device.id, { action: 'collect' }, key).then((r) => r); // sent now, awaited below
       // Each failed attempt waits for its backoff in `delayed`: promoted at once, the 8 attempts take well under the api's wait.
       const queue = t.get(JobProducer).queue('transitions');
       await eventually(async () => {

@@ -71,7 +71,7 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
 /** A JSON body that is a list or a bare value, where an object is expected: one clear error, not a field per item. */
 export const bodyNotAnObject = () => badRequest('Le corps de la requête doit être un objet JSON ({ … }).', [{ field: '(corps)', message: 'doit être un objet JSON' }]);
 
-/** DTO validation for every endpoint: unknown fields are an error, not silently dropped. */
+/** Nest's pipe, told first that a body meant for a DTO must be an object. */
 class RenumValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     if (metadata.type === 'body' && this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) throw bodyNotAnObject();
@@ -79,6 +79,7 @@ class RenumValidationPipe extends ValidationPipe {
   }
 }
 
+/** DTO validation for every endpoint: unknown fields are an error, not silently dropped. */
 export function renumValidationPipe(): ValidationPipe {
   return new RenumValidationPipe({
     whitelist: true,
