@@ -53,7 +53,7 @@ describe('validation problems: one clear message per fault', () => {
 
   it.each([[[valid]], ['text'], [42]])('refuses a body that is not an object (%j) with one error', async (body) => {
     const problem = await problemFor(body);
-    expect(problem?.errors).toEqual([{ field: '(corps)', message: 'doit être un objet JSON' }]);
+    expect(problem?.errors).toEqual([{ field: '(body)', message: 'doit être un objet JSON' }]);
   });
 
   it('lets a valid body through', async () => {

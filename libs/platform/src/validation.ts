@@ -69,7 +69,7 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
 }
 
 /** A JSON body that is a list or a bare value, where an object is expected: one clear error, not a field per item. */
-export const bodyNotAnObject = () => badRequest('Le corps de la requête doit être un objet JSON ({ … }).', [{ field: '(corps)', message: 'doit être un objet JSON' }]);
+export const bodyNotAnObject = () => badRequest('Le corps de la requête doit être un objet JSON ({ … }).', [{ field: '(body)', message: 'doit être un objet JSON' }]);
 
 /** Nest's pipe, told first that a body meant for a DTO must be an object. */
 class RenumValidationPipe extends ValidationPipe {
