@@ -222,6 +222,7 @@ function refused(job: TransitionJob, outcome: TransitionOutcome): Closing<Transi
 
 /** The answer stored under the request's key: every retry of the request gets it. */
 function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Statement {
+  const requester = job.actor === 'system' ? undefined : job.actor;
   return {
     sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body, organization_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
     params: [
@@ -230,8 +231,8 @@ function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Stat
       job.fingerprint,
       outcome.statusCode,
       JSON.stringify(outcome.body),
-      job.actor === 'system' ? null : job.actor.organizationId,
-      job.actor === 'system' ? null : (job.actor.userId ?? null),
+      requester?.organizationId ?? null,
+      requester?.userId ?? null,
     ],
   };
 }
