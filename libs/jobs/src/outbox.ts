@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Statement } from '@renum/db';
+import { transactionOpenedWith, type Statement } from '@renum/db';
 import { uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobCatalogue, JobName, JOB_QUEUE, QUEUE_ID_PREFIX } from './job-catalogue';
@@ -77,27 +77,39 @@ export class OutboxRelay implements OnApplicationShutdown {
     }, ms);
   }
 
-  /** One batch; returns how many rows were published. */
+  /**
+   * One batch; returns how many rows were published. BEGIN travels with the locking read and
+   * COMMIT with the marking write: under load the relay runs a batch every few transitions, and
+   * its round trips to PostgreSQL were a third of the worker's.
+   */
   async relayOnce(batch = 200): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; job_name: JobName; payload: never; run_at: Date | null }[] = await manager.query(
-        `SELECT id, job_name, payload, run_at FROM outbox_message
-          WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batch],
-      );
-      if (rows.length === 0) return 0;
-      const now = Date.now();
-      await Promise.all(
-        rows.map((row) =>
-          this.producer.enqueue(row.job_name, row.payload, {
-            jobId: outboxJobId(row.job_name, row.id),
-            delayMs: row.run_at ? new Date(row.run_at).getTime() - now : undefined,
-          }),
-        ),
-      );
-      await manager.query(`UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+    return transactionOpenedWith(
+      this.dataSource,
+      [
+        {
+          sql: `SELECT id, job_name, payload, run_at FROM outbox_message
+                 WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          params: [batch],
+        },
+      ],
+      async (_manager, [rows]) => {
+        const due = rows as { id: string; job_name: JobName; payload: never; run_at: Date | null }[];
+        if (due.length === 0) return { value: 0 };
+        const now = Date.now();
+        await Promise.all(
+          due.map((row) =>
+            this.producer.enqueue(row.job_name, row.payload, {
+              jobId: outboxJobId(row.job_name, row.id),
+              delayMs: row.run_at ? new Date(row.run_at).getTime() - now : undefined,
+            }),
+          ),
+        );
+        return {
+          value: due.length,
+          lastWrite: { sql: `UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, params: [due.map((r) => r.id)] },
+        };
+      },
+    );
   }
 
   /**
