@@ -8,6 +8,7 @@ const rec = (mediumSerial: string, over: Partial<ErasureFact> = {}): ErasureFact
   level: 'PURGE',
   result: 'PASSED',
   endedAt: AFTER,
+  recordedAt: AFTER,
   voided: false,
   ...over,
 });
@@ -35,6 +36,12 @@ describe('checkDataInvariant', () => {
     const v = checkDataInvariant(f);
     expect(v).toMatchObject({ ok: false, missing: ['B', 'C', 'D'] });
     expect(!v.ok && v.detail).toContain('B, C, D');
+  });
+
+  it('a record entered before the custody-in does not count, even if its end time (a fast clock) is after it', () => {
+    const fastClock = rec('A', { endedAt: new Date(IN.getTime() + 4 * 60_000), recordedAt: new Date(IN.getTime() - 60_000) });
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [fastClock] }))).toMatchObject({ ok: false, missing: ['A'] });
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [{ ...fastClock, recordedAt: AFTER }] }))).toEqual({ ok: true });
   });
 
   it('with no custody-in yet, any PASSED record counts', () => {

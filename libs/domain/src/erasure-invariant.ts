@@ -9,6 +9,8 @@ export interface ErasureFact {
   level: ErasureLevel;
   result: ErasureResult;
   endedAt: Date;
+  /** When Renum stored the record (server clock), whatever times the technician or the log gave. */
+  recordedAt: Date;
   voided: boolean; // a FAILED independent re-check voids an erasure
 }
 
@@ -30,10 +32,15 @@ export function normalizeSerial(serial: string): string {
   return serial.trim().toUpperCase().replace(/\s+/g, '');
 }
 
-function erasureCounts(e: ErasureFact, custodyInAt: Date | null): boolean {
-  // A PASSED record of any level counts, DESTROY included (a destruction record);
-  // it must postdate the latest custody-in, so a returned device is erased again.
-  return e.result === 'PASSED' && !e.voided && (!custodyInAt || e.endedAt.getTime() > custodyInAt.getTime());
+/**
+ * A PASSED record of any level counts, DESTROY included (a destruction record), if it
+ * postdates the latest custody-in, so a returned device is erased again. Both its end and its
+ * recording must: an end time typed or logged a few minutes ahead (a fast clock) would
+ * otherwise let a record entered before a `return` prove an erasure after it.
+ */
+export function erasureCounts(e: Pick<ErasureFact, 'result' | 'endedAt' | 'recordedAt' | 'voided'>, custodyInAt: Date | null): boolean {
+  if (e.result !== 'PASSED' || e.voided) return false;
+  return !custodyInAt || (e.endedAt.getTime() > custodyInAt.getTime() && e.recordedAt.getTime() > custodyInAt.getTime());
 }
 
 /** Serials of the media that still lack a valid erasure or destruction record. */

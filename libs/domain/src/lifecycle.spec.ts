@@ -85,6 +85,7 @@ const passed = (mediumSerial: string, endedAt = ERASED_AT, extra: Partial<Erasur
   level: 'PURGE',
   result: 'PASSED',
   endedAt,
+  recordedAt: endedAt,
   voided: false,
   ...extra,
 });

@@ -16,6 +16,7 @@ interface ErasureFactRow {
   level: never;
   result: never;
   ended_at: string;
+  created_at: string;
   voided_at: string | null;
 }
 
@@ -30,7 +31,7 @@ export function deviceFactsQuery(deviceId: string, idempotencyKey: string | null
   return {
     sql: `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
             (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result,
-                                                        'ended_at', e.ended_at, 'voided_at', e.voided_at)), '[]')
+                                                        'ended_at', e.ended_at, 'created_at', e.created_at, 'voided_at', e.voided_at)), '[]')
                FROM erasure_record e WHERE e.device_id = $1) AS erasures,
             (SELECT json_build_object('status_code', i.status_code, 'body', i.body, 'fingerprint', i.fingerprint)
                FROM idempotency_record i WHERE i.id = $2) AS stored`,
@@ -53,6 +54,7 @@ export function deviceFactsFrom(
         level: r.level,
         result: r.result,
         endedAt: new Date(r.ended_at),
+        recordedAt: new Date(r.created_at),
         voided: r.voided_at !== null,
       })),
       custodyInAt: device.custody_in_at ? new Date(device.custody_in_at) : null,

@@ -99,11 +99,14 @@ export class ErasureRecorder {
       if (existing) return { id: existing.id, result: existing.result, mediumId: medium.id, mediumAdded: false, countsForCustody: true, duplicate: true };
     }
     const id = uuidv7();
+    // created_at is when the row is written, under the device lock (now() would be the start of
+    // the transaction, maybe before a `return` it waited for): the data invariant compares it
+    // with the custody-in.
     await m.query(
       `INSERT INTO erasure_record (id, device_id, medium_id, medium_serial, medium_kind, medium_model, capacity_gb, level, method, tool, tool_version,
                                    verification, rounds, errors, details, result, failure_reason, started_at, ended_at, technician_user_id,
-                                   organization_id, source, report_id, report_sha256)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+                                   organization_id, source, report_id, report_sha256, created_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24, clock_timestamp())`,
       [
         id, device.id, medium.id, e.mediumSerial.trim(), e.mediumKind ?? null, e.mediumModel ?? null, e.capacityGb ?? null, e.level, e.method, e.tool,
         e.toolVersion ?? null, e.verification, e.rounds ?? null, e.errors ?? 0, JSON.stringify(e.details ?? {}), e.result, e.failureReason ?? null,

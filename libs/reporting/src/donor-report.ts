@@ -1,4 +1,4 @@
-import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, erasureCounts, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
 
 /** What becomes of a donated device, as the donor reads it. */
 export type Fate = 'REUSED' | 'RECYCLED' | 'DISMANTLED' | 'AWAITING_COLLECTION' | 'IN_PROGRESS';
@@ -36,7 +36,7 @@ export interface ReportDeviceInput {
   custodyInAt: Date | null;
   noStorageDeclaredAt: Date | null;
   media: { serialNumber: string }[];
-  erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; endedAt: Date; voided: boolean }[];
+  erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; endedAt: Date; recordedAt: Date; voided: boolean }[];
 }
 
 export interface ReportRow {
@@ -108,8 +108,7 @@ export function reportRow(d: ReportDeviceInput, donatedAt: Date): ReportRow {
   });
   const erasure: ErasureProof =
     d.status === 'REGISTERED' || !verdict.ok ? 'NOT_ERASED' : d.media.length === 0 ? 'NO_STORAGE' : 'PROVEN';
-  const custody = d.custodyInAt?.getTime() ?? 0;
-  const counting = d.erasures.filter((e) => e.result === 'PASSED' && !e.voided && e.endedAt.getTime() > custody);
+  const counting = d.erasures.filter((e) => erasureCounts(e, d.custodyInAt));
   const erasedAt = erasure === 'PROVEN' && counting.length ? new Date(Math.max(...counting.map((e) => e.endedAt.getTime()))) : null;
   const fate = fateOf(d.status);
   return {

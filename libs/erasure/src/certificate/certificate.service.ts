@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@renum/db';
-import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
+import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, erasureCounts, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
@@ -161,8 +161,9 @@ export class CertificateService {
         [deviceId],
       );
     const { d, media, erasures } = row;
-    const custodyIn = d.custody_in_at ? new Date(d.custody_in_at).getTime() : 0;
-    const counts = (e: Record<string, any>) => e.result === 'PASSED' && !e.voided_at && new Date(e.ended_at).getTime() > custodyIn;
+    const custodyIn = d.custody_in_at ? new Date(d.custody_in_at) : null;
+    const counts = (e: Record<string, any>) =>
+      erasureCounts({ result: e.result, voided: e.voided_at !== null, endedAt: new Date(e.ended_at), recordedAt: new Date(e.created_at) }, custodyIn);
     const certMedia: CertificateMedium[] = media.map((medium) => {
       const mine = erasures.filter((e) => e.medium_id === medium.id || normalizeSerial(e.medium_serial) === medium.serial_key);
       const e = mine.find(counts);
