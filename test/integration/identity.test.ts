@@ -68,6 +68,25 @@ describe('identity and access', () => {
     await t.login('BENEVOLE2@asso.test', 'long-enough-pw');
   });
 
+  it('keeps accounts and keys out of reach of API keys, and of coordinator agents for their own organisation', async () => {
+    const coordinationKey = (await t.http.post(`/api/v1/organizations/${a.coordinator.id}/api-keys`).set(a.coordinator.admin.auth).send({ name: 'Tableau de bord' }).expect(201)).body.key;
+    const viaKey = (path: string) => t.http.post(path).set('X-Api-Key', coordinationKey);
+    // A key may not mint an admin, nor another key that would outlive its own revocation.
+    const admin = await viaKey(`/api/v1/organizations/${a.coordinator.id}/users`).send({ email: 'escalade@coord.test', password: 'long-enough-pw', role: 'admin' });
+    expect(admin.status).toBe(403);
+    expect(admin.body.detail).toMatch(/session utilisateur/);
+    await viaKey(`/api/v1/organizations/${a.coordinator.id}/api-keys`).send({ name: 'k2' }).expect(403);
+    await viaKey(`/api/v1/organizations/${a.donor.id}/users`).send({ email: 'escalade2@coord.test', password: 'long-enough-pw', role: 'agent' }).expect(403);
+    await t.http.get(`/api/v1/organizations/${a.coordinator.id}/api-keys`).set('X-Api-Key', coordinationKey).expect(403);
+    // A coordinator agent onboards other organisations, but does not make admins of its own.
+    await t.http.post(`/api/v1/organizations/${a.coordinator.id}/users`).set(a.coordinator.agent.auth).send({ email: 'escalade3@coord.test', password: 'long-enough-pw', role: 'admin' }).expect(403);
+    await t.http.post(`/api/v1/organizations/${a.coordinator.id}/api-keys`).set(a.coordinator.agent.auth).send({ name: 'k3' }).expect(403);
+    await t.http.post(`/api/v1/organizations/${a.donor.id}/users`).set(a.coordinator.agent.auth).send({ email: 'admin.mairie@donor.test', password: 'long-enough-pw', role: 'admin' }).expect(201);
+    const created = await t.db.query(`SELECT email FROM app_user WHERE email LIKE 'escalade%'`);
+    expect(created).toEqual([]);
+    expect(await t.db.query(`SELECT name FROM api_key WHERE name IN ('k2', 'k3')`)).toEqual([]);
+  });
+
   it('authenticates with an API key until it is revoked', async () => {
     const created = await t.http.post(`/api/v1/organizations/${a.donor.id}/api-keys`).set(a.donor.admin.auth).send({ name: 'GLPI' }).expect(201);
     const key: string = created.body.key;
@@ -92,7 +111,7 @@ describe('identity and access', () => {
     const unknown = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'Y', kind: 'DONOR', iban: 'FR76' }).expect(400);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'iban' })]);
     const notJson = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).set('Content-Type', 'application/json').send('{"name":').expect(400);
-    expect(notJson.body.type).toMatch(/bad-request$/);
+    expect(notJson.body.type).toMatch(/validation-error$/);
   });
 
   it('rate-limits repeated login failures for one address', async () => {

@@ -82,14 +82,22 @@ export class IdentityService {
     return org;
   }
 
-  /** Coordinators of the territory, or the organisation's own admin. */
+  /**
+   * Who manages an organisation's accounts and API keys: its own admin, or a coordinator (admin
+   * or agent) of the territory for the other organisations it onboards. Never an API key (a key
+   * that mints keys or admins outlives its own revocation), and never a coordinator agent for
+   * its own organisation (that would make it an admin of the coordination).
+   */
   async manageableOrganization(p: Principal, id: string): Promise<Organization> {
     const org = await this.visibleOrganization(p, id);
-    const isCoordinator = p.organizationKind === 'COORDINATOR' && p.role !== 'viewer';
+    if (p.apiKeyId !== null) {
+      throw new ProblemException(403, 'forbidden', 'Accès refusé', 'Les comptes et les clés API se gèrent depuis une session utilisateur, pas avec une clé API.');
+    }
     const isOwnAdmin = p.organizationId === org.id && p.role === 'admin';
-    if (!isCoordinator && !isOwnAdmin) {
+    const isOnboardingCoordinator = p.organizationKind === 'COORDINATOR' && p.role !== 'viewer' && p.organizationId !== org.id;
+    if (!isOwnAdmin && !isOnboardingCoordinator) {
       if (p.organizationId !== org.id && p.organizationKind !== 'COORDINATOR') throw notFound('Organisation');
-      throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul un coordinateur ou l'administrateur de cette organisation peut la gérer.");
+      throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul l'administrateur de cette organisation, ou un coordinateur pour une autre organisation, peut gérer ses comptes et ses clés API.");
     }
     return org;
   }
