@@ -114,7 +114,6 @@ export class TestApp {
   async world(label = 'T'): Promise<World> {
     const n = ++this.worldCount;
     const identity = this.get(IdentityService);
-    const password = 'test-password-123';
     const territory = await identity.createTerritory(this.db.manager, `${label} ${n} ${this.databaseName}`);
     const kinds: [keyof Omit<World, 'territoryId'>, OrganizationKind][] = [
       ['coordinator', 'COORDINATOR'],
@@ -124,21 +123,28 @@ export class TestApp {
       ['recycler', 'RECYCLER'],
     ];
     const world = { territoryId: territory.id } as World;
-    for (const [key, kind] of kinds) {
-      const org = await identity.insertOrganization(this.db.manager, territory.id, `${label}${n} ${kind}`, kind);
-      const users = {} as Record<Role, TestUser>;
-      for (const role of ['admin', 'agent', 'viewer'] as Role[]) {
-        const email = `${role}.${key}.${label}${n}.${this.databaseName}@renum.test`.toLowerCase();
-        // One argon2 hash for every test user, and tokens minted directly: login has its own tests.
-        const id = uuidv7();
-        await this.db.query('INSERT INTO app_user (id, organization_id, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)', [id, org.id, email, await passwordHash(password), role]);
-        const u = { id };
-        const { accessToken: token } = await this.get(AuthService).issueToken({ sub: id, email, org: org.id, kind, role, ter: territory.id });
-        users[role] = { id: u.id, email, role, organizationId: org.id, token, auth: { Authorization: `Bearer ${token}` } };
-      }
-      world[key] = { id: org.id, name: org.name, kind, admin: users.admin, agent: users.agent, viewer: users.viewer };
-    }
+    for (const [key, kind] of kinds) world[key] = await this.organization(territory.id, kind, `${label}${n}`, key);
     return world;
+  }
+
+  /** One more organisation of `kind` in the world's territory (a second charity, say), with its three users. */
+  async addOrganization(w: World, kind: OrganizationKind, label: string): Promise<TestOrg> {
+    return this.organization(w.territoryId, kind, `${label}${++this.worldCount}`, kind.toLowerCase());
+  }
+
+  private async organization(territoryId: string, kind: OrganizationKind, label: string, key: string): Promise<TestOrg> {
+    const password = 'test-password-123';
+    const org = await this.get(IdentityService).insertOrganization(this.db.manager, territoryId, `${label} ${kind}`, kind);
+    const users = {} as Record<Role, TestUser>;
+    for (const role of ['admin', 'agent', 'viewer'] as Role[]) {
+      const email = `${role}.${key}.${label}.${this.databaseName}@renum.test`.toLowerCase();
+      // One argon2 hash for every test user, and tokens minted directly: login has its own tests.
+      const id = uuidv7();
+      await this.db.query('INSERT INTO app_user (id, organization_id, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)', [id, org.id, email, await passwordHash(password), role]);
+      const { accessToken: token } = await this.get(AuthService).issueToken({ sub: id, email, org: org.id, kind, role, ter: territoryId });
+      users[role] = { id, email, role, organizationId: org.id, token, auth: { Authorization: `Bearer ${token}` } };
+    }
+    return { id: org.id, name: org.name, kind, admin: users.admin, agent: users.agent, viewer: users.viewer };
   }
 }
 

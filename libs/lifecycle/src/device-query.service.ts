@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, Page, PageQuery } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
-import { presentDevice, PresentedDevice } from './device.presenter';
+import { presentDevice, PresentedDevice, seesSerials } from './device.presenter';
 import { deviceFactsOf, loadDeviceFacts, loadDeviceView, loadMedia } from './device-queries';
 import { loadEvents, presentEvent, verifyDeviceChain } from './event-log';
 
@@ -56,7 +56,9 @@ export class DeviceQueryService {
     if (q.donationId) add((n) => `d.donation_id = ${n}`, q.donationId);
     if (q.q) {
       const term = q.q.trim();
-      add((n) => `(d.code ILIKE ${n} OR d.serial_number ILIKE ${n} OR d.inventory_number ILIKE ${n} OR d.brand ILIKE ${n} OR d.model ILIKE ${n})`, `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      // Serials and inventory numbers are searched only by those who may read them (a charity would otherwise test serials).
+      const columns = ['d.code', 'd.brand', 'd.model', ...(seesSerials(p.organizationKind) ? ['d.serial_number', 'd.inventory_number'] : [])];
+      add((n) => `(${columns.map((c) => `${c} ILIKE ${n}`).join(' OR ')})`, `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     }
     const cursor = decodeCursor<{ id: string }>(q.cursor, ['id']);
     if (cursor) add((n) => `d.id > ${n}`, cursor.id);
@@ -87,7 +89,7 @@ export class DeviceQueryService {
 
   async events(p: Principal, ref: string) {
     const id = await this.access.resolve(p, ref);
-    return { items: (await loadEvents(this.db.manager, id)).map(presentEvent) };
+    return { items: (await loadEvents(this.db.manager, id)).map((e) => presentEvent(e, p)) };
   }
 
   async verify(p: Principal, ref: string) {

@@ -37,9 +37,46 @@ export interface MediumRow {
 /** Donor inventory data and serials are for the chain's professionals, not the charities. */
 const SEES_SERIALS: OrganizationKind[] = ['DONOR', 'WORKSHOP', 'COORDINATOR', 'RECYCLER'];
 
+export const seesSerials = (viewer: OrganizationKind) => SEES_SERIALS.includes(viewer);
+
+/** Who reads an event: the fields of its payload depend on the organisation's kind, and on whether it acted. */
+export interface EventViewer {
+  organizationKind: OrganizationKind;
+  organizationId: string;
+}
+
+/** Payload fields naming serials or the donor's inventory (as in `presentDevice`): SEES_SERIALS only. */
+const SERIAL_FIELDS: Partial<Record<string, readonly string[]>> = {
+  register: ['serialNumber', 'inventoryNumber', 'acquisitionDate', 'estimatedValueCents', 'flags'],
+  erasure_recorded: ['mediumSerial'],
+  erasure_voided: ['mediumSerial'],
+};
+
+/**
+ * Payload fields about a beneficiary and a payment: the charity that handed the device over and
+ * the coordinator (territorial statistics) see them; the donor, the workshop and another charity
+ * that once reserved the device do not (RGPD art. 5.1.b–c: purpose and minimisation).
+ */
+const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
+  distribute: ['distributionId', 'paymentMethod', 'eligibility', 'postalCode'],
+};
+
+/** An event's payload as `viewer` may read it (omitted, never faked; the hash covers the stored payload). */
+export function presentPayload(action: string, organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): Record<string, unknown> {
+  const hidden = [
+    ...(seesSerials(viewer.organizationKind) ? [] : (SERIAL_FIELDS[action] ?? [])),
+    ...(viewer.organizationKind === 'COORDINATOR' || viewer.organizationId === organizationId ? [] : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
+  ];
+  const shown = Object.fromEntries(Object.entries(payload).filter(([field]) => !hidden.includes(field)));
+  if (!seesSerials(viewer.organizationKind) && Array.isArray(shown.media)) {
+    shown.media = (shown.media as Record<string, unknown>[]).map(({ serialNumber: _serial, ...medium }) => medium);
+  }
+  return shown;
+}
+
 /** API.md `Device`: fields a caller may not see are omitted, never faked. */
 export function presentDevice(d: DeviceRow, media: MediumRow[], viewer: OrganizationKind) {
-  const full = SEES_SERIALS.includes(viewer);
+  const full = seesSerials(viewer);
   return {
     id: d.id,
     code: d.code,

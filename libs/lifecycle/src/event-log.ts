@@ -1,6 +1,7 @@
 import { ChainedEventFields, eventHash, GENESIS_HASH, StoredChainedEvent, verifyChain } from '@renum/domain';
 import type { Statement } from '@renum/db';
 import { EntityManager } from 'typeorm';
+import { EventViewer, presentPayload } from './device.presenter';
 
 export interface NewEvent {
   action: string;
@@ -78,10 +79,10 @@ export function toStoredEvent(r: EventRow): StoredChainedEvent {
   };
 }
 
-/** API.md `Event`. */
-export function presentEvent(e: StoredChainedEvent) {
+/** API.md `Event`, as `viewer` may read it. */
+export function presentEvent(e: StoredChainedEvent, viewer: EventViewer) {
   const { deviceId: _deviceId, ...rest } = e;
-  return rest;
+  return { ...rest, payload: presentPayload(e.action, e.organizationId, e.payload as Record<string, unknown>, viewer) };
 }
 
 /** Reads events in physical order of `seq` as stored, so a reordering is visible. */

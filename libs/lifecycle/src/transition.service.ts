@@ -19,7 +19,7 @@ import { notFound, PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { visibilitySql } from './device-access';
-import { DeviceRow, presentDevice } from './device.presenter';
+import { DeviceRow, EventViewer, presentDevice, seesSerials } from './device.presenter';
 import { nextEvent, presentEvent } from './event-log';
 import { deviceFactsFrom, deviceFactsOf, deviceFactsQuery, DeviceFactsRow, LoadedDeviceFacts } from './device-queries';
 
@@ -120,7 +120,7 @@ export class TransitionService {
         try {
           return await this.applyLocked(m, job, locked, facts);
         } catch (error) {
-          if (error instanceof Refused) return refused(job, problemOutcome(error.refusal));
+          if (error instanceof Refused) return refused(job, problemOutcome(job.actor === 'system' || seesSerials(job.actor.kind) ? error.refusal : withoutSerials(error.refusal)));
           throw error;
         }
       },
@@ -170,10 +170,11 @@ export class TransitionService {
         : []),
       { jobName: 'device.transitioned', payload: { deviceId: device.id, seq: event.seq, action, fromStatus: verdict.from, toStatus: verdict.to } },
     ]);
-    const viewer: OrganizationKind = job.actor === 'system' ? 'COORDINATOR' : job.actor.kind;
+    // The answer is for the requester (a system job's answer is read by no one but the coordinator's tools).
+    const viewer: EventViewer = job.actor === 'system' ? { organizationKind: 'COORDINATOR', organizationId: '' } : { organizationKind: job.actor.kind, organizationId: job.actor.organizationId };
     // The row as the UPDATE leaves it; no action changes media, so those read under the lock stand.
     const updated = { ...device, ...set } as unknown as DeviceRow;
-    const outcome: TransitionOutcome = { statusCode: 200, body: { device: presentDevice(updated, loaded.media, viewer), event: presentEvent(event) } };
+    const outcome: TransitionOutcome = { statusCode: 200, body: { device: presentDevice(updated, loaded.media, viewer.organizationKind), event: presentEvent(event, viewer) } };
 
     // Event, compare-and-set of the device, parties, outbox rows and the stored answer: one
     // statement, sent with COMMIT. The compare-and-set cannot lose while the row lock is held;
@@ -237,7 +238,16 @@ function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Stat
   };
 }
 
-export function problemOutcome(r: { code: string; status: number; title: string; detail: string; missingMedia?: string[] }): TransitionOutcome {
+type RefusalFacts = { code: string; status: number; title: string; detail: string; missingMedia?: string[] };
+
+/** A refusal as a charity reads it: how many media lack a proof, not their serials (as `presentDevice`). */
+function withoutSerials(r: RefusalFacts): RefusalFacts {
+  if (!r.missingMedia?.length) return r;
+  const { missingMedia, ...rest } = r;
+  return { ...rest, detail: `Effacement des données non prouvé pour ${missingMedia.length} support(s) de stockage : l'atelier doit effacer ce matériel à nouveau avant qu'il soit réservé ou remis.` };
+}
+
+export function problemOutcome(r: RefusalFacts): TransitionOutcome {
   return {
     statusCode: r.status,
     body: { type: PROBLEM_BASE + r.code, title: r.title, status: r.status, detail: r.detail, ...(r.missingMedia?.length ? { missingMedia: r.missingMedia } : {}) },

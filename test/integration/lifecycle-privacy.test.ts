@@ -1,0 +1,81 @@
+/**
+ * What the history tells each reader. Serials and the donor's inventory data are for the
+ * chain's professionals (as in the device view); a beneficiary's category, postal code and
+ * payment stay with the charity that handed the device over and the coordinator.
+ */
+import { erase, registerDevices, step, toAvailable, transition } from '../support/flows';
+import { TestApp, TestOrg, TestUser, World } from '../support/test-app';
+
+let t: TestApp;
+let w: World;
+let otherCharity: TestOrg;
+
+beforeAll(async () => {
+  t = await TestApp.start();
+  w = await t.world('Privacy');
+  otherCharity = await t.addOrganization(w, 'CHARITY', 'PrivacyBis');
+});
+afterAll(() => t?.close());
+
+const eventsAs = async (user: TestUser, device: string) => (await t.http.get(`/api/v1/devices/${device}/events`).set(user.auth).expect(200)).body.items as { action: string; payload: Record<string, unknown> }[];
+const payloadOf = (events: { action: string; payload: Record<string, unknown> }[], action: string) => events.filter((e) => e.action === action).at(-1)!.payload;
+
+it('hides serials from charities, and a hand-over from everyone but its charity and the coordinator', async () => {
+  const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'PRIV-DISK-1' }] }]);
+  await toAvailable(t, w, device, ['PRIV-DISK-1']);
+  // The first charity reserves, lets the reservation go; the other one reserves and hands over.
+  await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  await step(t, w.charity.agent, device.id, { action: 'release', reason: 'Bénéficiaire injoignable' });
+  await step(t, otherCharity.agent, device.id, { action: 'reserve' });
+  await step(t, otherCharity.agent, device.id, {
+    action: 'distribute',
+    priceCents: 5000,
+    paymentMethod: 'CHEQUE',
+    beneficiary: { ref: 'B2-77', eligibility: 'senior_isole', postalCode: '69250' },
+  });
+
+  const handOver = { eligibility: 'senior_isole', postalCode: '69250', paymentMethod: 'CHEQUE', priceCents: 5000 };
+  for (const reader of [otherCharity.agent, w.coordinator.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'distribute')).toMatchObject(handOver);
+  for (const reader of [w.charity.agent, w.donor.agent, w.workshop.agent]) {
+    const seen = payloadOf(await eventsAs(reader, device.id), 'distribute');
+    expect(seen).toEqual({ priceCents: 5000, custodianOrganizationId: otherCharity.id });
+  }
+
+  // Serials: the donor and the workshop read them in the history; the charities do not.
+  const asWorkshop = await eventsAs(w.workshop.agent, device.id);
+  expect(payloadOf(asWorkshop, 'register')).toMatchObject({ serialNumber: device.serialNumber, inventoryNumber: 'INV-0', media: [{ kind: 'SSD', serialNumber: 'PRIV-DISK-1' }] });
+  expect(payloadOf(asWorkshop, 'erasure_recorded')).toMatchObject({ mediumSerial: 'PRIV-DISK-1' });
+  for (const reader of [w.charity.agent, otherCharity.agent]) {
+    const history = await eventsAs(reader, device.id);
+    expect(JSON.stringify(history)).not.toContain(device.serialNumber);
+    expect(JSON.stringify(history)).not.toContain('PRIV-DISK-1');
+    expect(JSON.stringify(history)).not.toContain('INV-0');
+    expect(payloadOf(history, 'register')).toMatchObject({ type: 'LAPTOP', brand: 'Dell', media: [{ kind: 'SSD' }] });
+  }
+  // The history a charity reads still verifies: the hash covers what was stored.
+  expect((await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.charity.agent.auth).expect(200)).body).toMatchObject({ valid: true });
+});
+
+it('tells a charity how many media lack a proof, not their serials', async () => {
+  const [device] = await registerDevices(t, w, [{ media: [{ kind: 'HDD', serialNumber: 'PRIV-DISK-2' }] }]);
+  await toAvailable(t, w, device, ['PRIV-DISK-2']);
+  // A second disk turns up while the device is in the catalogue: it is not proven erased.
+  expect((await erase(t, w.workshop.agent, device.id, 'PRIV-DISK-3', { result: 'FAILED' })).status).toBe(201);
+
+  const refused = await transition(t, w.charity.agent, device.id, { action: 'reserve' });
+  expect(refused.status).toBe(422);
+  expect(refused.body.type).toMatch(/erasure-missing$/);
+  expect(refused.body.detail).toMatch(/1 support/);
+  expect(JSON.stringify(refused.body)).not.toContain('PRIV-DISK');
+  expect(refused.body.missingMedia).toBeUndefined();
+});
+
+it('lets a charity search the catalogue by code, brand or model, not by serial or inventory number', async () => {
+  const [device] = await registerDevices(t, w, [{}]);
+  await toAvailable(t, w, device);
+  const search = async (user: TestUser, q: string) =>
+    ((await t.http.get('/api/v1/devices').query({ q }).set(user.auth).expect(200)).body.items as { id: string }[]).map((d) => d.id);
+  expect(await search(w.workshop.agent, device.serialNumber)).toEqual([device.id]);
+  expect(await search(w.charity.agent, device.serialNumber)).toEqual([]);
+  expect(await search(w.charity.agent, device.code)).toEqual([device.id]);
+});
