@@ -7,7 +7,6 @@ import {
   DeviceStatus,
   GuardFacts,
   LEGAL_PRICE_CAPS_CENTS,
-  OrganizationKind,
   Refusal,
   SYSTEM_ACTOR,
   TransitionAction,
