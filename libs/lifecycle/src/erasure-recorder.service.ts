@@ -81,9 +81,14 @@ export class ErasureRecorder {
     return device;
   }
 
-  async record(m: EntityManager, device: LockedDevice, e: ErasureFacts, p: Principal): Promise<RecordedErasure> {
+  /**
+   * `maxAheadMs`: how far past the server's clock an end time may be (5 min for a technician's
+   * entry; an imported log passes more, its machine's clock being often set to local time). The
+   * data invariant does not depend on it: a record counts only once recorded after a custody-in.
+   */
+  async record(m: EntityManager, device: LockedDevice, e: ErasureFacts, p: Principal, opts: { maxAheadMs?: number } = {}): Promise<RecordedErasure> {
     if (e.endedAt.getTime() < e.startedAt.getTime()) throw badRequest('La fin de l’effacement précède son début.', [{ field: 'endedAt', message: 'doit suivre startedAt' }]);
-    if (e.endedAt.getTime() > Date.now() + 5 * 60_000) throw badRequest('La date de fin est dans le futur.', [{ field: 'endedAt', message: 'ne peut pas être dans le futur' }]);
+    if (e.endedAt.getTime() > Date.now() + (opts.maxAheadMs ?? 5 * 60_000)) throw badRequest('La date de fin est dans le futur.', [{ field: 'endedAt', message: 'ne peut pas être dans le futur' }]);
     const serialKey = normalizeSerial(e.mediumSerial);
     let [medium] = await m.query('SELECT id FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
     const mediumAdded = !medium;

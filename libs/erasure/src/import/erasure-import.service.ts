@@ -31,6 +31,18 @@ interface Candidate {
 type Match = { device: Candidate; by: ImportAnswer['matched'][number]['matchedBy'] } | { reason: string };
 
 const GIB = 1024 ** 3;
+const HOUR = 3600_000;
+
+/**
+ * nwipe's times are the wiping machine's clock, without a zone, read as UTC (see the parser).
+ * A machine whose clock keeps local time (Windows PCs keep the hardware clock so) therefore
+ * logs end times up to the widest zone offset, UTC+14, ahead of the server: those are accepted,
+ * with a warning, instead of the 5 minutes a time typed by hand is allowed. The data invariant
+ * does not rely on it: an erasure counts after a custody-in only if it was also recorded after.
+ */
+export const IMPORT_MAX_AHEAD_MS = 14 * HOUR;
+/** Ahead by less than this, the clock has only drifted (the tolerance of a time typed by hand). */
+const CLOCK_DRIFT_MS = 5 * 60_000;
 
 /**
  * `POST /erasures/import`: keeps the file and its SHA-256, parses it with the tool's parser and
@@ -82,6 +94,7 @@ export class ErasureImportService {
     const answer: ImportAnswer = { reportId, sha256, alreadyImported: false, tool: report.tool, toolVersion: report.toolVersion ?? null, matched: [], unmatched: [], warnings: [...report.warnings] };
     const byDevice = new Map<string, { device: Candidate; disks: { disk: ParsedDiskErasure; by: ImportAnswer['matched'][number]['matchedBy'] }[] }>();
     const hostMatch = await this.matchHost(p, report);
+    let clockAheadMs = 0; // the most the log's end times are ahead of the server, within the tolerance
 
     for (const disk of report.disks) {
       const label = `Disque ${disk.devicePath}${disk.model ? ` (${disk.model})` : ''}${disk.serial ? ` n° ${disk.serial}` : ''}`;
@@ -90,6 +103,19 @@ export class ErasureImportService {
         answer.warnings.push(`${label} : aucun numéro de série dans le journal, effacement non enregistré. Identifiez le disque et saisissez l’effacement à la main.`);
         continue;
       }
+      // Checked here, disk by disk: the recorder's refusal would abort the whole file.
+      const endedAt = endOf(disk);
+      const ahead = endedAt.getTime() - Date.now();
+      if (ahead > IMPORT_MAX_AHEAD_MS) {
+        answer.unmatched.push({
+          mediumSerial: disk.serial,
+          model: disk.model ?? null,
+          devicePath: disk.devicePath,
+          reason: `Fin d’effacement lue dans le journal (${shownAsRead(endedAt)}) plus de 14 h après l’heure actuelle : l’horloge de la machine d’effacement est déréglée, effacement non enregistré. Corrigez sa date et son heure puis effacez à nouveau, ou saisissez l’effacement à la main.`,
+        });
+        continue;
+      }
+      clockAheadMs = Math.max(clockAheadMs, ahead);
       if (disk.result === 'FAILED') {
         answer.warnings.push(`${label} : effacement en ÉCHEC (${disk.failureReasons.join(' ; ') || 'raison non précisée'}). Le disque doit être effacé à nouveau ou détruit.`);
       }
@@ -102,6 +128,12 @@ export class ErasureImportService {
       entry.disks.push({ disk, by: match.by });
       byDevice.set(match.device.id, entry);
     }
+    if (clockAheadMs > CLOCK_DRIFT_MS) {
+      const by = clockAheadMs < 0.75 * HOUR ? `${Math.round(clockAheadMs / 60_000)} min` : `${Math.round(clockAheadMs / HOUR)} h`;
+      answer.warnings.push(
+        `L’horloge de la machine d’effacement semble en avance d’environ ${by} (réglée sur l’heure locale plutôt qu’en UTC ?) : les heures du journal sont reprises telles qu’elles y sont lues.`,
+      );
+    }
 
     for (const { device, disks } of byDevice.values()) {
       // One transaction per device, its row locked: all of its disks or none.
@@ -109,7 +141,7 @@ export class ErasureImportService {
         const locked = await this.recorder.lockHeldDevice(m, p, device.id);
         const recorded: { erasureId: string; passedLogical: boolean }[] = [];
         for (const { disk, by } of disks) {
-          const r = await this.recorder.record(m, locked, this.facts(disk, report, reportId, sha256), p);
+          const r = await this.recorder.record(m, locked, this.facts(disk, report, reportId, sha256), p, { maxAheadMs: IMPORT_MAX_AHEAD_MS });
           answer.matched.push({ code: device.code, deviceId: device.id, mediumSerial: disk.serial!, result: r.result, erasureId: r.id, mediumAdded: r.mediumAdded, matchedBy: by });
           if (!r.countsForCustody) {
             answer.warnings.push(`Disque n° ${disk.serial} (${device.code}) : effacement daté d’avant la dernière prise en charge du matériel, il ne compte pas pour sa sortie.`);
@@ -127,7 +159,7 @@ export class ErasureImportService {
   }
 
   private facts(d: ParsedDiskErasure, report: ParsedErasureReport, reportId: string, sha256: string): ErasureFacts {
-    const endedAt = new Date(d.endedAt ?? d.startedAt ?? Date.now());
+    const endedAt = endOf(d);
     const startedAt = new Date(d.startedAt ?? endedAt);
     return {
       mediumSerial: d.serial!,
@@ -200,4 +232,14 @@ export class ErasureImportService {
       }
     );
   }
+}
+
+/** When a disk's erasure ended, as recorded (the log's time read as UTC; now if it has none). */
+function endOf(d: ParsedDiskErasure): Date {
+  return new Date(d.endedAt ?? d.startedAt ?? Date.now());
+}
+
+/** A log time as it is written in the log (it was read as UTC): `2026/08/21 10:02:18`. */
+function shownAsRead(at: Date): string {
+  return at.toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/');
 }
