@@ -1,5 +1,5 @@
 import type { Principal } from '@renum/identity';
-import { decodeCursor, encodeCursor, Page, uuidv7 } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, Page, uuidv7 } from '@renum/platform';
 import { EntityManager } from 'typeorm';
 
 export type AuditAction = 'price_cap.changed' | 'price_grid.changed';
@@ -26,7 +26,7 @@ export interface PresentedAuditEvent {
 /** The territory's audit journal, newest first (index audit_event_territory_idx). */
 export async function listAudit(m: EntityManager, p: Principal, q: { action?: string; cursor?: string; limit?: number }): Promise<Page<PresentedAuditEvent>> {
   const limit = q.limit ?? 50;
-  const cursor = decodeCursor<{ id: string }>(q.cursor, ['id']);
+  const cursor = decodeCursor(q.cursor, { id: cursorValue.uuid });
   const rows = await m.query(
     `SELECT * FROM audit_event
       WHERE territory_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR id < $3)

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DeviceType, Grade } from '@renum/domain';
+import { DEVICE_TYPES, type DeviceType, type Grade } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { decodeCursor, encodeCursor, Page } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, Page } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { CatalogQuery } from './catalog.dto';
 import { CatalogCursor, catalogQuery } from './catalog-query';
@@ -28,7 +28,7 @@ export class CatalogService {
   /** AVAILABLE devices of the caller's territory; two queries per page (devices, then their media). */
   async list(p: Principal, q: CatalogQuery): Promise<Page<CatalogItem>> {
     const limit = q.limit ?? 50;
-    const after = decodeCursor<{ t: string; p: number; i: string }>(q.cursor, ['t', 'p', 'i']);
+    const after = decodeCursor(q.cursor, { t: cursorValue.oneOf(DEVICE_TYPES), p: cursorValue.int, i: cursorValue.uuid });
     const cursor: CatalogCursor | undefined = after ? { type: after.t, priceCents: after.p, id: after.i } : undefined;
     const { sql, params } = catalogQuery(p.territoryId, { type: q.type, grade: q.grade, maxPriceCents: q.maxPriceCents }, cursor, limit + 1);
     const rows: Record<string, any>[] = await this.db.query(sql, params);

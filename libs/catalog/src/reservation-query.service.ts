@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@renum/identity';
-import { decodeCursor, encodeCursor, forbidden, Page } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, forbidden, Page } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { ReservationListQuery, ReservationStatus } from './catalog.dto';
 
@@ -28,7 +28,7 @@ export class ReservationQueryService {
       : undefined;
     if (!scope) throw forbidden('Seuls les partenaires solidaires et les coordinateurs consultent les réservations.');
     const limit = q.limit ?? 50;
-    const cursor = decodeCursor<{ id: string }>(q.cursor, ['id']);
+    const cursor = decodeCursor(q.cursor, { id: cursorValue.uuid });
     // Newest first: UUID v7 ids follow creation time.
     const rows = await this.db.query(
       `SELECT r.id, r.device_id, d.code, r.status, r.charity_organization_id, r.expires_at, r.created_at, r.closed_at

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ProblemException } from '@renum/platform';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto } from './identity.dto';
@@ -13,6 +14,18 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
     return `${req.ip}|${email}`;
+  }
+
+  // The throttler suffixes its header with the throttler's name ('Retry-After-login'), which no
+  // client or proxy knows: send the standard Retry-After (seconds).
+  protected override setResponseHeader(res: Record<string, any>, name: string, value: string | number): void {
+    super.setResponseHeader(res, name.startsWith('Retry-After') ? 'Retry-After' : name, value);
+  }
+
+  // Its own message is English ("ThrottlerException: Too Many Requests"); say when to retry, in French.
+  protected override async throwThrottlingException(_context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(limit.timeToBlockExpire));
+    throw new ProblemException(429, 'too-many-requests', 'Trop de requêtes', `Trop de tentatives de connexion. Réessayez dans ${seconds} secondes.`);
   }
 }
 

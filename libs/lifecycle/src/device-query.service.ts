@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { allowedActions, DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, TransitionAction } from '@renum/domain';
 import { actorOf, Principal } from '@renum/identity';
-import { decodeCursor, encodeCursor, Page, PageQuery } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, Page, PageQuery } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
@@ -60,7 +60,7 @@ export class DeviceQueryService {
       const columns = ['d.code', 'd.brand', 'd.model', ...(seesSerials(p.organizationKind) ? ['d.serial_number', 'd.inventory_number'] : [])];
       add((n) => `(${columns.map((c) => `${c} ILIKE ${n}`).join(' OR ')})`, `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     }
-    const cursor = decodeCursor<{ id: string }>(q.cursor, ['id']);
+    const cursor = decodeCursor(q.cursor, { id: cursorValue.uuid });
     if (cursor) add((n) => `d.id > ${n}`, cursor.id);
     params.push(limit + 1);
     const rows = await this.db.query(`SELECT d.* FROM device d WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT $${params.length}`, params);

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { badRequest } from './problem';
+import { UUID_PATTERN } from './uuid';
 
 /** `?cursor=&limit=` of every list (API.md conventions). */
 export class PageQuery {
@@ -29,13 +30,35 @@ export function encodeCursor(values: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | undefined {
+/** A check of one decoded cursor value; the cursor's values go into SQL casts (`::uuid`, `::int`). */
+export type CursorCheck<T> = (value: unknown) => value is T;
+
+export const cursorValue = {
+  uuid: ((v) => typeof v === 'string' && UUID_PATTERN.test(v)) as CursorCheck<string>,
+  /** A PostgreSQL `integer`: a larger number fails the cast as surely as a string does. */
+  int: ((v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1) as CursorCheck<number>,
+  oneOf: <T extends string>(values: readonly T[]): CursorCheck<T> => (v): v is T => values.includes(v as T),
+};
+
+export const invalidCursor = () =>
+  badRequest('Curseur de pagination invalide : reprenez la liste depuis le début.', [{ field: 'cursor', message: 'curseur invalide : reprenez la liste depuis le début' }]);
+
+/**
+ * The position a client sends back is untrusted: every value is checked against `shape`, so a
+ * tampered cursor is a 400 here rather than a 500 from PostgreSQL.
+ */
+export function decodeCursor<S extends Record<string, CursorCheck<string | number>>>(
+  cursor: string | undefined,
+  shape: S,
+): { [K in keyof S]: S[K] extends CursorCheck<infer T> ? T : never } | undefined {
   if (!cursor) return undefined;
+  let value: Record<string, unknown> | undefined;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && keys.every((k) => typeof value[k] === 'string' || typeof value[k] === 'number')) return value as T;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw invalidCursor();
   }
-  throw badRequest('Curseur de pagination invalide : reprenez la liste depuis le début.', [{ field: 'cursor', message: 'curseur invalide' }]);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
+  for (const [key, check] of Object.entries(shape)) if (!check(value[key])) throw invalidCursor();
+  return value as { [K in keyof S]: S[K] extends CursorCheck<infer T> ? T : never };
 }

@@ -4,7 +4,7 @@ import type { Principal } from '@renum/identity';
 import { OnJob, writeOutbox } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
 import { appendEvent } from '@renum/lifecycle';
-import { decodeCursor, encodeCursor, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { drawForRecheck, recheckShareFromEnv } from './recheck-draw';
@@ -71,7 +71,7 @@ export class RecheckService {
   /** A workshop sees its own queue; a coordinator its territory's. Pending by default. */
   async list(p: Principal, q: { status?: string; cursor?: string; limit?: number }) {
     const limit = q.limit ?? 50;
-    const after = decodeCursor<{ id: string }>(q.cursor, ['id']);
+    const after = decodeCursor(q.cursor, { id: cursorValue.uuid });
     const scope = p.organizationKind === 'COORDINATOR' ? 'r.territory_id = $1' : 'r.organization_id = $1';
     const rows = await this.db.query(
       `SELECT r.id, r.erasure_id, r.device_id, d.code, r.status, r.erased_by_user_id, r.decided_by_user_id, r.decided_at, r.note, r.created_at,
@@ -159,7 +159,7 @@ export class RecheckService {
   /** The coordinator's list of data incidents, with the holder to contact. */
   async incidents(p: Principal, q: { cursor?: string; limit?: number }) {
     const limit = q.limit ?? 50;
-    const after = decodeCursor<{ id: string }>(q.cursor, ['id']);
+    const after = decodeCursor(q.cursor, { id: cursorValue.uuid });
     const rows = await this.db.query(
       `SELECT i.id, i.device_id, d.code, i.erasure_id, e.medium_serial, e.ended_at, i.device_status, d.status AS current_status, i.status, i.detail, i.created_at,
               o.id AS holder_id, o.name AS holder_name, o.kind AS holder_kind
