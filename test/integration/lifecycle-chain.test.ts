@@ -115,12 +115,21 @@ describe('device lifecycle: the whole chain', () => {
     const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'OVR-1' }] }]);
     const noReason = await transition(t, w.coordinator.agent, device.id, { action: 'collect', override: true });
     expect(noReason.status).toBe(400);
-    const collected = await step(t, w.coordinator.agent, device.id, { action: 'collect', override: true, reason: 'Collecte faite par la coordination' });
-    expect(collected.event.payload).toMatchObject({ override: true, reason: 'Collecte faite par la coordination' });
+    // A forced collect names the workshop that takes the device: custody never goes to the
+    // coordination, which could not record the erasures.
+    const unnamed = await transition(t, w.coordinator.agent, device.id, { action: 'collect', override: true, reason: 'Collecte faite par la coordination' });
+    expect(unnamed.status).toBe(422);
+    expect(unnamed.body.type).toMatch(/invalid-workshop$/);
+    const collected = await step(t, w.coordinator.agent, device.id, { action: 'collect', override: true, reason: 'Collecte faite par la coordination', workshopOrganizationId: w.workshop.id });
+    expect(collected.event.payload).toMatchObject({ override: true, reason: 'Collecte faite par la coordination', custodianOrganizationId: w.workshop.id });
+    await expectState(device.id, 'COLLECTED', w.workshop.id);
     const wipe = await transition(t, w.coordinator.agent, device.id, { action: 'wipe', override: true, reason: 'Urgence' });
     expect(wipe.status).toBe(422);
     expect(wipe.body.type).toMatch(/erasure-missing$/);
     const donorOverride = await transition(t, w.donor.agent, device.id, { action: 'wipe', override: true, reason: 'x' });
     expect(donorOverride.status).toBe(403);
+    // The workshop holds it, so it can erase it and go on.
+    expect((await erase(t, w.workshop.agent, device.id, 'OVR-1')).status).toBe(201);
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
   });
 });

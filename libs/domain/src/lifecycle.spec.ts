@@ -133,7 +133,7 @@ const GOOD_PAYLOAD: TransitionPayload = {
   beneficiary: { ref: 'DOS-42', eligibility: 'minima_sociaux', postalCode: '59000' },
   reason: 'motif',
 };
-const GOOD_FACTS: GuardFacts = { priceCapCents: 18000, recycler: { kind: 'RECYCLER', territoryId: T1 } };
+const GOOD_FACTS: GuardFacts = { priceCapCents: 18000, recycler: { kind: 'RECYCLER', territoryId: T1 }, workshop: { kind: 'WORKSHOP', territoryId: T1 } };
 
 const decide = (
   action: TransitionAction,
@@ -200,7 +200,8 @@ describe('lifecycle: every status × action × organisation kind × role (1650 c
 });
 
 describe('coordinator override', () => {
-  const OVERRIDE: TransitionPayload = { ...GOOD_PAYLOAD, override: true, reason: 'Atelier fermé, reprise par la coordination' };
+  // A forced collect names the workshop taking custody.
+  const OVERRIDE: TransitionPayload = { ...GOOD_PAYLOAD, override: true, reason: 'Atelier fermé, reprise par la coordination', workshopOrganizationId: 'W2' };
 
   describe.each(TECH)('coordinator %s with override and a reason', (role) => {
     const cases: [TransitionAction, DeviceStatus][] = [];
@@ -358,6 +359,20 @@ describe('custody (invariant 2) and custody-in', () => {
   it('collect → the acting workshop, custody-in', () => {
     expect(custodyOf(decide('collect', actor('WORKSHOP', 'agent', 'W2'), device('REGISTERED')))).toEqual({ custodian: 'W2', custodyIn: true });
   });
+  it('collect forced by a coordinator → the workshop it names, never the coordinator', () => {
+    const forced = { override: true, reason: 'Technicien sans téléphone' };
+    const k = actor('COORDINATOR', 'admin');
+    expect(custodyOf(decide('collect', k, device('REGISTERED'), { ...forced, workshopOrganizationId: 'W2' }))).toEqual({ custodian: 'W2', custodyIn: true });
+    // Not named, or not a workshop of the territory: refused, since no one else can record the erasures.
+    expect(refusalOf(decide('collect', k, device('REGISTERED'), forced))).toEqual({ status: 422, code: 'invalid-workshop' });
+    for (const named of [{ kind: 'CHARITY', territoryId: T1 }, { kind: 'WORKSHOP', territoryId: 'T9' }, null] as GuardFacts['workshop'][]) {
+      expect(refusalOf(decide('collect', k, device('REGISTERED'), { ...forced, workshopOrganizationId: 'X' }, { workshop: named }))).toEqual({ status: 422, code: 'invalid-workshop' });
+    }
+  });
+  it('collect by a workshop naming another workshop → refused; naming itself → fine', () => {
+    expect(refusalOf(decide('collect', actor('WORKSHOP', 'agent'), device('REGISTERED'), { workshopOrganizationId: 'W2' }))).toEqual({ status: 422, code: 'invalid-workshop' });
+    expect(custodyOf(decide('collect', actor('WORKSHOP', 'agent'), device('REGISTERED'), { workshopOrganizationId: 'W1' }))).toEqual({ custodian: 'W1', custodyIn: true });
+  });
   it('distribute → the reserving charity', () => {
     expect(custodyOf(decide('distribute', actor('CHARITY', 'admin'), device('RESERVED')))).toEqual({ custodian: 'C1', custodyIn: false });
   });
@@ -395,7 +410,7 @@ describe('custody (invariant 2) and custody-in', () => {
     const withCustodyIn = new Set<TransitionAction>();
     for (const action of TRANSITION_ACTIONS)
       for (const status of DEVICE_STATUSES) {
-        const v = decide(action, actor('COORDINATOR', 'admin'), device(status), { ...GOOD_PAYLOAD, override: true, reason: 'x' });
+        const v = decide(action, actor('COORDINATOR', 'admin'), device(status), { ...GOOD_PAYLOAD, override: true, reason: 'x', workshopOrganizationId: 'W2' });
         if (v.ok && v.custodyIn) withCustodyIn.add(action);
       }
     expect([...withCustodyIn].sort()).toEqual(['collect', 'return']);

@@ -33,7 +33,7 @@ export interface ActorRule {
 }
 
 /** What happens to custody (invariant 2: custody changes only through these). */
-export type CustodyChange = 'none' | 'to-actor' | 'to-reserver' | 'to-recycler' | 'to-returning-workshop';
+export type CustodyChange = 'none' | 'to-collecting-workshop' | 'to-reserver' | 'to-recycler' | 'to-returning-workshop';
 
 export interface ActionRule {
   from: readonly DeviceStatus[];
@@ -48,7 +48,7 @@ export interface ActionRule {
   guards: readonly GuardName[];
 }
 
-export type GuardName = 'erasure' | 'price-cap' | 'refurbish-checklist' | 'recycler';
+export type GuardName = 'erasure' | 'price-cap' | 'refurbish-checklist' | 'recycler' | 'collecting-workshop';
 
 const WORKING = ['admin', 'agent'] as const;
 const workshopHolding: ActorRule = { kind: 'WORKSHOP', roles: WORKING, relation: 'custodian' };
@@ -60,9 +60,11 @@ export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
     from: ['REGISTERED'],
     to: 'COLLECTED',
     actors: [{ kind: 'WORKSHOP', roles: WORKING, relation: 'territory' }],
-    custody: 'to-actor',
+    // The acting workshop; a coordinator forcing it names the workshop (never itself: only a
+    // workshop holding the device can record its erasures).
+    custody: 'to-collecting-workshop',
     custodyIn: true,
-    guards: [],
+    guards: ['collecting-workshop'],
   },
   wipe: { from: ['COLLECTED'], to: 'WIPED', actors: [workshopHolding], custody: 'none', guards: ['erasure'] },
   start_refurbish: { from: ['WIPED'], to: 'REFURBISHING', actors: [workshopHolding], custody: 'none', guards: [] },
@@ -152,6 +154,7 @@ export interface TransitionPayload {
   batteryHealthPct?: number;
   priceCents?: number;
   recyclerOrganizationId?: string;
+  workshopOrganizationId?: string;
   [key: string]: unknown;
 }
 
@@ -159,6 +162,8 @@ export interface TransitionPayload {
 export interface GuardFacts {
   priceCapCents?: number;
   recycler?: { kind: OrganizationKind; territoryId: string } | null;
+  /** The organisation `workshopOrganizationId` names (a coordinator's forced collect). */
+  workshop?: { kind: OrganizationKind; territoryId: string } | null;
 }
 
 export type RefusalCode =
@@ -169,6 +174,7 @@ export type RefusalCode =
   | 'price-above-cap'
   | 'checklist-incomplete'
   | 'invalid-recycler'
+  | 'invalid-workshop'
   | 'override-reason-required';
 
 export interface Refusal {
@@ -266,7 +272,7 @@ export function decideTransition(
   }
 
   for (const guard of rule.guards) {
-    const refusal = GUARDS[guard](action, device, payload, facts);
+    const refusal = GUARDS[guard](action, device, payload, facts, actor);
     if (refusal) return refuse(refusal);
   }
 
@@ -286,8 +292,9 @@ function newCustodian(change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR,
       return undefined;
     case 'to-recycler':
       return payload.recyclerOrganizationId;
-    case 'to-actor':
-      return actor === SYSTEM_ACTOR ? undefined : actor.organizationId;
+    case 'to-collecting-workshop':
+      if (actor === SYSTEM_ACTOR) return undefined;
+      return actor.kind === 'WORKSHOP' ? actor.organizationId : payload.workshopOrganizationId;
     case 'to-reserver':
       return device.reservedByOrganizationId ?? undefined;
     case 'to-returning-workshop':
@@ -296,7 +303,7 @@ function newCustodian(change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR,
   }
 }
 
-type Guard = (action: TransitionAction, device: DeviceFacts, payload: TransitionPayload, facts: GuardFacts) => Refusal | null;
+type Guard = (action: TransitionAction, device: DeviceFacts, payload: TransitionPayload, facts: GuardFacts, actor: Actor | typeof SYSTEM_ACTOR) => Refusal | null;
 
 const GUARDS: Record<GuardName, Guard> = {
   erasure(action, device, payload) {
@@ -354,6 +361,21 @@ const GUARDS: Record<GuardName, Guard> = {
     const r = facts.recycler;
     if (r && r.kind === 'RECYCLER' && r.territoryId === device.territoryId) return null;
     return { code: 'invalid-recycler', status: 422, title: 'Recycleur inconnu', detail: "recyclerOrganizationId doit désigner une organisation de recyclage (RECYCLER) de votre territoire." };
+  },
+  'collecting-workshop'(action, device, payload, facts, actor) {
+    const named = payload.workshopOrganizationId;
+    if (actor !== SYSTEM_ACTOR && actor.kind === 'WORKSHOP') {
+      if (named === undefined || named === actor.organizationId) return null;
+      return { code: 'invalid-workshop', status: 422, title: 'Atelier incorrect', detail: 'Un atelier prend le matériel en charge pour lui-même : retirez workshopOrganizationId.' };
+    }
+    const w = facts.workshop;
+    if (named !== undefined && w && w.kind === 'WORKSHOP' && w.territoryId === device.territoryId) return null;
+    return {
+      code: 'invalid-workshop',
+      status: 422,
+      title: 'Atelier à préciser',
+      detail: "Pour prendre le matériel en charge au nom d'un atelier, indiquez workshopOrganizationId : un atelier (WORKSHOP) de votre territoire.",
+    };
   },
 };
 

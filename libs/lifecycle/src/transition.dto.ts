@@ -51,6 +51,11 @@ export class CollectBody extends OverridableBody {
   @IsString()
   @MaxLength(2000)
   notes?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Coordinator forcing a collect (override): the workshop that takes custody' })
+  @IsOptional()
+  @IsUUID()
+  workshopOrganizationId?: string;
 }
 
 export class WipeBody extends OverridableBody {

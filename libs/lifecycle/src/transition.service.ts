@@ -198,11 +198,12 @@ export class TransitionService {
     if (action === 'publish' || action === 'distribute') {
       return { priceCapCents: device.price_cap_cents ?? LEGAL_PRICE_CAPS_CENTS[device.type as keyof typeof LEGAL_PRICE_CAPS_CENTS] };
     }
-    if (action === 'recycle' && payload.recyclerOrganizationId) {
-      const [org] = await m.query('SELECT kind, territory_id FROM organization WHERE id = $1', [payload.recyclerOrganizationId]);
-      return { recycler: org ? { kind: org.kind, territoryId: org.territory_id } : null };
-    }
-    return {};
+    // The organisation the payload names: a recycler, or the workshop a coordinator collects for.
+    const named = action === 'recycle' ? payload.recyclerOrganizationId : action === 'collect' ? payload.workshopOrganizationId : undefined;
+    if (!named) return {};
+    const [org] = await m.query('SELECT kind, territory_id FROM organization WHERE id = $1', [named]);
+    const facts = org ? { kind: org.kind, territoryId: org.territory_id } : null;
+    return action === 'recycle' ? { recycler: facts } : { workshop: facts };
   }
 }
 
@@ -267,7 +268,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** What each action writes besides status, custody and the event (one table, read top-down). */
 const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Effects>> = {
-  collect: async ({ payload }) => none(payload.notes ? { notes: payload.notes } : {}),
+  collect: async ({ payload }) => none(payload.notes ? { notes: payload.notes } : {}), // the custodian, if not the actor, is in the event
   wipe: async ({ payload, now }) => (payload.noStorage ? { ...none({ noStorage: true }), set: { no_storage_declared_at: now } } : none()),
   start_refurbish: async () => none(),
   refurbish: async ({ payload }) => ({
