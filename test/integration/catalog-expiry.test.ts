@@ -5,7 +5,7 @@
  * expires_at is moved to the past in SQL and the real delayed job is promoted (delivered now).
  */
 import { JobProducer, outboxJobId } from '@renum/jobs';
-import { step } from '../support/flows';
+import { erase, step } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { addOrganizations, availableDevices } from '../support/catalog-support';
 
@@ -118,6 +118,32 @@ it('puts an expiry delivered before it is due back in the delayed set until then
   await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
   expect(await deliverNow(again)).toEqual({ released: true });
   expect(await statusOf(device.id)).toBe('AVAILABLE');
+  expect(await releases(device.id)).toHaveLength(1);
+});
+
+it('keeps trying an expiry that lost its erasure proof meanwhile, and releases once the workshop proves it again', async () => {
+  const [device] = await availableDevices(t, w, 1);
+  const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  const reservationId = reserved.event.payload.reservationId;
+  const { job } = await scheduledExpiry(reservationId);
+  // A disk turns up while the device is reserved, and its first erasure fails.
+  expect((await erase(t, w.workshop.agent, device.id, 'LATE-DISK-1', { result: 'FAILED' })).status).toBe(201);
+
+  await t.db.query(`UPDATE reservation SET expires_at = now() - interval '1 minute' WHERE id = $1`, [reservationId]);
+  await job.promote();
+  // Not released (the device may not return to the catalogue unproven), not given up either: back in the delayed set.
+  const again = await eventually(async () => {
+    const current = await jobs.getJob(job.id!);
+    return current && current.attemptsStarted > job.attemptsStarted && (await current.getState()) === 'delayed' ? current : undefined;
+  });
+  expect(again.delay).toBeGreaterThan(59 * 60_000);
+  expect(await statusOf(device.id)).toBe('RESERVED');
+  expect((await t.db.query('SELECT status FROM reservation WHERE id = $1', [reservationId]))[0].status).toBe('ACTIVE');
+
+  expect((await erase(t, w.workshop.agent, device.id, 'LATE-DISK-1')).status).toBe(201);
+  expect(await deliverNow(again)).toEqual({ released: true });
+  expect(await statusOf(device.id)).toBe('AVAILABLE');
+  expect((await t.db.query('SELECT status FROM reservation WHERE id = $1', [reservationId]))[0].status).toBe('EXPIRED');
   expect(await releases(device.id)).toHaveLength(1);
 });
 

@@ -4,6 +4,7 @@
  * payment stay with the charity that handed the device over and the coordinator.
  */
 import { erase, registerDevices, step, toAvailable, transition } from '../support/flows';
+import { addOrganizations } from '../support/catalog-support';
 import { TestApp, TestOrg, TestUser, World } from '../support/test-app';
 
 let t: TestApp;
@@ -13,7 +14,7 @@ let otherCharity: TestOrg;
 beforeAll(async () => {
   t = await TestApp.start();
   w = await t.world('Privacy');
-  otherCharity = await t.addOrganization(w, 'CHARITY', 'PrivacyBis');
+  [otherCharity] = await addOrganizations(t, w, 'CHARITY', 1);
 });
 afterAll(() => t?.close());
 

@@ -1,8 +1,5 @@
-import type { Role } from '@renum/domain';
-import { AuthService, IdentityService } from '@renum/identity';
-import { uuidv7 } from '@renum/platform';
 import { FULL_CHECKLIST, registerDevices, step, toAvailable } from './flows';
-import type { TestApp, TestOrg, TestUser, World } from './test-app';
+import type { TestApp, TestOrg, World } from './test-app';
 
 /** Deterministic PRNG (mulberry32): a failing seed replays the same interleaving of requests. */
 export function seededRandom(seed: number): () => number {
@@ -40,29 +37,13 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   return results;
 }
 
-let extraCount = 0;
-
 /**
  * More organisations of one kind in the world's territory, each with an admin, agent and viewer
  * whose tokens are minted directly (as TestApp.world does: login has its own tests).
  */
 export async function addOrganizations(t: TestApp, w: World, kind: 'CHARITY' | 'WORKSHOP' | 'DONOR', count: number): Promise<TestOrg[]> {
-  const identity = t.get(IdentityService);
-  const auth = t.get(AuthService);
   const orgs: TestOrg[] = [];
-  for (let i = 0; i < count; i++) {
-    const n = ++extraCount;
-    const org = await identity.insertOrganization(t.db.manager, w.territoryId, `Extra ${kind} ${n}`, kind);
-    const users = {} as Record<Role, TestUser>;
-    for (const role of ['admin', 'agent', 'viewer'] as Role[]) {
-      const id = uuidv7();
-      const email = `${role}.extra${n}.${t.databaseName}@renum.test`.toLowerCase();
-      await t.db.query('INSERT INTO app_user (id, organization_id, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)', [id, org.id, email, 'not-a-login-user', role]);
-      const { accessToken: token } = await auth.issueToken({ sub: id, email, org: org.id, kind, role, ter: w.territoryId });
-      users[role] = { id, email, role, organizationId: org.id, token, auth: { Authorization: `Bearer ${token}` } };
-    }
-    orgs.push({ id: org.id, name: org.name, kind, admin: users.admin, agent: users.agent, viewer: users.viewer });
-  }
+  for (let i = 0; i < count; i++) orgs.push(await t.addOrganization(w, kind, 'Extra'));
   return orgs;
 }
 

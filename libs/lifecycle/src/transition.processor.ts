@@ -5,6 +5,8 @@ import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { requestFingerprint, TransitionAnswer, TransitionService } from './transition.service';
 
+const BLOCKED_EXPIRY_RETRY_MS = 3600_000;
+
 /** Worker-side handlers of the lifecycle jobs. Each is safe to run twice. */
 @Injectable()
 export class TransitionProcessor {
@@ -53,6 +55,14 @@ export class TransitionProcessor {
       key: `expire-${data.reservationId}`,
       fingerprint: requestFingerprint('release', payload),
     });
+    if (outcome.statusCode === 422) {
+      // The device lost its erasure proof while reserved (a failed re-check, a disk found since):
+      // it may not return to the catalogue until the workshop erases it again, and the
+      // reservation must not stay active for good. Tried again hourly until it goes through.
+      this.logger.warn(`reservation ${data.reservationId} not released yet: ${String(outcome.body.detail)}`);
+      await job.moveToDelayed(Date.now() + BLOCKED_EXPIRY_RETRY_MS, token);
+      throw new DelayedError(`reservation ${data.reservationId}: release refused, tried again later`);
+    }
     return { released: outcome.statusCode === 200, ...(outcome.statusCode === 200 ? {} : { reason: String(outcome.body.detail) }) };
   }
 }

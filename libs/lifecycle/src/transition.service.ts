@@ -218,6 +218,9 @@ function unseen(job: TransitionJob): Closing<TransitionAnswer> {
 
 /** A refusal is an answer too: stored under the key, so a retry gets the same, never re-decided. */
 function refused(job: TransitionJob, outcome: TransitionOutcome): Closing<TransitionAnswer> {
+  // A refusal of the system's own job is not kept under its key: nothing was applied, and the job
+  // decides afresh when it runs again (an expiry waiting for the erasure to be proven again).
+  if (job.actor === 'system') return { value: { ...outcome, fingerprint: job.fingerprint } };
   return { value: { ...outcome, fingerprint: job.fingerprint }, lastWrite: idempotencyInsert(job, outcome) };
 }
 
