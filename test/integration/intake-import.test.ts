@@ -44,8 +44,8 @@ const EXPECTED: Record<string, { total: number; created: number; errorRows: numb
   'glpi-computers-export-en_GB-glpi10.csv': { total: 6, created: 4, errorRows: [5, 7], flagged: [], format: 'GLPI' },
   'renum-template-filled.csv': {
     total: 9,
-    created: 6,
-    errorRows: [8, 9, 10],
+    created: 7, // row 10's SSD has no serial: the laptop is registered without it, with a warning
+    errorRows: [8, 9],
     flagged: [
       [5, ['VALUE_ABOVE_DONATION_CAP']],
       [11, ['REEN_TOO_OLD']],

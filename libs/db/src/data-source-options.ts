@@ -1,5 +1,15 @@
+import { types } from 'pg';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { SnakeNamingStrategy } from './naming.strategy';
+
+/**
+ * A DATE (acquisition date, planned pickup) is a calendar day: read it as its 'YYYY-MM-DD' text.
+ * pg's default makes it a Date at local midnight, which toISOString() shifts to the day before
+ * east of UTC (TZ=Europe/Paris). Set on the `pg` module every connection uses, once, on load.
+ */
+export const PG_DATE_OID = types.builtins.DATE;
+export const readPgDate = (text: string): string => text;
+types.setTypeParser(PG_DATE_OID, readPgDate);
 
 type ClassList = MixedList<Function | string>;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEVICE_TYPES, DeviceType, MEDIUM_KINDS, MediumKind } from '@renum/domain';
+import { DEVICE_NUMBER_RULES, DEVICE_TEXT_MAX, DEVICE_TYPES, DeviceType, MAX_MEDIA_PER_DEVICE, MEDIUM_KINDS, MediumKind } from '@renum/domain';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,6 +17,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+
+// Bounds come from the domain (DEVICE_TEXT_MAX, DEVICE_NUMBER_RULES), shared with the CSV import;
+// the domain's deviceInputProblems adds the rules a decorator cannot say (placeholder serials, future dates…).
+const { estimatedValueCents: VALUE, weightKg: WEIGHT, capacityGb: CAPACITY } = DEVICE_NUMBER_RULES;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -51,20 +55,20 @@ export class MediumInputDto {
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100)
+  @MaxLength(DEVICE_TEXT_MAX.mediumSerialNumber)
   serialNumber: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_TEXT_MAX.mediumModel)
   model?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsInt()
-  @Min(0)
-  @Max(1_000_000)
+  @Min(CAPACITY.min)
+  @Max(CAPACITY.max)
   capacityGb?: number;
 }
 
@@ -78,31 +82,31 @@ export class DeviceInputDto {
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100)
+  @MaxLength(DEVICE_TEXT_MAX.brand)
   brand: string;
 
   @ApiProperty({ example: 'Latitude 5490' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxLength(DEVICE_TEXT_MAX.model)
   model: string;
 
   @ApiProperty({ example: '7XKQ2M2' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100)
+  @MaxLength(DEVICE_TEXT_MAX.serialNumber)
   serialNumber: string;
 
   @ApiPropertyOptional({ example: 'VLO-2019-0042', description: "The donor's own inventory number" })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(100)
+  @MaxLength(DEVICE_TEXT_MAX.inventoryNumber)
   inventoryNumber?: string;
 
-  @ApiPropertyOptional({ example: '2019-03-14' })
+  @ApiPropertyOptional({ example: '2019-03-14', description: 'YYYY-MM-DD, not after today' })
   @IsOptional()
   @IsISO8601({ strict: true })
   acquisitionDate?: string;
@@ -110,21 +114,21 @@ export class DeviceInputDto {
   @ApiPropertyOptional({ example: 15000 })
   @IsOptional()
   @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @Min(VALUE.min)
+  @Max(VALUE.max)
   estimatedValueCents?: number;
 
   @ApiPropertyOptional({ example: 2.1 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(10000)
+  @IsNumber({ maxDecimalPlaces: WEIGHT.decimals })
+  @Min(WEIGHT.min)
+  @Max(WEIGHT.max)
   weightKg?: number;
 
   @ApiPropertyOptional({ type: [MediumInputDto] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(16)
+  @ArrayMaxSize(MAX_MEDIA_PER_DEVICE)
   @ValidateNested({ each: true })
   @Type(() => MediumInputDto)
   media?: MediumInputDto[];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DeviceInput, normalizeSerial } from '@renum/domain';
+import { DeviceInput, deviceInputProblems, normalizeSerial } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { DeviceRegistry } from '@renum/lifecycle';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
@@ -58,6 +58,16 @@ export class DonationService {
         duplicates.map((d) => ({ field: `devices[${d.index}].serialNumber`, message: `en double avec devices[${d.firstIndex}]` })),
       );
     }
+    // The rules the DTO cannot state (the CSV import checks the same): placeholder serials, future dates, a disk twice.
+    const today = new Date();
+    const problems = [
+      ...devices.flatMap((d, i) => deviceInputProblems(d, today).map((x) => ({ field: `devices[${i}].${x.path}`, message: x.message }))),
+      ...duplicateMediumSerials(devices),
+    ];
+    if (problems.length) {
+      const fields = [...new Set(problems.map((x) => x.field))];
+      throw badRequest(`${fields.length} champ(s) invalide(s) : ${fields.join(', ')}. Rien n'a été créé.`, problems);
+    }
     return this.db.transaction(async (m) => {
       const donation = await this.ownDonation(p, donationId, m);
       const registered = await this.registry.register(
@@ -66,7 +76,7 @@ export class DonationService {
         devices,
         { userId: p.userId, organizationId: p.organizationId, apiKeyId: p.apiKeyId },
       );
-      return { devices: registered.map(({ id, code, status }) => ({ id, code, status })) };
+      return { devices: registered.map(({ id, code, status, flags }) => ({ id, code, status, flags })) };
     });
   }
 
@@ -89,7 +99,7 @@ export class DonationService {
       donorOrganizationId: donation.donor_organization_id,
       territoryId: donation.territory_id,
       pickupAddress: donation.pickup_address,
-      plannedPickupDate: donation.planned_pickup_date ? String(donation.planned_pickup_date).slice(0, 10) : null,
+      plannedPickupDate: donation.planned_pickup_date, // a DATE is read as its 'YYYY-MM-DD' text (libs/db type parser)
       createdAt: new Date(donation.created_at).toISOString(),
       deviceCount: counts.reduce((sum: number, c: { n: number }) => sum + c.n, 0),
       devicesByStatus,
@@ -106,4 +116,27 @@ function duplicateSerials(devices: DeviceInput[]) {
     else first.set(key, index);
   });
   return duplicates;
+}
+
+/** A disk is in one device: the same medium serial in two devices of one request is refused (as in a CSV file). */
+function duplicateMediumSerials(devices: DeviceInput[]): { field: string; message: string }[] {
+  const first = new Map<string, string>();
+  const problems: { field: string; message: string }[] = [];
+  devices.forEach((d, i) => {
+    const own = new Set<string>(); // a repeat inside one device is deviceInputProblems' report
+    (d.media ?? []).forEach((medium, k) => {
+      const key = normalizeSerial(medium.serialNumber ?? '');
+      if (!key || own.has(key)) return;
+      own.add(key);
+      const where = first.get(key);
+      if (where === undefined) first.set(key, `devices[${i}].media[${k}]`);
+      else {
+        problems.push({
+          field: `devices[${i}].media[${k}].serialNumber`,
+          message: `support de stockage « ${medium.serialNumber} » déjà déclaré dans ${where} : un même disque ne peut pas être dans deux appareils`,
+        });
+      }
+    });
+  });
+  return problems;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pgCode, pgConstraint, PG_UNIQUE_VIOLATION } from '@renum/db';
-import { DeviceInput, generatePublicCode, normalizeSerial } from '@renum/domain';
-import { ProblemException, uuidv7 } from '@renum/platform';
+import { DeviceInput, deviceFlags, deviceInputProblems, generatePublicCode, normalizeSerial } from '@renum/domain';
+import { badRequest, ProblemException, uuidv7 } from '@renum/platform';
 import { EntityManager } from 'typeorm';
 import { firstEvent } from './event-log';
 
@@ -16,6 +16,8 @@ export interface RegisteredDevice {
   code: string;
   status: 'REGISTERED';
   serialNumber: string;
+  /** Legal flags (REEN_TOO_OLD, VALUE_ABOVE_DONATION_CAP) recorded on the device. */
+  flags: string[];
 }
 
 export class DuplicateSerialsError extends ProblemException {
@@ -40,6 +42,13 @@ export class DeviceRegistry {
     inputs: (DeviceInput & { flags?: string[] })[],
     actor: { userId: string | null; organizationId: string; apiKeyId?: string | null },
   ): Promise<RegisteredDevice[]> {
+    // Callers check first (with their own wording); this is the guard that keeps any value the
+    // columns would refuse (a raw SQL error) or a placeholder serial from reaching the database.
+    const now = new Date();
+    const problems = inputs.flatMap((d, i) => deviceInputProblems(d, now).map((x) => ({ field: `devices[${i}].${x.path}`, message: x.message })));
+    if (problems.length) throw badRequest(`Appareil(s) invalide(s) : rien n'a été créé.`, problems);
+    // Legal flags are computed in one place (the domain); an import passes those of its own day.
+    inputs = inputs.map((d) => ({ ...d, flags: d.flags ?? deviceFlags(d, now) }));
     const existing = await this.existingSerials(m, target.donorOrganizationId, inputs.map((d) => normalizeSerial(d.serialNumber)));
     if (existing.length) throw new DuplicateSerialsError(existing);
     for (let attempt = 1; ; attempt++) {
@@ -131,7 +140,7 @@ export class DeviceRegistry {
          FROM unnest($1::uuid[], $5::jsonb[], $6::text[], $7::text[]) AS t(device_id, payload, prev_hash, hash)`,
       [events.map((e) => e.deviceId), actor.userId, actor.organizationId, now, events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.prevHash), events.map((e) => e.hash)],
     );
-    return devices.map((d) => ({ id: d.id, code: d.code, status: 'REGISTERED' as const, serialNumber: d.input.serialNumber.trim() }));
+    return devices.map((d) => ({ id: d.id, code: d.code, status: 'REGISTERED' as const, serialNumber: d.input.serialNumber.trim(), flags: d.input.flags ?? [] }));
   }
 
   private registerEvent(

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { normalizeSerial } from '@renum/domain';
 import { JobCatalogue, OnJob } from '@renum/jobs';
 import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
-import { RenumConfig } from '@renum/platform';
+import { ProblemException, RenumConfig } from '@renum/platform';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { InventoryFileError, InventoryParseResult, parseInventoryCsv } from '../inventory-csv';
@@ -14,6 +14,22 @@ import { readImportFile } from './import-storage';
 export const IMPORT_CHUNK_ROWS = 500;
 /** A chunk refused because a serial appeared meanwhile (a concurrent registration) is re-filtered and retried. */
 const MAX_CHUNK_ATTEMPTS = 5;
+
+/** What the donor reads (job `failedReason`, import `failureReason`) when something unforeseen stopped the import. */
+export const UNEXPECTED_IMPORT_FAILURE =
+  "L'import s'est arrêté sur une erreur inattendue. Les appareils déjà enregistrés le restent : importez à nouveau " +
+  "le même fichier pour terminer, les lignes déjà enregistrées ne seront pas créées deux fois. Si l'erreur se répète, " +
+  "contactez la coordination Renum.";
+
+/**
+ * The failure in French: our own refusals already are; a raw error (SQL, I/O…) is logged and
+ * replaced, so a donor never reads `invalid input syntax for type integer`.
+ */
+export function importFailure(error: unknown): Error {
+  if (error instanceof UnrecoverableError) return error;
+  if (error instanceof ProblemException) return new Error(error.problem.detail ?? error.problem.title, { cause: error });
+  return new Error(UNEXPECTED_IMPORT_FAILURE, { cause: error });
+}
 
 /**
  * Worker side of an inventory import. The parsed file is registered chunk by chunk, each chunk in
@@ -51,16 +67,18 @@ export class InventoryImportProcessor {
       }
       return await this.finish(imp.id, imp.donation_id, parsed, job);
     } catch (error) {
+      const failure = importFailure(error);
+      if (failure !== error) this.logger.error({ msg: 'inventory import failed', importId: imp.id, attempt: job.attemptsMade + 1, err: error });
       const last = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (last) {
         await this.db
           .query(`UPDATE inventory_import SET status = 'FAILED', failure_reason = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status <> 'COMPLETED'`, [
             imp.id,
-            (error as Error).message,
+            failure.message,
           ])
           .catch(() => undefined);
       }
-      throw error;
+      throw failure;
     }
   }
 

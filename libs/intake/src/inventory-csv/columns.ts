@@ -26,18 +26,23 @@ interface GlpiColumn {
 
 const GLPI_COLUMNS: readonly GlpiColumn[] = [
   { field: 'name', fr: ['Nom'], en: ['Name'] },
-  { field: 'serialNumber', fr: ['Numéro de série'], en: ['Serial number' /* en_GB */, 'Serial Number' /* en_US */] },
+  // Besides GLPI's labels, the words donors type in a spreadsheet of their own (Marque, N° de série…).
+  {
+    field: 'serialNumber',
+    fr: ['Numéro de série', 'N° de série', 'N° série', 'No de série', 'Num de série', 'Numéro série'],
+    en: ['Serial number' /* en_GB */, 'Serial Number' /* en_US */],
+  },
   {
     field: 'inventoryNumber',
-    fr: ["Numéro d'inventaire"],
+    fr: ["Numéro d'inventaire", "N° d'inventaire", 'N° inventaire'],
     en: ['Inventory number' /* en_GB */, 'Inventory/Asset Number' /* en_US */],
   },
-  { field: 'brand', fr: ['Fabricant'], en: ['Manufacturer' /* en_GB */, 'Manufacturers' /* en_US */] },
+  { field: 'brand', fr: ['Fabricant', 'Marque', 'Constructeur'], en: ['Manufacturer' /* en_GB */, 'Manufacturers' /* en_US */, 'Brand'] },
   { field: 'model', fr: ['Modèle'], en: ['Model', 'Models'] },
   { field: 'type', fr: ['Type'], en: ['Type' /* en_GB */, 'Types' /* en_US */] },
   {
     field: 'acquisitionDate',
-    fr: ["Date d'achat"],
+    fr: ["Date d'achat", "Date d'acquisition"],
     en: ['Date of purchase', 'Purchase date'],
     groups: FINANCIAL_GROUPS,
   },

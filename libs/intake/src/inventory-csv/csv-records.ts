@@ -33,19 +33,33 @@ export function isComment(cells: readonly string[]): boolean {
   return (cells[0] ?? '').trimStart().startsWith('#');
 }
 
-/** Counts each candidate delimiter outside quotes on the first meaningful line; the most frequent wins. */
+/** Lines a header may follow (a title line or two above it, as donors write spreadsheets). */
+export const HEADER_SEARCH_LINES = 5;
+
+/**
+ * Counts each candidate delimiter outside quotes on the first meaningful lines; the most frequent
+ * wins (over several lines, so a title line above the header does not decide alone).
+ */
 function detectDelimiter(text: string): string {
-  const line = text.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  const lines = text
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .slice(0, HEADER_SEARCH_LINES);
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
-  let quoted = false;
-  for (const char of line) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  for (const line of lines) {
+    let quoted = false;
+    for (const char of line) {
+      if (char === '"') quoted = !quoted;
+      else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+    }
   }
   let best: string = ';';
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
   return best;
 }
+
+/** Excel's `sep=;` first line names the delimiter; Excel hides it, so rows are numbered without it. */
+const EXCEL_SEP_LINE = /^"?sep=(.)"?[;,\t]*\n/i;
 
 interface CsvParseError extends Error {
   code?: string;
@@ -72,9 +86,11 @@ function toFileError(error: CsvParseError): InventoryFileError {
 }
 
 /** Splits the text into records (any delimiter, CRLF or LF, quoted cells with line breaks, `""` escapes). */
-export function readCsvTable(text: string): CsvTable {
-  const normalized = text.replace(/\r\n?/g, '\n');
-  const delimiter = detectDelimiter(normalized);
+export function readCsvTable(text: string, isHeader: (cells: readonly string[]) => boolean = () => true): CsvTable {
+  let normalized = text.replace(/\r\n?/g, '\n');
+  const sep = EXCEL_SEP_LINE.exec(normalized);
+  if (sep) normalized = normalized.slice(sep[0].length);
+  const delimiter = sep ? sep[1] : detectDelimiter(normalized);
   let raw: string[][];
   try {
     raw = parse(normalized, {
@@ -89,8 +105,12 @@ export function readCsvTable(text: string): CsvTable {
     throw toFileError(error as CsvParseError);
   }
   const all: CsvRecord[] = raw.map((cells, index) => ({ row: index + 1, cells }));
-  const headerIndex = all.findIndex((r) => !isBlank(r.cells) && !isComment(r.cells));
-  if (headerIndex < 0) throw new InventoryFileError('Le fichier est vide.', 'EMPTY');
+  const meaningful = all.filter((r) => !isBlank(r.cells) && !isComment(r.cells));
+  if (meaningful.length === 0) throw new InventoryFileError('Le fichier est vide.', 'EMPTY');
+  // The first line that looks like a header among the first few, else the first line (whose
+  // titles then explain the refusal).
+  const headerRecord = meaningful.slice(0, HEADER_SEARCH_LINES).find((r) => isHeader(r.cells)) ?? meaningful[0];
+  const headerIndex = all.indexOf(headerRecord);
   const header = all[headerIndex];
   const cells = [...header.cells];
   const trailingDelimiter = cells.length > 1 && cells[cells.length - 1].trim() === '';

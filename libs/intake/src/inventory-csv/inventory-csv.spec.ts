@@ -8,7 +8,7 @@ import {
   RENUM_TEMPLATE_COLUMNS,
   renumTemplateCsv,
 } from './index';
-import { deviceTypeOf, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
+import { deviceTypeOf, inferDateOrder, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SHARED_GLPI = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'glpi');
@@ -337,7 +337,7 @@ describe('Renum template', () => {
   describe('filled fixture', () => {
     const result = parse(readFileSync(path.join(OWN_GLPI, 'renum-template-filled.csv')));
 
-    it('registers 6 of 9 devices', () => {
+    it('registers 7 of 9 devices', () => {
       expect(result.format).toBe('RENUM_TEMPLATE');
       expect(result.totalRows).toBe(9);
       expect(result.rows.map((r) => [r.row, r.device.type])).toEqual([
@@ -346,6 +346,7 @@ describe('Renum template', () => {
         [5, 'TABLET'],
         [6, 'SMARTPHONE'],
         [7, 'PRINTER'], // "imprimante"
+        [10, 'LAPTOP'], // its SSD has no serial: registered without it
         [11, 'DESKTOP'],
       ]);
       expectConsistent(result);
@@ -376,11 +377,17 @@ describe('Renum template', () => {
       expect(rowAt(result, 6)!.warnings).toEqual([expect.objectContaining({ field: 'inventoryNumber' })]);
     });
 
-    it('skips a missing serial, an unreadable value and a medium without serial', () => {
+    it('skips a missing serial and an unreadable value', () => {
       expect(result.errors.map((e) => [e.row, e.field])).toEqual([
         [8, 'serialNumber'],
         [9, 'estimatedValueEuros'],
-        [10, 'medium1Serial'],
+      ]);
+    });
+
+    it('registers a device whose medium has no serial without that medium, with a warning', () => {
+      expect(rowAt(result, 10)!.device.media).toBeUndefined();
+      expect(rowAt(result, 10)!.warnings).toEqual([
+        { row: 10, field: 'medium1Serial', message: expect.stringContaining("enregistré sans ce support") },
       ]);
     });
   });
@@ -430,12 +437,13 @@ describe('whole-file errors', () => {
     expectFileError('"Nom";"Numéro de série";"Fabricant";"Modèle";\n', 'NO_ROWS', /aucun appareil/);
   });
 
-  it('refuses a row over 10,000 characters, but reads a long one below', () => {
+  it('refuses a row over 10,000 characters, but reads a long one below (then checks its cells)', () => {
     const header = 'serialNumber;brand;model;type\n';
     expectFileError(`${header}ABC123;Dell;${'x'.repeat(10_001)};LAPTOP\n`, 'TOO_LONG', /10\s000 caractères/);
     expectFileError(`${header}ABC123;Dell;Latitude;LAPTOP\n"${'y'.repeat(20_000)}`, 'TOO_LONG', /guillemet/);
-    const long = parse(`${header}ABC123;Dell;${'x'.repeat(9_000)};LAPTOP\n`);
-    expect(long.rows[0].device.model).toHaveLength(9_000);
+    const long = parse(`${header}ABC123;Dell;${'x'.repeat(9_000)};LAPTOP\nABC124;Dell;${'x'.repeat(200)};LAPTOP\n`);
+    expect(long.errors).toEqual([{ row: 2, field: 'model', message: 'Modèle trop long : 200 caractères au plus.' }]);
+    expect(long.rows[0].device.model).toHaveLength(200);
   });
 
   it('refuses a quote never closed', () => {
@@ -737,5 +745,115 @@ describe('cell values', () => {
     ['1,5 TB', 1500],
   ])('capacity %s → %i GB', (value, gb) => {
     expect(parseCapacityGb(value)).toBe(gb);
+  });
+});
+
+describe('every cell obeys the rules of the JSON registration (a row the parser accepts, the database accepts)', () => {
+  const header = 'type;brand;model;serialNumber;estimatedValueEuros;weightKg;medium1Kind;medium1Serial;medium1CapacityGb\n';
+
+  it.each([
+    ['a capacity with decimals', 'LAPTOP;Dell;E5470;CAP001;;;HDD;D-CAP001;465,76', 'medium1CapacityGb', /465,76 Go.*nombre entier.*466 Go/],
+    ['a weight beyond numeric(7,2)', 'LAPTOP;Dell;E5470;W001;;123456;;;', 'weightKg', /Poids 123\s456 kg.*maximum de 10\s000 kg/],
+    ['a weight with three decimals', 'LAPTOP;Dell;E5470;W002;;1,234;;;', 'weightKg', /2 décimales au plus/],
+    ['a value beyond the integer column', 'LAPTOP;Dell;E5470;V001;30 000 000;;;;', 'estimatedValueEuros', /Valeur estimée 30\s000\s000,00\s€.*maximum de 1\s000\s000,00\s€/],
+    ['a capacity beyond 1 PB', 'LAPTOP;Dell;E5470;CAP002;;;SSD;D-CAP002;2000 To', 'medium1CapacityGb', /maximum/],
+  ])('%s is a French error on its row, the other rows are registered', (_, line, field, message) => {
+    const result = parse(`${header}${line}\nLAPTOP;Dell;E5470;GOOD01;120;1,8;SSD;D-GOOD01;256\n`);
+    expect(result.errors).toEqual([{ row: 2, field, message: expect.stringMatching(message) }]);
+    expect(result.rows.map((r) => r.device.serialNumber)).toEqual(['GOOD01']);
+    expectConsistent(result);
+  });
+
+  it('reports every bad cell of a row, once each', () => {
+    const result = parse(`${header}LAPTOP;Dell;E5470;To be filled by O.E.M.;30 000 000;123456;HDD;D-1;465,76\n`);
+    expect(result.errors.map((e) => e.field)).toEqual(['serialNumber', 'estimatedValueEuros', 'weightKg', 'medium1CapacityGb']);
+  });
+
+  it('names the column as written in a GLPI file', () => {
+    const result = parse('"Numéro de série";"Fabricant";"Modèle";"Valeur estimée"\n"SN-1";"Dell";"X";"30 000 000"\n');
+    expect(result.errors).toEqual([{ row: 2, field: 'Valeur estimée', message: expect.stringContaining('maximum') }]);
+  });
+});
+
+describe('a medium group without serial (media are often unknown to the donor)', () => {
+  it('registers the device without that medium, with a warning; its other media are kept', () => {
+    const result = parse(
+      'type;brand;model;serialNumber;medium1Kind;medium1Serial;medium1CapacityGb;medium2Kind;medium2Serial\n' +
+        'LAPTOP;Dell;E5470;MED001;SSD;;256;HDD;WD-9\n',
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.rows[0].device.media).toEqual([{ kind: 'HDD', serialNumber: 'WD-9' }]);
+    expect(result.rows[0].warnings).toEqual([{ row: 2, field: 'medium1Serial', message: expect.stringMatching(/Support de stockage 1 : numéro de série non renseigné/) }]);
+    expect(result.warnings).toContainEqual(result.rows[0].warnings[0]);
+  });
+});
+
+describe('date order: the file majority wins, a contradicting date is refused on its own row', () => {
+  const header = '"Nom";"Numéro de série";"Fabricant";"Modèle";"Date d\'achat"\n';
+  const line = (i: number, date: string) => `"PC-${i}";"SN-${i}";"Dell";"X";"${date}"\n`;
+
+  it('a French file of DD/MM/YYYY dates with one MM/DD typo: every other row registered day first', () => {
+    const rows: string[] = [];
+    for (let i = 0; i < 300; i++) rows.push(line(i, `${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/2019`));
+    rows.push(line(300, '02/13/2019'));
+    const result = parse(header + rows.join(''));
+    expect(result.errors).toEqual([{ row: 302, field: "Date d'achat", message: expect.stringContaining('écrite mois/jour alors que les dates de ce fichier sont jour/mois') }]);
+    expect(result.rows).toHaveLength(300);
+    expect(rowAt(result, 3)!.device.acquisitionDate).toBe('2019-02-02'); // 02/02
+    expect(rowAt(result, 4)!.device.acquisitionDate).toBe('2019-03-03');
+    expect(rowAt(result, 12)!.device.acquisitionDate).toBe('2019-11-11');
+    expect(rowAt(result, 13)!.device.acquisitionDate).toBe('2019-12-12');
+    expect(rowAt(result, 14)!.device.acquisitionDate).toBe('2019-01-13'); // 13/01
+  });
+
+  it.each([
+    [['13/01/2019', '02/13/2019', '14/02/2019'], 'fr', 'DAY_FIRST'],
+    [['01/13/2019', '12/31/2019', '13/01/2019'], 'fr', 'MONTH_FIRST'], // the evidence outweighs the habit
+    [['01/02/2019'], 'fr', 'DAY_FIRST'],
+    [['01/02/2019'], 'en', undefined],
+    [['13/01/2019', '01/13/2019'], 'fr', 'DAY_FIRST'], // a tie: the habit
+    [['13/01/2019', '01/13/2019'], 'en', undefined],
+  ] as const)('%j in a %s file → %s', (values, language, order) => {
+    expect(inferDateOrder(values, language === 'fr' ? 'DAY_FIRST' : undefined)).toBe(order);
+  });
+
+  it.each([
+    ['02/13/2019', 'DAY_FIRST', { problem: 'OTHER_ORDER' }],
+    ['13/02/2019', 'MONTH_FIRST', { problem: 'OTHER_ORDER' }],
+    ['13/02/2019', undefined, { iso: '2019-02-13' }],
+    ['02/13/2019', undefined, { iso: '2019-02-13' }],
+    ['02/03/2019', undefined, { problem: 'AMBIGUOUS' }],
+    ['02/03/2019', 'MONTH_FIRST', { iso: '2019-02-03' }],
+  ] as const)('parseDate(%s, %s) → %j', (value, order, expected) => {
+    expect(parseDate(value, order)).toEqual(expected);
+  });
+});
+
+describe('spreadsheets saved by hand: a `sep=` line, a title above the header, French words', () => {
+  it('skips Excel’s `sep=;` first line and numbers rows as Excel shows them', () => {
+    const result = parse('sep=;\r\ntype;brand;model;serialNumber\r\nLAPTOP;Dell;E5470;SEP001\r\n');
+    expect(result.format).toBe('RENUM_TEMPLATE');
+    expect(result.rows.map((r) => [r.row, r.device.serialNumber])).toEqual([[2, 'SEP001']]);
+    expect(parse('"sep=,"\nserialNumber,brand,model\nSEP002,Dell,"Latitude 5490; 14"""\n').rows[0].device.model).toBe('Latitude 5490; 14"');
+  });
+
+  it('finds the header below a title line (and a blank one)', () => {
+    const result = parse('Inventaire du parc informatique, mairie de Vallon;;;\n;;;\nMarque;Modèle;N° de série;Type\nDell;Latitude 5490;TIT001;Portable\n');
+    expect(result.errors).toEqual([]);
+    expect(result.rows).toEqual([expect.objectContaining({ row: 4, device: { type: 'LAPTOP', brand: 'Dell', model: 'Latitude 5490', serialNumber: 'TIT001' } })]);
+  });
+
+  it.each([
+    ['Marque;Modèle;Numéro de série;Type', ['brand', 'model', 'serialNumber', 'type']],
+    ["Constructeur;Modèle;N° de série;N° d'inventaire;Date d'acquisition", ['brand', 'model', 'serialNumber', 'inventoryNumber', 'acquisitionDate']],
+  ])('maps the French header %s', (header, fields) => {
+    const result = parse(`${header}\nDell;X;FR001;${fields.length > 4 ? 'INV-1;2019-03-01' : 'Portable'}\n`);
+    expect(result.errors).toEqual([]);
+    const device = result.rows[0].device as unknown as Record<string, unknown>;
+    for (const field of fields) expect(device[field]).toBeDefined();
+  });
+
+  it('still refuses a file whose first lines hold no header', () => {
+    expectFileError('Inventaire 2024\nfoo;bar;baz\n1;2;3\n', 'NO_HEADER', /Aucune colonne reconnue/);
   });
 });

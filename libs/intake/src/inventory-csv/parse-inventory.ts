@@ -1,8 +1,17 @@
-import { DeviceInput, DeviceType, MediumInput } from '@renum/domain';
+import {
+  DeviceFlag,
+  DeviceInput,
+  deviceFlags,
+  deviceInputProblems,
+  DeviceType,
+  MediumInput,
+  placeholderSerialMessage,
+  REEN_MAX_AGE_YEARS,
+} from '@renum/domain';
 import { ColumnMapping, mapHeader } from './columns';
 import { CsvRecord, isBlank, isComment, readCsvTable } from './csv-records';
 import { decodeInventoryText } from './decode';
-import { MEDIUM_SLOTS, MediumSlot, SourceField } from './fields';
+import { MEDIUM_SLOTS, MediumPart, MediumSlot, SourceField } from './fields';
 import { TEMPLATE_COLUMN_BY_FIELD } from './renum-template';
 import {
   InventoryFileError,
@@ -24,13 +33,56 @@ import {
   parseEurosToCents,
   parseWeightKg,
   serialKey,
-  yearsBefore,
 } from './values';
 
-/** Loi REEN (décret 2023-266): devices over 10 years old go to recycling, not reuse. */
-export const REEN_MAX_AGE_YEARS = 10;
-/** CGPPP L.3212-2 3°, décret 2022-791: a public body may donate goods worth at most 300 € each. */
-export const DONATION_VALUE_CAP_CENTS = 30_000;
+// The legal thresholds are domain rules, shared with the JSON registration.
+export { REEN_MAX_AGE_YEARS, DONATION_VALUE_CAP_CENTS } from '@renum/domain';
+
+/** The warning that explains each legal flag to the donor (flags are computed by the domain's `deviceFlags`). */
+const FLAG_WARNINGS: Record<DeviceFlag, { field: SourceField; message: (d: DeviceInput) => string }> = {
+  REEN_TOO_OLD: {
+    field: 'acquisitionDate',
+    message: (d) =>
+      `Acheté le ${d.acquisitionDate}, il y a plus de ${REEN_MAX_AGE_YEARS} ans : la loi REEN l'exclut du réemploi, ` +
+      'il sera orienté vers le recyclage.',
+  },
+  VALUE_ABOVE_DONATION_CAP: {
+    field: 'estimatedValue',
+    message: (d) =>
+      `Valeur estimée ${formatEuros(d.estimatedValueCents ?? 0)} supérieure à 300 € : une personne publique ne peut donner que des biens ` +
+      "d'une valeur unitaire de 300 € au plus (CGPPP L.3212-2) ; à vérifier avant de signer la convention de don.",
+  },
+};
+
+/** The file column of a DeviceInput field (`media[i]` is the i-th medium group the row fills). */
+function sourceFieldOf(path: string, mediumSlots: readonly MediumSlot[]): SourceField | '' {
+  const medium = /^media\[(\d+)\]\.(serialNumber|model|capacityGb)$/.exec(path);
+  if (medium) {
+    const part = { serialNumber: 'Serial', model: 'Model', capacityGb: 'CapacityGb' }[medium[2]] as MediumPart;
+    return `medium${mediumSlots[Number(medium[1])]}${part}`;
+  }
+  const device: Record<string, SourceField> = {
+    brand: 'brand',
+    model: 'model',
+    serialNumber: 'serialNumber',
+    inventoryNumber: 'inventoryNumber',
+    acquisitionDate: 'acquisitionDate',
+    estimatedValueCents: 'estimatedValue',
+    weightKg: 'weightKg',
+  };
+  return device[path] ?? '';
+}
+
+const ORDER_FR = { DAY_FIRST: 'jour/mois', MONTH_FIRST: 'mois/jour' } as const;
+
+function dateProblem(problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER', fileOrder: DateOrder): string {
+  if (problem === 'AMBIGUOUS') return 'ambiguë (le jour et le mois peuvent être inversés)';
+  if (problem === 'OTHER_ORDER' && fileOrder) {
+    const other = fileOrder === 'DAY_FIRST' ? 'MONTH_FIRST' : 'DAY_FIRST';
+    return `écrite ${ORDER_FR[other]} alors que les dates de ce fichier sont ${ORDER_FR[fileOrder]}`;
+  }
+  return 'illisible';
+}
 
 /** Columns without which no row could be registered. */
 const REQUIRED_FIELDS: readonly SourceField[] = ['serialNumber', 'brand', 'model'];
@@ -64,8 +116,7 @@ interface FileContext {
   /** GLPI 10 writes a `"` inside a value as `''` (its CSV has no other escaping). */
   glpi10Quotes: boolean;
   dateOrder: DateOrder;
-  todayIso: string;
-  reenCutoffIso: string;
+  today: Date;
   /** serialKey → row of its first occurrence. */
   deviceSerials: Map<string, number>;
   mediumSerials: Map<string, number>;
@@ -75,7 +126,6 @@ interface FileContext {
 class RowReader {
   readonly errors: RowIssue[] = [];
   readonly warnings: RowIssue[] = [];
-  readonly flags: InventoryRowFlag[] = [];
 
   constructor(
     private readonly record: CsvRecord,
@@ -119,14 +169,31 @@ class RowReader {
     if (estimatedValueCents !== undefined) device.estimatedValueCents = estimatedValueCents;
     const weightKg = this.weight();
     if (weightKg !== undefined) device.weightKg = weightKg;
-    const media = MEDIUM_SLOTS.map((slot) => this.medium(slot)).filter((m): m is MediumInput => m !== undefined);
-    if (media.length > 0) device.media = media;
+    const slots = MEDIUM_SLOTS.filter((slot) => this.medium(slot, device));
+    this.checkRules(device, slots);
 
     if (this.errors.length > 0) return undefined;
-    const row: InventoryRow = { row: this.record.row, device, flags: this.flags, warnings: this.warnings };
+    const flags: InventoryRowFlag[] = deviceFlags(device, this.ctx.today);
+    for (const flag of flags) this.warn(FLAG_WARNINGS[flag].field, FLAG_WARNINGS[flag].message(device));
+    const row: InventoryRow = { row: this.record.row, device, flags, warnings: this.warnings };
     const name = this.value('name');
     if (name) row.name = name;
     return row;
+  }
+
+  /**
+   * The rules of every registration (bounds and types of the JSON API, future date…), so the
+   * database never refuses a row this parser accepted. A cell already reported is not reported twice.
+   */
+  private checkRules(device: DeviceInput, mediumSlots: readonly MediumSlot[]): void {
+    const reported = new Set(this.errors.map((e) => e.field));
+    for (const problem of deviceInputProblems(device, this.ctx.today)) {
+      const field = sourceFieldOf(problem.path, mediumSlots);
+      const title = field && this.title(field);
+      if (reported.has(title)) continue;
+      reported.add(title);
+      this.error(field, problem.message);
+    }
   }
 
   private has(field: SourceField): boolean {
@@ -159,11 +226,7 @@ class RowReader {
       return undefined;
     }
     if (isPlaceholderSerial(value)) {
-      this.error(
-        field,
-        `${label} « ${value} » refusé : c'est une valeur par défaut du BIOS, pas un vrai numéro. ` +
-          "Relevez le numéro sur l'étiquette de l'appareil.",
-      );
+      this.error(field, placeholderSerialMessage(label, value));
       return undefined;
     }
     const key = serialKey(value);
@@ -201,27 +264,10 @@ class RowReader {
     }
     const parsed = parseDate(value, this.ctx.dateOrder);
     if ('problem' in parsed) {
-      this.error(
-        'acquisitionDate',
-        parsed.problem === 'AMBIGUOUS'
-          ? `Date d'achat « ${value} » ambiguë (le jour et le mois peuvent être inversés) : écrivez-la AAAA-MM-JJ, par exemple 2019-02-11.`
-          : `Date d'achat « ${value} » illisible : écrivez-la AAAA-MM-JJ, par exemple 2019-02-11.`,
-      );
+      this.error('acquisitionDate', `Date d'achat « ${value} » ${dateProblem(parsed.problem, this.ctx.dateOrder)} : écrivez-la AAAA-MM-JJ, par exemple 2019-02-11.`);
       return undefined;
     }
-    if (parsed.iso > this.ctx.todayIso) {
-      this.error('acquisitionDate', `Date d'achat ${parsed.iso} postérieure à la date du jour : vérifiez-la.`);
-      return undefined;
-    }
-    if (parsed.iso < this.ctx.reenCutoffIso) {
-      this.flags.push('REEN_TOO_OLD');
-      this.warn(
-        'acquisitionDate',
-        `Acheté le ${parsed.iso}, il y a plus de ${REEN_MAX_AGE_YEARS} ans : la loi REEN l'exclut du réemploi, ` +
-          'il sera orienté vers le recyclage.',
-      );
-    }
-    return parsed.iso;
+    return parsed.iso; // a future date is refused by checkRules, as for the JSON registration
   }
 
   private estimatedValue(): number | undefined {
@@ -231,14 +277,6 @@ class RowReader {
     if (cents === undefined) {
       this.error('estimatedValue', `Valeur « ${value} » illisible : indiquez un montant en euros, par exemple 120,00.`);
       return undefined;
-    }
-    if (cents > DONATION_VALUE_CAP_CENTS) {
-      this.flags.push('VALUE_ABOVE_DONATION_CAP');
-      this.warn(
-        'estimatedValue',
-        `Valeur estimée ${formatEuros(cents)} supérieure à 300 € : une personne publique ne peut donner que des biens ` +
-          "d'une valeur unitaire de 300 € au plus (CGPPP L.3212-2) ; à vérifier avant de signer la convention de don.",
-      );
     }
     return cents;
   }
@@ -251,16 +289,28 @@ class RowReader {
     return weight;
   }
 
-  /** One medium column group of the template; an entirely empty group is no medium. */
-  private medium(slot: MediumSlot): MediumInput | undefined {
+  /**
+   * One medium column group of the template, added to `device.media`; says whether it was. An
+   * entirely empty group is no medium; a group without serial is left out with a warning (media
+   * are often unknown to the donor: the workshop adds them at collection or erasure).
+   */
+  private medium(slot: MediumSlot, device: DeviceInput): boolean {
     const fields = {
       kind: `medium${slot}Kind`,
       serial: `medium${slot}Serial`,
       model: `medium${slot}Model`,
       capacity: `medium${slot}CapacityGb`,
     } as const;
-    if (Object.values(fields).every((f) => !this.value(f))) return undefined;
+    if (Object.values(fields).every((f) => !this.value(f))) return false;
     const label = `Support de stockage ${slot} :`;
+    if (!this.value(fields.serial)) {
+      this.warn(
+        fields.serial,
+        `${label} numéro de série non renseigné : l'appareil est enregistré sans ce support, ` +
+          "l'atelier l'ajoutera à la collecte ou à l'effacement.",
+      );
+      return false;
+    }
     const serialNumber = this.serial(fields.serial, `Numéro de série du support de stockage ${slot}`, this.ctx.mediumSerials);
     const kindValue = this.value(fields.kind);
     let kind = kindValue ? mediumKindOf(kindValue) : undefined;
@@ -279,7 +329,8 @@ class RowReader {
         this.error(fields.capacity, `${label} capacité « ${capacityValue} » illisible : indiquez des Go, par exemple 256.`);
       } else medium.capacityGb = capacityGb;
     }
-    return medium;
+    (device.media ??= []).push(medium);
+    return true;
   }
 }
 
@@ -300,7 +351,7 @@ function fileWarnings(mapping: ColumnMapping, headerRow: number): RowIssue[] {
 function checkHeader(mapping: ColumnMapping): void {
   if (mapping.recognised === 0) {
     throw new InventoryFileError(
-      "Aucune colonne reconnue sur la première ligne : le fichier doit être un export CSV des ordinateurs de GLPI " +
+      "Aucune colonne reconnue sur les premières lignes : le fichier doit être un export CSV des ordinateurs de GLPI " +
         "(colonnes « Numéro de série », « Fabricant », « Modèle »…) ou le modèle de fichier Renum.",
       'NO_HEADER',
     );
@@ -322,7 +373,7 @@ function checkHeader(mapping: ColumnMapping): void {
  */
 export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions): InventoryParseResult {
   if (Number.isNaN(options.today.getTime())) throw new TypeError('parseInventoryCsv: options.today is an invalid Date');
-  const table = readCsvTable(decodeInventoryText(input));
+  const table = readCsvTable(decodeInventoryText(input), (cells) => mapHeader(cells).recognised >= 2);
   const mapping = mapHeader(table.header.cells);
   checkHeader(mapping);
   const isTemplate = mapping.format === 'RENUM_TEMPLATE';
@@ -340,8 +391,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
       dateColumn ? dataRecords.map((r) => r.cells[dateColumn.index] ?? '') : [],
       mapping.language === 'en' ? undefined : 'DAY_FIRST',
     ),
-    todayIso: yearsBefore(options.today, 0),
-    reenCutoffIso: yearsBefore(options.today, REEN_MAX_AGE_YEARS),
+    today: options.today,
     deviceSerials: new Map(),
     mediumSerials: new Map(),
   };

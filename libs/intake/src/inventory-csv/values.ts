@@ -1,6 +1,7 @@
 import { DEVICE_TYPE_LABELS_FR, DEVICE_TYPES, DeviceType, MEDIUM_KINDS, MediumKind } from '@renum/domain';
 import { normalizeLabel } from './fields';
 
+
 /** Cell values: device types, medium kinds, serial placeholders, dates, amounts. */
 
 // ---------------------------------------------------------------------------------------------
@@ -73,53 +74,8 @@ export function mediumKindOf(value: string): MediumKind | undefined {
   return lookup(MEDIUM_KIND_BY_WORD, value);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Serial numbers. BIOS/DMI default strings that manufacturers leave in place of a serial; GLPI
-// inventory copies them as they are. Compared on the squeezed value (lower case, without
-// spaces, dots, dashes, underscores, slashes), so `To Be Filled By O.E.M.` and
-// `to be filled by oem` are one entry.
-// ---------------------------------------------------------------------------------------------
-
-const NOT_A_SERIAL: readonly (string | RegExp)[] = [
-  'To be filled by O.E.M.',
-  'Default string',
-  'System Serial Number',
-  'Chassis Serial Number',
-  'Base Board Serial Number',
-  'Serial Number',
-  'SerialNumber',
-  'System Product Name',
-  '0123456789',
-  '123456789',
-  '1234567890',
-  'None',
-  'N/A',
-  'Not Specified',
-  'Not Applicable',
-  'Not Available',
-  'Unknown',
-  'Invalid',
-  'OEM',
-  'Default',
-  'Empty',
-  'Inconnu',
-  'Aucun',
-  'Néant',
-  /^$/, // only punctuation, such as `-` or `?`
-  /^(.)\1{3,}$/, // one character repeated: XXXXXXXX, 00000000, FFFFFFFF
-];
-
-function squeeze(value: string): string {
-  return normalizeLabel(value).replace(/[\s.\-_/\\?]/g, '');
-}
-
-const NOT_A_SERIAL_WORDS = new Set(NOT_A_SERIAL.filter((p): p is string => typeof p === 'string').map(squeeze));
-const NOT_A_SERIAL_PATTERNS = NOT_A_SERIAL.filter((p): p is RegExp => p instanceof RegExp);
-
-export function isPlaceholderSerial(value: string): boolean {
-  const squeezed = squeeze(value);
-  return NOT_A_SERIAL_WORDS.has(squeezed) || NOT_A_SERIAL_PATTERNS.some((p) => p.test(squeezed));
-}
+// Serial numbers: the BIOS placeholder list is a domain rule, shared with the JSON registration.
+export { isPlaceholderSerial } from '@renum/domain';
 
 /** Two serials are the same device whatever the case or spaces. */
 export function serialKey(value: string): string {
@@ -144,23 +100,26 @@ function isoOf(year: number, month: number, day: number): string | undefined {
 }
 
 /**
- * The order of a column's `a/b/yyyy` dates, from the values themselves (a first part above 12 is
- * a day, a second part above 12 too), else the language's habit.
+ * The order of a column's `a/b/yyyy` dates: the one most values prove (a first part above 12 is
+ * a day, a second part above 12 a month), else the language's habit. A value proving the other
+ * order is a typo in that file (`02/13/2019` among French dates): it is refused on its own row
+ * (parseDate) rather than making every ambiguous date of the column unreadable.
  */
 export function inferDateOrder(values: readonly string[], fallback: DateOrder): DateOrder {
-  let dayFirst = false;
-  let monthFirst = false;
+  let dayFirst = 0;
+  let monthFirst = 0;
   for (const value of values) {
     const m = NUMERIC_DATE.exec(value.trim());
     if (!m) continue;
-    if (Number(m[1]) > 12) dayFirst = true;
-    if (Number(m[2]) > 12) monthFirst = true;
+    if (Number(m[1]) > 12) dayFirst++;
+    else if (Number(m[2]) > 12) monthFirst++;
   }
-  if (dayFirst !== monthFirst) return dayFirst ? 'DAY_FIRST' : 'MONTH_FIRST';
-  return dayFirst ? undefined : fallback; // both seen: mixed column, read only the unambiguous ones
+  if (dayFirst !== monthFirst) return dayFirst > monthFirst ? 'DAY_FIRST' : 'MONTH_FIRST';
+  return fallback; // no evidence, or as much each way: the language's habit (none for English)
 }
 
-export type DateParse = { iso: string } | { problem: 'UNREADABLE' | 'AMBIGUOUS' };
+/** AMBIGUOUS: no order known to read it; OTHER_ORDER: the value itself proves the order the file does not use. */
+export type DateParse = { iso: string } | { problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' };
 
 export function parseDate(value: string, order: DateOrder): DateParse {
   const text = value.trim();
@@ -172,18 +131,15 @@ export function parseDate(value: string, order: DateOrder): DateParse {
   const numeric = NUMERIC_DATE.exec(text);
   if (!numeric) return { problem: 'UNREADABLE' };
   const [a, b, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])];
-  const effective: DateOrder = a > 12 ? 'DAY_FIRST' : b > 12 ? 'MONTH_FIRST' : a === b ? 'DAY_FIRST' : order;
+  const own: DateOrder = a > 12 ? 'DAY_FIRST' : b > 12 ? 'MONTH_FIRST' : undefined;
+  if (own && order && own !== order) return { problem: 'OTHER_ORDER' };
+  const effective: DateOrder = own ?? (a === b ? 'DAY_FIRST' : order);
   if (!effective) return { problem: 'AMBIGUOUS' };
   const result = effective === 'DAY_FIRST' ? isoOf(year, b, a) : isoOf(year, a, b);
   return result ? { iso: result } : { problem: 'UNREADABLE' };
 }
 
-/** The calendar day `years` years before `today` (UTC), as YYYY-MM-DD; 29 February falls on 1 March. */
-export function yearsBefore(today: Date, years: number): string {
-  return new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate()))
-    .toISOString()
-    .slice(0, 10);
-}
+export { yearsBefore } from '@renum/domain';
 
 // ---------------------------------------------------------------------------------------------
 // Numbers. French writes `1 250,50`, English `1,250.50`; spaces (also the narrow no-break space
