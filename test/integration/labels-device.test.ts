@@ -83,6 +83,14 @@ describe('labels: single labels, scan resolution, public device page', () => {
       await scan('RN-0000-0000').expect(404);
     });
 
+    it('tells a code with a symbol missing or one too many that it is mistyped, not unknown', async () => {
+      for (const typed of [device.code.slice(0, -1), `${device.code}6`]) {
+        const res = await scan(typed).expect(400);
+        expect(res.body.type).toMatch(/invalid-code$/);
+        expect(res.body.detail).toMatch(/8 caractères/);
+      }
+    });
+
     it('returns the actions this caller may perform now: collect for a workshop agent, nothing for the donor', async () => {
       const workshop = await scan(device.code).expect(200);
       expect(workshop.body.allowedActions).toEqual(['collect']);

@@ -64,6 +64,8 @@ export class DeviceAccess {
     const parsed = parsePublicCode(ref);
     if (parsed.ok) return parsed.code;
     if (parsed.reason === 'bad-check') throw badCode(ref);
-    throw notFound('Matériel');
+    // Neither an id nor a code: no device can answer to it, so the typing is what to fix (a symbol
+    // missing or one too many), not a search for a device.
+    throw new ProblemException(400, 'invalid-code', 'Code mal saisi', `« ${ref} » n'est pas un code Renum : il compte 8 caractères après « RN- » (RN-XXXX-XXXX). Vérifiez la saisie.`);
   }
 }
