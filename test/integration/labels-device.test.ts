@@ -1,5 +1,5 @@
 import { RenumConfig } from '@renum/platform';
-import { registerDevices } from '../support/flows';
+import { erase, registerDevices, step, transition } from '../support/flows';
 import { binary, BENEFICIARY_REF, decodeQrPng, distributedLaptop } from '../support/labels-support';
 import { TestApp, World } from '../support/test-app';
 
@@ -97,6 +97,20 @@ describe('labels: single labels, scan resolution, public device page', () => {
       const donor = await scan(device.code, w.donor.agent.auth).expect(200);
       expect(donor.body.allowedActions).toEqual([]);
       await scan(device.code, other.workshop.agent.auth).expect(404);
+    });
+
+    it('holds back, with the reason, the actions a missing erasure proof would refuse: no button that answers 422', async () => {
+      const [laptop] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'SCAN-DISK-1' }] }]);
+      await step(t, w.workshop.agent, laptop.id, { action: 'collect' });
+      const before = await scan(laptop.code).expect(200);
+      expect(before.body.allowedActions).toEqual([]);
+      expect(before.body.blockedActions.map((b: { action: string }) => b.action)).toEqual(['wipe', 'recycle']);
+      expect(before.body.blockedActions[0]).toMatchObject({ type: expect.stringMatching(/erasure-missing$/), detail: expect.stringContaining('SCAN-DISK-1') });
+      // What the scan held back is what the transition refuses.
+      expect((await transition(t, w.workshop.agent, laptop.id, { action: 'wipe' })).status).toBe(422);
+      expect((await erase(t, w.workshop.agent, laptop.id, 'SCAN-DISK-1')).status).toBe(201);
+      const after = await scan(laptop.code).expect(200);
+      expect(after.body).toMatchObject({ allowedActions: ['wipe', 'recycle'], blockedActions: [] });
     });
 
     it('cannot be reached with an unencoded URL (slashes split the path)', async () => {

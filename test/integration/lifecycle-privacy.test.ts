@@ -69,6 +69,9 @@ it('tells a charity how many media lack a proof, not their serials', async () =>
   expect(refused.body.detail).toMatch(/1 support/);
   expect(JSON.stringify(refused.body)).not.toContain('PRIV-DISK');
   expect(refused.body.missingMedia).toBeUndefined();
+  // The scan screen says the same, before the charity even tries.
+  const scanned = await t.http.get(`/api/v1/scan/${device.code}`).set(w.charity.agent.auth).expect(200);
+  expect(scanned.body).toMatchObject({ allowedActions: [], blockedActions: [{ action: 'reserve', detail: refused.body.detail }] });
 });
 
 it('lets a charity search the catalogue by code, brand or model, not by serial or inventory number', async () => {

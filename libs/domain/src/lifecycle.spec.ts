@@ -2,6 +2,7 @@ import { ErasureFact } from './erasure-invariant';
 import {
   Actor,
   allowedActions,
+  scanActions,
   decideTransition,
   DeviceFacts,
   GuardFacts,
@@ -187,6 +188,19 @@ describe('lifecycle: every status × action × organisation kind × role (1650 c
     for (const action of TRANSITION_ACTIONS)
       for (const kind of ORGANIZATION_KINDS)
         for (const role of ROLES) expect([action, kind, role, mayEverPerform(action, { kind, role })]).toEqual([action, kind, role, (EXPECTED[action].who[kind] ?? []).includes(role)]);
+  });
+
+  it('scanActions sets apart the actions the data invariant refuses now, with the refusal', () => {
+    const unproven = { media: [{ serialNumber: 'S3NDISK001' }, { serialNumber: 'LATE-DISK' }] };
+    const tech = actor('WORKSHOP', 'agent');
+    expect(scanActions(tech, device('COLLECTED', unproven))).toEqual({
+      allowed: [],
+      blocked: ['wipe', 'recycle'].map((action) => ({ action, refusal: expect.objectContaining({ code: 'erasure-missing', missingMedia: ['LATE-DISK'] }) })),
+    });
+    expect(scanActions(tech, device('REFURBISHING', unproven))).toMatchObject({ allowed: ['refurbish'], blocked: [{ action: 'recycle' }, { action: 'dismantle' }] });
+    expect(scanActions(actor('CHARITY'), device('AVAILABLE', unproven))).toMatchObject({ allowed: [], blocked: [{ action: 'reserve' }] });
+    // No known medium: the wipe stays on offer, with "no storage".
+    expect(scanActions(tech, device('COLLECTED', { media: [], erasures: [] })).allowed).toContain('wipe');
   });
 
   it('allowedActions (scan screen) lists exactly the actions the table allows', () => {

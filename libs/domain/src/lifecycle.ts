@@ -383,11 +383,34 @@ export function formatEuros(cents: number): string {
   return `${(cents / 100).toFixed(2).replace('.', ',')} €`;
 }
 
-/** Actions this actor could attempt now on this device (used by the scan screen). */
-export function allowedActions(actor: Actor, device: DeviceFacts): TransitionAction[] {
-  return TRANSITION_ACTIONS.filter((action) => {
+export interface ScanActions {
+  /** What this actor may do now. */
+  allowed: TransitionAction[];
+  /** What the table lets this actor do from this status but the data invariant refuses now, with why. */
+  blocked: { action: TransitionAction; refusal: Refusal }[];
+}
+
+/**
+ * The scan screen's actions: those the table allows this actor from the device's status, split
+ * by the data invariant (known from the device's facts alone), so the screen never offers a
+ * button that will answer 422. Guards that need the payload (price, checklist, recycler) are
+ * left to the transition itself. A device with no known medium can still be wiped ("no storage").
+ */
+export function scanActions(actor: Actor, device: DeviceFacts): ScanActions {
+  const result: ScanActions = { allowed: [], blocked: [] };
+  for (const action of TRANSITION_ACTIONS) {
     const rule = LIFECYCLE[action];
-    if (!rule.from.includes(device.status)) return false;
-    return rule.actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role) && relationHolds(r, actor, device));
-  });
+    if (!rule.from.includes(device.status)) continue;
+    if (!rule.actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role) && relationHolds(r, actor, device))) continue;
+    const wipeWithoutStorage = action === 'wipe' && device.media.length === 0;
+    const refusal = rule.guards.includes('erasure') && !wipeWithoutStorage ? GUARDS.erasure(action, device, {}, {}, actor) : null;
+    if (refusal) result.blocked.push({ action, refusal });
+    else result.allowed.push(action);
+  }
+  return result;
+}
+
+/** Actions this actor may perform now on this device (the scan screen). */
+export function allowedActions(actor: Actor, device: DeviceFacts): TransitionAction[] {
+  return scanActions(actor, device).allowed;
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { allowedActions, DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, TransitionAction } from '@renum/domain';
+import { DEVICE_STATUSES, scanActions, DEVICE_TYPES, DeviceStatus, DeviceType, TransitionAction } from '@renum/domain';
 import { actorOf, Principal } from '@renum/identity';
-import { cursorValue, decodeCursor, encodeCursor, Page, PageQuery } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
-import { presentDevice, PresentedDevice, seesSerials } from './device.presenter';
+import { presentDevice, PresentedDevice, refusalFor, seesSerials } from './device.presenter';
 import { deviceFactsOf, loadDeviceFacts, loadDeviceView, loadMedia } from './device-queries';
 import { loadEvents, presentEvent, verifyDeviceChain } from './event-log';
 
@@ -78,13 +78,25 @@ export class DeviceQueryService {
     return presentDevice(view.device, view.media, p.organizationKind);
   }
 
-  /** The device and the actions this caller could perform on it now (scan screen). */
-  async scan(p: Principal, ref: string): Promise<{ device: PresentedDevice; allowedActions: TransitionAction[] }> {
+  /**
+   * The device and the actions this caller may perform on it now (scan screen), plus those the
+   * data invariant holds back, each with the problem the transition would answer, so the screen
+   * can say why instead of offering a button that fails.
+   */
+  async scan(p: Principal, ref: string): Promise<{ device: PresentedDevice; allowedActions: TransitionAction[]; blockedActions: { action: TransitionAction; type: string; title: string; detail: string }[] }> {
     const id = await this.access.resolve(p, ref);
     const [d] = await this.db.query('SELECT * FROM device WHERE id = $1', [id]);
     // Media and erasures in one query; the media rows serve the presented device too.
     const loaded = await loadDeviceFacts(this.db.manager, d);
-    return { device: presentDevice(d, loaded.media, p.organizationKind), allowedActions: allowedActions(actorOf(p), deviceFactsOf(d, loaded.custody)) };
+    const actions = scanActions(actorOf(p), deviceFactsOf(d, loaded.custody));
+    return {
+      device: presentDevice(d, loaded.media, p.organizationKind),
+      allowedActions: actions.allowed,
+      blockedActions: actions.blocked.map(({ action, refusal }) => {
+        const shown = refusalFor(p.organizationKind, refusal);
+        return { action, type: PROBLEM_BASE + shown.code, title: shown.title, detail: shown.detail };
+      }),
+    };
   }
 
   async events(p: Principal, ref: string) {

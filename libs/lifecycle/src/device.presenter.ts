@@ -74,6 +74,18 @@ export function presentPayload(action: string, organizationId: string | null, pa
   return shown;
 }
 
+export type RefusalFacts = { code: string; status: number; title: string; detail: string; missingMedia?: string[] };
+
+/** A refusal as `viewer` may read it: a charity learns how many media lack a proof, not their serials. */
+export function refusalFor<R extends RefusalFacts>(viewer: OrganizationKind, r: R): R {
+  if (seesSerials(viewer) || !r.missingMedia?.length) return r;
+  const { missingMedia, ...rest } = r;
+  return {
+    ...rest,
+    detail: `Effacement des données non prouvé pour ${missingMedia.length} support(s) de stockage : l'atelier doit effacer ce matériel à nouveau avant qu'il soit réservé ou remis.`,
+  } as R;
+}
+
 /** API.md `Device`: fields a caller may not see are omitted, never faked. */
 export function presentDevice(d: DeviceRow, media: MediumRow[], viewer: OrganizationKind) {
   const full = seesSerials(viewer);

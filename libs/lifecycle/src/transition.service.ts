@@ -18,7 +18,7 @@ import { notFound, PROBLEM_BASE, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { visibilitySql } from './device-access';
-import { DeviceRow, EventViewer, presentDevice, seesSerials } from './device.presenter';
+import { DeviceRow, EventViewer, presentDevice, RefusalFacts, refusalFor } from './device.presenter';
 import { nextEvent, presentEvent } from './event-log';
 import { deviceFactsFrom, deviceFactsOf, deviceFactsQuery, DeviceFactsRow, LoadedDeviceFacts } from './device-queries';
 
@@ -119,7 +119,7 @@ export class TransitionService {
         try {
           return await this.applyLocked(m, job, locked, facts);
         } catch (error) {
-          if (error instanceof Refused) return refused(job, problemOutcome(job.actor === 'system' || seesSerials(job.actor.kind) ? error.refusal : withoutSerials(error.refusal)));
+          if (error instanceof Refused) return refused(job, problemOutcome(job.actor === 'system' ? error.refusal : refusalFor(job.actor.kind, error.refusal)));
           throw error;
         }
       },
@@ -239,15 +239,6 @@ function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Stat
       requester?.userId ?? null,
     ],
   };
-}
-
-type RefusalFacts = { code: string; status: number; title: string; detail: string; missingMedia?: string[] };
-
-/** A refusal as a charity reads it: how many media lack a proof, not their serials (as `presentDevice`). */
-function withoutSerials(r: RefusalFacts): RefusalFacts {
-  if (!r.missingMedia?.length) return r;
-  const { missingMedia, ...rest } = r;
-  return { ...rest, detail: `Effacement des données non prouvé pour ${missingMedia.length} support(s) de stockage : l'atelier doit effacer ce matériel à nouveau avant qu'il soit réservé ou remis.` };
 }
 
 export function problemOutcome(r: RefusalFacts): TransitionOutcome {
