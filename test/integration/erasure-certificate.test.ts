@@ -99,6 +99,12 @@ describe('erasure certificate and public verification', () => {
     expect(page.text).toContain(device.code);
     expect(page.text).not.toMatch(/tech\. [0-9a-f]{8}/);
     expect(page.text).not.toContain(w.workshop.agent.id);
+    expect(page.text).not.toContain('statut actuel');
+    // The device moves on: the page still verifies the certificate, and says where the device is now.
+    await step(t, w.workshop.agent, device.id, { action: 'start_refurbish' });
+    const later = await t.http.get(`/verify/${certificateId}`);
+    expect(later.text).toContain('data-valid="true"');
+    expect(later.text).toContain('1 événement(s) ont suivi ; statut actuel : « En reconditionnement »');
 
     await t.db.query('ALTER TABLE device_event DISABLE TRIGGER device_event_no_update_delete');
     await t.db.query(`UPDATE device_event SET payload = payload || '{"result":"PASSED","forged":true}' WHERE device_id = $1 AND seq = 3`, [device.id]);

@@ -230,6 +230,14 @@ export class CertificateService {
       'SELECT count(*)::int AS n FROM erasure_record WHERE id = ANY($1::uuid[]) AND voided_at IS NOT NULL',
       [(row.facts as CertificateFacts).media.map((x) => x.erasure?.id).filter(Boolean)],
     );
-    return { facts: row.facts as CertificateFacts, chain, sameEvent, valid: chain.valid && sameEvent, voidedErasures: voided.n as number };
+    const [device] = await this.db.query('SELECT status FROM device WHERE id = $1', [row.device_id]);
+    return {
+      facts: row.facts as CertificateFacts,
+      chain,
+      sameEvent,
+      valid: chain.valid && sameEvent,
+      voidedErasures: voided.n as number,
+      currentStatusLabel: STATUS_LABELS_FR[device.status as DeviceStatus],
+    };
   }
 }

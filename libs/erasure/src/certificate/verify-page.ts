@@ -16,6 +16,8 @@ export interface VerificationView {
   chain: { valid: boolean; length: number; brokenAt?: number };
   sameEvent: boolean;
   voidedErasures: number;
+  /** The device's status now, in French. */
+  currentStatusLabel: string;
 }
 
 /**
@@ -29,6 +31,12 @@ export function verifyPageHtml(v: VerificationView): string {
     : `<p class="ko" data-valid="false"><strong>Certificat invalide.</strong> L’historique du matériel ne se vérifie plus${v.chain.brokenAt ? ` (rupture à l’événement n° ${v.chain.brokenAt})` : ''} : ce certificat ne peut pas être considéré comme une preuve. Contactez le coordinateur de la filière.</p>`;
   const voided = v.voidedErasures
     ? `<p class="ko">Attention : ${v.voidedErasures} effacement(s) cité(s) ici ont depuis été annulés par une contre-vérification. Un certificat plus récent peut exister.</p>`
+    : '';
+  // A certificate describes one moment; a reader holding an old one must learn the device moved on
+  // (a device returned by its beneficiary is no longer erased until the workshop wipes it again).
+  const later = v.chain.length - f.eventSeq;
+  const since = later > 0
+    ? `<p>Ce certificat décrit le matériel à l’événement n° ${f.eventSeq} de son historique. ${later} événement(s) ont suivi ; statut actuel : « ${esc(v.currentStatusLabel)} ».</p>`
     : '';
   const media = f.media
     .map((m, i) => {
@@ -53,7 +61,7 @@ export function verifyPageHtml(v: VerificationView): string {
       return `<h3>Support ${i + 1}</h3><table>${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${val.startsWith('<code>') ? val : esc(val)}</td></tr>`).join('')}</table>`;
     })
     .join('');
-  const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}
+  const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}${since}
 <h2>Matériel</h2><table>
 <tr><th>Code Renum</th><td>${esc(f.device.code)}</td></tr>
 <tr><th>Type</th><td>${esc(f.device.typeLabel)}</td></tr>
