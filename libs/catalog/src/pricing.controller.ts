@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DEVICE_TYPES, GRADES } from '@renum/domain';
 import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { listAudit } from './audit-log';
 import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGridDto } from './catalog.dto';
 import { PricingService } from './pricing.service';
+import { AuditPage, PriceCapList, PriceCapSet, PriceGrid, PriceGridEntry, PriceSuggestion } from './catalog.schemas';
+import { ApiProblems } from '@renum/platform';
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -21,6 +23,8 @@ export class PricingController {
   @Get('price-caps')
   @Allow()
   @ApiOperation({ summary: "Solidarity price caps of the caller's territory per device type (cents): the legal cap, or the coordinator's" })
+  @ApiOkResponse({ type: PriceCapList })
+  @ApiProblems(401)
   async caps(@CurrentPrincipal() p: Principal) {
     return { items: await this.pricing.caps(p) };
   }
@@ -29,6 +33,8 @@ export class PricingController {
   @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
   @ApiParam({ name: 'type', enum: DEVICE_TYPES })
   @ApiOperation({ summary: 'Set the cap of one device type in the territory; journaled as an audit event (price_cap.changed)' })
+  @ApiOkResponse({ type: PriceCapSet })
+  @ApiProblems(400, 401, [403, 'Coordinators (admin or agent) only'])
   setCap(@CurrentPrincipal() p: Principal, @Param('type') type: string, @Body() body: PutPriceCapDto) {
     return this.pricing.setCap(p, parseDeviceType(type), body.capCents);
   }
@@ -36,6 +42,8 @@ export class PricingController {
   @Get('price-grid')
   @Allow()
   @ApiOperation({ summary: "The coordinator's price grid (suggested price per type and grade)" })
+  @ApiOkResponse({ type: PriceGrid })
+  @ApiProblems(401)
   grid(@CurrentPrincipal() p: Principal) {
     return this.pricing.grid(p);
   }
@@ -45,6 +53,8 @@ export class PricingController {
   @ApiParam({ name: 'type', enum: DEVICE_TYPES })
   @ApiParam({ name: 'grade', enum: GRADES })
   @ApiOperation({ summary: 'Set the suggested price of a type in a grade (never above the cap in force)' })
+  @ApiOkResponse({ type: PriceGridEntry })
+  @ApiProblems(400, 401, [403, 'Coordinators (admin or agent) only'], [422, 'Above the cap in force (price-above-cap)'])
   setGrid(@CurrentPrincipal() p: Principal, @Param('type') type: string, @Param('grade') grade: string, @Body() body: PutPriceGridDto) {
     return this.pricing.setGrid(p, parseDeviceType(type), parseGrade(grade), body.priceCents);
   }
@@ -53,6 +63,8 @@ export class PricingController {
   @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
   @ApiParam({ name: 'device', description: 'Device id or public code' })
   @ApiOperation({ summary: 'Price to publish at, from the grid for the device type and grade, clamped to the cap' })
+  @ApiOkResponse({ type: PriceSuggestion })
+  @ApiProblems(401, [403, 'Workshops and coordinators only'], 404)
   suggestion(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
     return this.pricing.suggestion(p, device);
   }
@@ -60,6 +72,8 @@ export class PricingController {
   @Get('audit-events')
   @Allow({ kinds: ['COORDINATOR'] })
   @ApiOperation({ summary: "The territory's audit journal (settings changes), newest first" })
+  @ApiOkResponse({ type: AuditPage })
+  @ApiProblems(400, 401, [403, 'Coordinators only'])
   audit(@CurrentPrincipal() p: Principal, @Query() q: AuditListQuery) {
     return listAudit(this.db.manager, p, q);
   }

@@ -1,10 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Public } from '@renum/identity';
 import { JobProducer } from '@renum/jobs';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Health } from './composition.schemas';
 
 @ApiTags('health')
 @Controller('health')
@@ -16,6 +17,8 @@ export class HealthController {
 
   @Get()
   @Public()
+  @ApiOkResponse({ type: Health, description: 'Database and Redis up' })
+  @ApiServiceUnavailableResponse({ type: Health, description: 'Database or Redis down (status degraded)' })
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, redis] = await Promise.all([
       this.db.query('SELECT 1').then(() => 'up' as const, () => 'down' as const),

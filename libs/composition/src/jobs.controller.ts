@@ -1,16 +1,18 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
 import { queueUnavailable } from '@renum/lifecycle';
-import { notFound } from '@renum/platform';
+import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
+import { JobState, TransitionJobResult } from './composition.schemas';
 
 /** State of a job the caller started (a transition that outlived the wait, an import, a sheet). */
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiSecurity('api-key')
 @Controller('jobs')
 export class JobsController {
   constructor(
@@ -21,6 +23,9 @@ export class JobsController {
   @Get(':jobId')
   @Allow()
   @ApiOperation({ summary: 'Job state, progress and result; only for the requester' })
+  @ApiExtraModels(TransitionJobResult)
+  @ApiOkResponse({ type: JobState })
+  @ApiProblems(401, [404, 'Unknown job, or started by someone else'], [503, 'queue-unavailable'])
   async get(@CurrentPrincipal() p: Principal, @Param('jobId') jobId: string) {
     let job;
     try {

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { PageQuery, ProblemFilter } from '@renum/platform';
+import { ApiProblems, binaryContent, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
 import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
@@ -11,6 +11,7 @@ import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './eras
 import { ErasureImportService } from './import/erasure-import.service';
 import { MAX_REPORT_BYTES, reportTooLarge } from './import/report-file';
 import { RecheckService } from './recheck/recheck.service';
+import { CertificatePending, ErasureImportAnswer, IncidentPage, RecheckDecision, RecheckDraw, RecheckPage } from './erasure.schemas';
 
 /** Multer's "file too large" becomes the report's own French 413 problem. */
 @Catch()
@@ -41,6 +42,16 @@ export class ErasuresController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiOperation({ summary: 'Import an nwipe/ShredOS log: one erasure per identified disk of a device in your custody (201; 200 when already imported)' })
+  @ApiCreatedResponse({ type: ErasureImportAnswer, description: 'Imported: matched disks recorded, the others listed in unmatched' })
+  @ApiOkResponse({ type: ErasureImportAnswer, description: 'This report was already imported: the same answer, alreadyImported true, nothing changed' })
+  @ApiProblems(
+    [400, 'No file, or an empty one (report-missing, empty-report)'],
+    401,
+    [403, 'Workshop agents only'],
+    [413, 'Report too large (report-too-large)'],
+    [415, 'Not a text log (binary-report)'],
+    [422, 'Not a report Renum can read (unsupported-report)'],
+  )
   async import(@CurrentPrincipal() p: Principal, @UploadedFile() file: { buffer: Buffer; originalname: string; size: number } | undefined, @Res({ passthrough: true }) res: Response) {
     const answer = await this.imports.import(p, file);
     res.status(answer.alreadyImported ? 200 : 201);
@@ -50,6 +61,8 @@ export class ErasuresController {
   @Get('rechecks')
   @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
   @ApiOperation({ summary: 'Independent re-checks: a workshop its own, a coordinator its territory (PENDING by default)' })
+  @ApiOkResponse({ type: RecheckPage })
+  @ApiProblems(400, 401, [403, 'Workshops and coordinators only'])
   listRechecks(@CurrentPrincipal() p: Principal, @Query() q: RecheckListQuery) {
     return this.rechecks.list(p, q);
   }
@@ -57,6 +70,8 @@ export class ErasuresController {
   @Post('rechecks/draw')
   @Allow({ kinds: ['WORKSHOP'], roles: ['admin'] })
   @ApiOperation({ summary: 'Draws RECHECK_SHARE of the PASSED logical erasures of the workshop never put to a draw (manual records too)' })
+  @ApiCreatedResponse({ type: RecheckDraw })
+  @ApiProblems(400, 401, [403, 'Workshop admins only'])
   draw(@CurrentPrincipal() p: Principal, @Body() body: RecheckDrawInput) {
     return this.rechecks.drawExisting(p, body.seed);
   }
@@ -65,6 +80,8 @@ export class ErasuresController {
   @HttpCode(200)
   @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
   @ApiOperation({ summary: 'Decide a re-check (another technician than the one who erased); FAILED voids the erasure' })
+  @ApiOkResponse({ type: RecheckDecision })
+  @ApiProblems(400, 401, [403, 'Workshop agents only; another technician than the one who erased (same-technician); not with an API key (technician-required)'], 404, [409, 'Already decided (recheck-decided)'])
   decide(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecheckDecisionInput) {
     return this.rechecks.decide(p, id, body.outcome, body.note);
   }
@@ -72,6 +89,8 @@ export class ErasuresController {
   @Get('incidents')
   @Allow({ kinds: ['COORDINATOR'] })
   @ApiOperation({ summary: 'Voided erasures on devices that already left custody, with the holder to contact' })
+  @ApiOkResponse({ type: IncidentPage })
+  @ApiProblems(400, 401, [403, 'Coordinators only'])
   incidents(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
     return this.rechecks.incidents(p, q);
   }
@@ -89,6 +108,10 @@ export class ErasureCertificateController {
   @ApiParam(DEVICE_PARAM)
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Erasure certificate (NIST SP 800-88 fields, QR to /verify/{certificateId}); 202 {jobId} while it is generated' })
+  @ApiOkResponse({ description: 'The certificate (header X-Certificate-Id)', content: binaryContent('application/pdf') })
+  @ApiExtraModels(CertificatePending)
+  @ApiAcceptedResponse({ description: 'Being generated: follow statusUrl, then ask again', content: jsonContent(CertificatePending) })
+  @ApiProblems(401, 404, [409, 'The device has not been wiped yet (not-wiped)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
   async certificate(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
     const answer = await this.certificates.get(p, device);
     if (answer.kind === 'pending') {
@@ -113,6 +136,8 @@ export class VerifyController {
   @Get(':certificateId')
   @Public()
   @ApiOperation({ summary: 'Public page: what an erasure certificate states and whether the device history still verifies' })
+  @ApiOkResponse({ description: 'HTML page in French', content: binaryContent('text/html') })
+  @ApiResponse({ status: 404, description: 'HTML page in French: unknown certificate', content: binaryContent('text/html') })
   async page(@Param('certificateId') id: string, @Res() res: Response) {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const view = uuid ? await this.certificates.verification(id.toLowerCase()) : undefined;

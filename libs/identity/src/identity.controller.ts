@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { ProblemException } from '@renum/platform';
+import { ApiProblems, ProblemException } from '@renum/platform';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
+import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey } from './identity.schemas';
 import type { Principal } from './principal';
 
 /** Login attempts are counted per address and per client, so one office cannot lock out another. */
@@ -41,6 +42,8 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @ApiOperation({ summary: 'Exchange e-mail and password for a short-lived access token' })
+  @ApiOkResponse({ type: AccessToken })
+  @ApiProblems(400, [401, 'Wrong credentials (invalid-credentials)'], [429, 'Too many login attempts (Retry-After)'])
   login(@Body() body: LoginDto) {
     return this.auth.login(body.email, body.password);
   }
@@ -55,6 +58,9 @@ export class IdentityController {
 
   @Get('me')
   @Allow()
+  @ApiOperation({ summary: 'Who is calling: user (or API key) and organisation' })
+  @ApiOkResponse({ type: Me })
+  @ApiProblems(401)
   me(@CurrentPrincipal() p: Principal) {
     return this.identity.me(p);
   }
@@ -62,6 +68,8 @@ export class IdentityController {
   @Post('organizations')
   @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: "Onboard an organisation in the coordinator's territory" })
+  @ApiCreatedResponse({ type: Organization })
+  @ApiProblems(400, 401, 403, [409, 'An organisation of that name exists in the territory (organization-exists)'])
   createOrganization(@CurrentPrincipal() p: Principal, @Body() body: CreateOrganizationDto) {
     return this.identity.createOrganization(p, body.name, body.kind, body.siret);
   }
@@ -69,18 +77,26 @@ export class IdentityController {
   @Get('organizations')
   @Allow()
   @ApiOperation({ summary: "Organisations of the caller's territory" })
+  @ApiOkResponse({ type: OrganizationList })
+  @ApiProblems(401)
   listOrganizations(@CurrentPrincipal() p: Principal) {
     return this.identity.listOrganizations(p);
   }
 
   @Get('organizations/:id')
   @Allow()
+  @ApiOperation({ summary: "An organisation of the caller's territory" })
+  @ApiOkResponse({ type: Organization })
+  @ApiProblems(400, 401, 404)
   async organization(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
     return present(await this.identity.visibleOrganization(p, id));
   }
 
   @Post('organizations/:id/users')
   @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: 'Add a user to an organisation (its admin, or a coordinator for another organisation)' })
+  @ApiCreatedResponse({ type: CreatedUser })
+  @ApiProblems(400, 401, 403, 404, [409, 'The e-mail is already used (email-taken)'])
   createUser(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateUserDto) {
     return this.identity.createUser(p, id, body.email, body.password, body.role);
   }
@@ -88,12 +104,17 @@ export class IdentityController {
   @Post('organizations/:id/api-keys')
   @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: 'Create an API key; the key is shown once, only its hash is kept' })
+  @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiProblems(400, 401, 403, 404)
   createApiKey(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateApiKeyDto) {
     return this.identity.createApiKey(p, id, body.name);
   }
 
   @Get('organizations/:id/api-keys')
   @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: "The organisation's API keys (never the keys themselves)" })
+  @ApiOkResponse({ type: ApiKeyList })
+  @ApiProblems(400, 401, 403, 404)
   listApiKeys(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
     return this.identity.listApiKeys(p, id);
   }
@@ -101,6 +122,8 @@ export class IdentityController {
   @Delete('organizations/:id/api-keys/:keyId')
   @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: 'Revoke an API key (it stops authenticating at once)' })
+  @ApiOkResponse({ type: RevokedApiKey })
+  @ApiProblems(400, 401, 403, 404)
   revokeApiKey(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Param('keyId', uuid) keyId: string) {
     return this.identity.revokeApiKey(p, id, keyId);
   }

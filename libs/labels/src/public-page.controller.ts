@@ -1,5 +1,5 @@
 import { Controller, Get, Injectable, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiMovedPermanentlyResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, parsePublicCode, STATUS_LABELS_FR } from '@renum/domain';
 import { Public } from '@renum/identity';
@@ -8,6 +8,7 @@ import { DeviceAccess, loadCustodyFacts } from '@renum/lifecycle';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ErasureProof, PublicDeviceView, renderDevicePage, renderNotFoundPage } from './public-page.html';
+import { binaryContent } from '@renum/platform';
 
 /** Reads only what the public page shows: never serial or inventory numbers, prices or people. */
 @Injectable()
@@ -66,6 +67,9 @@ export class PublicPageController {
   @ApiParam({ name: 'code', description: 'Public code RN-XXXX-XXXX (other spellings are redirected to it)' })
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'Public device page in French: type, model, status, erasure proof, responsible organisation; 404 page for unknown codes' })
+  @ApiOkResponse({ description: 'HTML page in French (no serial numbers, no personal data)', content: binaryContent('text/html') })
+  @ApiMovedPermanentlyResponse({ description: 'Another spelling of a code (lower case, no dashes): Location is /d/{canonical code}' })
+  @ApiNotFoundResponse({ description: 'HTML page in French: unknown or mistyped code', content: binaryContent('text/html') })
   async show(@Param('code') raw: string, @Req() req: Request & { principal?: Principal }, @Res() res: Response) {
     const parsed = parsePublicCode(raw);
     const shown = raw.length > 64 ? `${raw.slice(0, 64)}…` : raw;

@@ -1,13 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import type { Response } from 'express';
 import { DeviceListQuery, DeviceQueryService } from './device-query.service';
 import { ErasureInput } from './erasure.dto';
 import { ErasureRecorder } from './erasure-recorder.service';
+import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, ScanResult, TransitionApplied } from './lifecycle.schemas';
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
+import { ApiProblems } from '@renum/platform';
 
 const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXD; dashes and case optional)' };
 const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
@@ -26,6 +28,8 @@ export class DevicesController {
   @Get()
   @Allow()
   @ApiOperation({ summary: 'Devices the caller may see, filtered, cursor-paginated' })
+  @ApiOkResponse({ type: DevicePage })
+  @ApiProblems(400, 401)
   list(@CurrentPrincipal() p: Principal, @Query() query: DeviceListQuery) {
     return this.devices.list(p, query);
   }
@@ -33,6 +37,9 @@ export class DevicesController {
   @Get(':device')
   @Allow()
   @ApiParam(DEVICE_PARAM)
+  @ApiOperation({ summary: 'One device, as the caller may see it (fields it may not see are omitted)' })
+  @ApiOkResponse({ type: Device })
+  @ApiProblems(401, 404)
   get(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
     return this.devices.get(p, device);
   }
@@ -41,6 +48,8 @@ export class DevicesController {
   @Allow()
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'The device history, oldest first, each event chained to the previous by hash' })
+  @ApiOkResponse({ type: EventList })
+  @ApiProblems(401, 404)
   events(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
     return this.devices.events(p, device);
   }
@@ -49,6 +58,8 @@ export class DevicesController {
   @Allow()
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Recomputes the hash chain: valid, or the sequence number where it breaks' })
+  @ApiOkResponse({ type: ChainVerification })
+  @ApiProblems(401, 404)
   verify(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
     return this.devices.verify(p, device);
   }
@@ -57,6 +68,8 @@ export class DevicesController {
   @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Record the erasure (or destruction) of one medium; an unknown medium serial adds that medium' })
+  @ApiCreatedResponse({ type: ErasureRecorded })
+  @ApiProblems(400, 401, [403, 'Not a workshop, or the device is not in its custody (not-custodian)'], 404)
   async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
     const { startedAt, endedAt, ...rest } = body;
     const recorded = await this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
@@ -69,6 +82,9 @@ export class DevicesController {
   @Get(':device/erasures')
   @Allow()
   @ApiParam(DEVICE_PARAM)
+  @ApiOperation({ summary: 'Erasure records of the device, oldest first' })
+  @ApiOkResponse({ type: ErasureRecordList })
+  @ApiProblems(401, 404)
   listErasures(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
     return this.erasures.list(p, device);
   }
@@ -81,6 +97,18 @@ export class DevicesController {
   @ApiExtraModels(...bodies)
   @ApiBody({ schema: { oneOf: bodies.map((b) => ({ $ref: getSchemaPath(b) })) } })
   @ApiOperation({ summary: 'Apply a lifecycle action (runs as a BullMQ job, exactly once per Idempotency-Key)' })
+  @ApiOkResponse({ type: TransitionApplied, description: 'Applied (or the same answer again for a repeated Idempotency-Key)' })
+  @ApiAcceptedResponse({ type: JobAccepted, description: 'Not finished within the wait: follow statusUrl (GET /api/v1/jobs/{jobId})' })
+  @ApiProblems(
+    [400, 'Invalid payload (validation-error), or missing Idempotency-Key (idempotency-key-required)'],
+    401,
+    [403, 'Action not allowed for this caller (forbidden-action), or override by a non-coordinator'],
+    [404, 'Unknown or invisible device'],
+    [409, 'illegal-transition (action not allowed from the current status) or reserved-by-another'],
+    [422, 'erasure-missing (data invariant; `missingMedia` lists the media), price-above-cap, or idempotency-key-reused'],
+    [500, 'transition-failed: the job failed after its retries, nothing applied'],
+    [503, 'queue-unavailable: nothing applied, safe to retry with the same Idempotency-Key'],
+  )
   async transition(
     @CurrentPrincipal() p: Principal,
     @Param('device') device: string,
@@ -104,6 +132,8 @@ export class ScanController {
   @Get(':code')
   @Allow()
   @ApiOperation({ summary: 'Resolve a scanned code (any case, dashes optional, scanner prefixes, pasted /d/ URL) and the actions possible now' })
+  @ApiOkResponse({ type: ScanResult })
+  @ApiProblems(401, 404)
   scan(@CurrentPrincipal() p: Principal, @Param('code') code: string) {
     return this.devices.scan(p, code);
   }

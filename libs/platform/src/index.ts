@@ -7,3 +7,4 @@ export * from './pagination';
 export * from './uuid';
 export * from './platform.module';
 export * from './shutdown';
+export * from './platform.schemas';

@@ -1,13 +1,14 @@
 import { CallHandler, Controller, ExecutionContext, Get, HttpCode, Injectable, NestInterceptor, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { ProblemException } from '@renum/platform';
+import { ApiProblems, binaryContent, ProblemException } from '@renum/platform';
 import type { Response } from 'express';
 import { catchError, Observable } from 'rxjs';
 import { RENUM_TEMPLATE_COLUMNS, renumTemplateCsv } from '../inventory-csv';
 import { InventoryImportService, MAX_IMPORT_BYTES, UploadedCsv } from './inventory-import.service';
+import { ImportAccepted, InventoryImport } from '../intake.schemas';
 
 const MAX_MB = MAX_IMPORT_BYTES / (1024 * 1024);
 
@@ -75,7 +76,17 @@ export class ImportsController {
       'Rows with a problem are skipped and listed in errors; rows whose serial this donor already registered are skipped and listed in alreadyRegistered ' +
       '(importing the same file again creates nothing).',
   })
-  @ApiAcceptedResponse({ description: '{jobId, importId, statusUrl, importUrl, format, totalRows}' })
+  @ApiAcceptedResponse({ type: ImportAccepted, description: 'Queued: follow statusUrl (GET /api/v1/jobs/{jobId}; its result is an ImportReport) or importUrl' })
+  @ApiProblems(
+    [400, 'No file in the field « file »'],
+    401,
+    403,
+    [404, 'Not a donation of your organisation'],
+    [413, `File over ${MAX_MB} MB (inventory-file-too-large)`],
+    [415, 'Not a CSV file (inventory-not-text; `reason`)'],
+    [422, 'Unusable file: empty, no recognisable header, no rows, a line too long (`reason`)'],
+    [503, 'queue-unavailable: nothing stored, safe to retry'],
+  )
   start(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @UploadedFile() file: UploadedCsv | undefined) {
     return this.imports.start(p, id, file);
   }
@@ -85,6 +96,8 @@ export class ImportsController {
   @Allow()
   @ApiProduces('text/csv')
   @ApiOperation({ summary: "Renum's inventory CSV template", description: TEMPLATE_DESCRIPTION })
+  @ApiOkResponse({ description: 'The template (attachment renum-modele-inventaire.csv)', content: binaryContent('text/csv') })
+  @ApiProblems(401)
   template(@Res() res: Response) {
     res
       .status(200)
@@ -96,6 +109,8 @@ export class ImportsController {
   @Get('imports/:importId')
   @Allow({ kinds: ['DONOR'] })
   @ApiOperation({ summary: 'An inventory import of your organisation: status, progress, final report (kept after the job leaves the queue)' })
+  @ApiOkResponse({ type: InventoryImport })
+  @ApiProblems(400, 401, 403, 404)
   get(@CurrentPrincipal() p: Principal, @Param('importId', ParseUUIDPipe) importId: string) {
     return this.imports.get(p, importId);
   }

@@ -1,0 +1,197 @@
+import { DEVICE_STATUSES } from '@renum/domain';
+import { registerDevices, step, uniqueSerial } from '../support/flows';
+import { TestApp, World } from '../support/test-app';
+
+/**
+ * API.md: "The OpenAPI document served at /api/docs (JSON at /api/docs-json) must describe all of
+ * it." Every call of API.md's tables, as served, with its success answer and its problems.
+ */
+
+type Json = Record<string, any>;
+
+const JSON_TYPE = 'application/json';
+const PROBLEM_TYPE = 'application/problem+json';
+
+/** [method, path, success status, content types of the success answer (JSON unless said)]. */
+const CONTRACT: [string, string, number, string[]?][] = [
+  ['post', '/api/v1/auth/login', 200],
+  ['get', '/api/v1/me', 200],
+  ['post', '/api/v1/organizations', 201],
+  ['post', '/api/v1/organizations/{id}/users', 201],
+  ['post', '/api/v1/organizations/{id}/api-keys', 201],
+  ['post', '/api/v1/donations', 201],
+  ['post', '/api/v1/donations/{id}/devices', 201],
+  ['get', '/api/v1/donations/{id}', 200],
+  ['get', '/api/v1/devices', 200],
+  ['get', '/api/v1/devices/{device}', 200],
+  ['get', '/api/v1/devices/{device}/events', 200],
+  ['get', '/api/v1/devices/{device}/events/verify', 200],
+  ['post', '/api/v1/devices/{device}/erasures', 201],
+  ['get', '/api/v1/devices/{device}/erasures', 200],
+  ['post', '/api/v1/devices/{device}/transitions', 200],
+  ['get', '/api/v1/devices/{device}/label.svg', 200, ['image/svg+xml']],
+  ['get', '/api/v1/devices/{device}/label.png', 200, ['image/png']],
+  ['post', '/api/v1/labels/sheets', 200, ['application/pdf', 'text/plain']],
+  ['get', '/api/v1/scan/{code}', 200],
+  ['get', '/d/{code}', 200, ['text/html']],
+  ['get', '/api/v1/catalog', 200],
+  ['get', '/api/v1/reservations', 200],
+  ['get', '/api/v1/price-caps', 200],
+  ['put', '/api/v1/price-caps/{type}', 200],
+  ['post', '/api/v1/erasures/import', 201],
+  ['get', '/api/v1/devices/{device}/erasure-certificate.pdf', 200, ['application/pdf']],
+  ['get', '/api/v1/donations/{id}/report.pdf', 200, ['application/pdf']],
+  ['get', '/api/v1/donations/{id}/report.csv', 200, ['text/csv']],
+  ['post', '/api/v1/donations/{id}/import', 202],
+  ['get', '/api/v1/jobs/{jobId}', 200],
+];
+
+const DEVICE_FIELDS = ['id', 'code', 'type', 'brand', 'model', 'serialNumber', 'inventoryNumber', 'status', 'custodianOrganizationId', 'donationId', 'grade', 'priceCents', 'media', 'version', 'updatedAt'];
+const EVENT_FIELDS = ['seq', 'action', 'fromStatus', 'toStatus', 'actorUserId', 'organizationId', 'at', 'payload', 'prevHash', 'hash'];
+const API_MD_STATUSES = ['REGISTERED', 'COLLECTED', 'WIPED', 'REFURBISHING', 'REFURBISHED', 'AVAILABLE', 'RESERVED', 'DISTRIBUTED', 'RECYCLED', 'DISMANTLED'];
+
+let t: TestApp;
+let w: World;
+let doc: Json;
+
+beforeAll(async () => {
+  t = await TestApp.start();
+  w = await t.world('OA');
+  doc = (await t.http.get('/api/docs-json').expect(200)).body;
+});
+afterAll(() => t?.close());
+
+const schemaNamed = (name: string): Json => doc.components?.schemas?.[name];
+const deref = (schema: Json | undefined): Json | undefined => {
+  if (!schema?.$ref) return schema;
+  return schemaNamed(schema.$ref.replace('#/components/schemas/', ''));
+};
+/** A JSON schema that says something: an object with properties, an array, or a composition. */
+const isDescribed = (schema: Json | undefined) => {
+  const s = deref(schema);
+  return !!s && (Object.keys(s.properties ?? {}).length > 0 || s.type === 'array' || Array.isArray(s.oneOf) || Array.isArray(s.allOf));
+};
+/** A property's schema reference, bare or wrapped in allOf (when the property has its own description). */
+const refOf = (prop: Json): string | undefined => prop.$ref ?? prop.allOf?.[0]?.$ref;
+const propertiesOf = (name: string) => Object.keys(schemaNamed(name)?.properties ?? {});
+
+describe('every call of API.md in /api/docs-json', () => {
+  const calls = CONTRACT.map(([method, path, status, types]) => ({ method, path, status, types }));
+
+  it.each(calls)('$method $path: success answer with a schema or its binary content type', ({ method, path, status, types }) => {
+    const op = doc.paths?.[path]?.[method];
+    expect(op).toBeDefined();
+    const success = op.responses?.[String(status)];
+    expect(success).toBeDefined();
+    const content: Json = success.content ?? {};
+    if (types) {
+      expect(Object.keys(content).sort()).toEqual([...types].sort());
+      for (const type of types) expect(content[type].schema).toEqual(expect.objectContaining({ type: 'string' }));
+    } else {
+      expect(Object.keys(content)).toEqual([JSON_TYPE]);
+      expect(isDescribed(content[JSON_TYPE].schema)).toBe(true);
+    }
+  });
+
+  it.each(calls)('$method $path: every 4xx/5xx answer is a ProblemDocument', ({ method, path }) => {
+    const responses: Json = doc.paths[path][method].responses;
+    const problems = Object.entries(responses).filter(([status]) => /^[45]\d\d$/.test(status));
+    expect(problems.length).toBeGreaterThan(0);
+    for (const [, answer] of problems) {
+      if (path === '/d/{code}') continue; // the public page answers its 404 as an HTML page
+      expect(answer.content?.[PROBLEM_TYPE]?.schema).toEqual({ $ref: '#/components/schemas/ProblemDocument' });
+    }
+  });
+
+  it('no answer of the document is left without content, and every $ref resolves', () => {
+    const empty = Object.entries(doc.paths as Json).flatMap(([path, ops]) =>
+      Object.entries(ops as Json).flatMap(([method, op]) =>
+        Object.entries((op as Json).responses ?? {})
+          .filter(([status, r]) => !(r as Json).content && !['204', '301'].includes(status))
+          .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    expect(empty).toEqual([]);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    expect([...new Set(refs)].filter((name) => !schemaNamed(name))).toEqual([]);
+  });
+
+  it('declares the transition answers API.md lists', () => {
+    const responses: Json = doc.paths['/api/v1/devices/{device}/transitions'].post.responses;
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '202', '400', '403', '404', '409', '422', '503']));
+    const answer = deref(responses['200'].content[JSON_TYPE].schema)!;
+    expect(Object.keys(answer.properties).sort()).toEqual(['device', 'event']);
+    expect(refOf(answer.properties.device)).toBe('#/components/schemas/Device');
+    expect(refOf(answer.properties.event)).toBe('#/components/schemas/Event');
+    expect(Object.keys(deref(responses['202'].content[JSON_TYPE].schema)?.properties ?? {})).toEqual(expect.arrayContaining(['jobId', 'statusUrl']));
+  });
+
+  it('describes label sheets: 200 PDF or ZPL, 202 a job, the JSON under application/json', () => {
+    const responses: Json = doc.paths['/api/v1/labels/sheets'].post.responses;
+    expect(Object.keys(responses['202'].content)).toEqual([JSON_TYPE]);
+    expect(Object.keys(deref(responses['202'].content[JSON_TYPE].schema)?.properties ?? {})).toEqual(expect.arrayContaining(['jobId', 'statusUrl', 'downloadUrl']));
+  });
+
+  it('gives lists their {items, nextCursor} shape', () => {
+    for (const path of ['/api/v1/devices', '/api/v1/catalog', '/api/v1/reservations']) {
+      const schema = deref(doc.paths[path].get.responses['200'].content[JSON_TYPE].schema)!;
+      expect(schema.properties.items.type).toBe('array');
+      expect(schema.properties.nextCursor).toEqual(expect.objectContaining({ type: 'string', nullable: true }));
+      expect(schema.required).toEqual(expect.arrayContaining(['items', 'nextCursor']));
+    }
+    const reservation = deref(deref(doc.paths['/api/v1/reservations'].get.responses['200'].content[JSON_TYPE].schema)!.properties.items.items)!;
+    expect(reservation.properties.status.enum).toEqual(['ACTIVE', 'RELEASED', 'EXPIRED', 'DISTRIBUTED']);
+    expect(Object.keys(reservation.properties)).toEqual(expect.arrayContaining(['id', 'deviceId', 'code', 'status', 'expiresAt']));
+  });
+});
+
+describe('schemas of API.md', () => {
+  it('Device carries the API.md fields, serials optional (omitted for a charity), the statuses as spelled', () => {
+    expect(propertiesOf('Device')).toEqual(expect.arrayContaining(DEVICE_FIELDS));
+    const device = schemaNamed('Device');
+    expect(device.required).toEqual(expect.arrayContaining(DEVICE_FIELDS.filter((f) => f !== 'serialNumber' && f !== 'inventoryNumber')));
+    expect(device.required).not.toContain('serialNumber');
+    expect(device.required).not.toContain('inventoryNumber');
+    expect(device.properties.status.enum).toEqual(API_MD_STATUSES);
+    expect(device.properties.type.enum).toEqual(['LAPTOP', 'DESKTOP', 'TABLET', 'SMARTPHONE', 'MONITOR', 'PRINTER', 'MFP', 'OTHER']);
+    expect([...DEVICE_STATUSES]).toEqual(API_MD_STATUSES);
+  });
+
+  it('Event carries exactly the API.md fields', () => {
+    expect(propertiesOf('Event').sort()).toEqual([...EVENT_FIELDS].sort());
+    expect(schemaNamed('Event').required.sort()).toEqual([...EVENT_FIELDS].sort());
+    expect(schemaNamed('Event').properties.toStatus.enum).toEqual(API_MD_STATUSES);
+  });
+
+  it('ProblemDocument is RFC 9457: type, title, status, detail, instance?, errors?: [{field, message}]', () => {
+    const problem = schemaNamed('ProblemDocument');
+    expect(Object.keys(problem.properties).sort()).toEqual(['detail', 'errors', 'instance', 'status', 'title', 'type']);
+    expect(problem.required.sort()).toEqual(['detail', 'status', 'title', 'type']);
+    const fieldError = deref(problem.properties.errors.items)!;
+    expect(Object.keys(fieldError.properties).sort()).toEqual(['field', 'message']);
+  });
+});
+
+describe('the schemas match what the API answers', () => {
+  const keysWithin = (body: Json, schema: string) => {
+    const props = propertiesOf(schema);
+    expect(Object.keys(body).filter((k) => !props.includes(k))).toEqual([]);
+    expect((schemaNamed(schema).required ?? []).filter((k: string) => !(k in body))).toEqual([]);
+  };
+
+  it('a device, its events and a transition answer have the documented fields', async () => {
+    const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: uniqueSerial('SSD') }] }]);
+    const full = (await t.http.get(`/api/v1/devices/${device.id}`).set(w.donor.agent.auth).expect(200)).body;
+    keysWithin(full, 'Device');
+    keysWithin(full.media[0], 'DeviceMedium');
+    const applied = await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    keysWithin(applied, 'TransitionApplied');
+    keysWithin(applied.device, 'Device');
+    keysWithin(applied.event, 'Event');
+    const events = (await t.http.get(`/api/v1/devices/${device.id}/events`).set(w.donor.agent.auth).expect(200)).body;
+    for (const event of events.items) keysWithin(event, 'Event');
+    const problem = (await t.http.get('/api/v1/devices/RN-0000-0000').set(w.donor.agent.auth)).body;
+    keysWithin(problem, 'ProblemDocument');
+  });
+});
