@@ -8,3 +8,4 @@ export * from './uuid';
 export * from './platform.module';
 export * from './shutdown';
 export * from './platform.schemas';
+export * from './uploaded-text';

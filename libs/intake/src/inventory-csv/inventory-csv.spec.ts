@@ -613,6 +613,11 @@ describe('encodings and delimiters', () => {
     expect(row.device).toMatchObject({ type: 'TABLET', model: 'iPad (6e génération)', estimatedValueCents: 12000 });
   });
 
+  it('keeps the UTF-8 accents of a file with one stray Windows-1252 byte (decoding: libs/platform uploaded-text.spec.ts)', () => {
+    const bytes = Buffer.concat([Buffer.from('serialNumber;brand;model\nSN-1;Dell;Modèle ', 'utf8'), Buffer.from([0xe9]), Buffer.from('tendu\n', 'utf8')]);
+    expect(parse(bytes).rows[0].device.model).toBe('Modèle étendu');
+  });
+
   it('reads UTF-16 with BOM and tabs (Excel "Texte Unicode")', () => {
     const text = '\ufeffNuméro de série\tFabricant\tModèle\tType\r\nSN-1\tDell\tLatitude\tPortable\r\n';
     const [row] = parse(Buffer.from(text, 'utf16le')).rows;
