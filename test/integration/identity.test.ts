@@ -82,6 +82,11 @@ describe('identity and access', () => {
     await t.http.post(`/api/v1/organizations/${a.coordinator.id}/users`).set(a.coordinator.agent.auth).send({ email: 'escalade3@coord.test', password: 'long-enough-pw', role: 'admin' }).expect(403);
     await t.http.post(`/api/v1/organizations/${a.coordinator.id}/api-keys`).set(a.coordinator.agent.auth).send({ name: 'k3' }).expect(403);
     await t.http.post(`/api/v1/organizations/${a.donor.id}/users`).set(a.coordinator.agent.auth).send({ email: 'admin.mairie@donor.test', password: 'long-enough-pw', role: 'admin' }).expect(201);
+    // Nor through a second coordination: an agent may neither create one nor manage its accounts (an admin does).
+    await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: 'Coordination bis', kind: 'COORDINATOR' }).expect(403);
+    const peer = (await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'Coordination ter', kind: 'COORDINATOR' }).expect(201)).body;
+    await t.http.post(`/api/v1/organizations/${peer.id}/users`).set(a.coordinator.agent.auth).send({ email: 'escalade4@coord.test', password: 'long-enough-pw', role: 'admin' }).expect(403);
+    await t.http.post(`/api/v1/organizations/${peer.id}/users`).set(a.coordinator.admin.auth).send({ email: 'admin.ter@coord.test', password: 'long-enough-pw', role: 'admin' }).expect(201);
     const created = await t.db.query(`SELECT email FROM app_user WHERE email LIKE 'escalade%'`);
     expect(created).toEqual([]);
     expect(await t.db.query(`SELECT name FROM api_key WHERE name IN ('k2', 'k3')`)).toEqual([]);

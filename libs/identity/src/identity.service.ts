@@ -67,6 +67,11 @@ export class IdentityService {
   }
 
   createOrganization(p: Principal, name: string, kind: OrganizationKind, siret?: string) {
+    // Another coordination is a peer of the caller's: only an admin of a coordination creates one
+    // (an agent would otherwise create one, make itself its admin, and administer its own).
+    if (kind === 'COORDINATOR' && p.role !== 'admin') {
+      throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul un administrateur de la coordination peut créer une autre organisation coordinatrice.");
+    }
     return this.insertOrganization(this.db.manager, p.territoryId, name, kind, siret).then(present);
   }
 
@@ -83,10 +88,11 @@ export class IdentityService {
   }
 
   /**
-   * Who manages an organisation's accounts and API keys: its own admin, or a coordinator (admin
-   * or agent) of the territory for the other organisations it onboards. Never an API key (a key
-   * that mints keys or admins outlives its own revocation), and never a coordinator agent for
-   * its own organisation (that would make it an admin of the coordination).
+   * Who manages an organisation's accounts and API keys: its own admin, or a coordinator of the
+   * territory: an admin or agent for the organisations it onboards, an admin only for a
+   * coordination. Never an API key (a key that mints keys or admins outlives its own
+   * revocation), and never a coordinator agent for its own or another coordination (either way
+   * it could make itself an admin of the coordination).
    */
   async manageableOrganization(p: Principal, id: string): Promise<Organization> {
     const org = await this.visibleOrganization(p, id);
@@ -94,7 +100,7 @@ export class IdentityService {
       throw new ProblemException(403, 'forbidden', 'Accès refusé', 'Les comptes et les clés API se gèrent depuis une session utilisateur, pas avec une clé API.');
     }
     const isOwnAdmin = p.organizationId === org.id && p.role === 'admin';
-    const isOnboardingCoordinator = p.organizationKind === 'COORDINATOR' && p.role !== 'viewer' && p.organizationId !== org.id;
+    const isOnboardingCoordinator = p.organizationKind === 'COORDINATOR' && (org.kind === 'COORDINATOR' ? p.role === 'admin' : p.role !== 'viewer');
     if (!isOwnAdmin && !isOnboardingCoordinator) {
       if (p.organizationId !== org.id && p.organizationKind !== 'COORDINATOR') throw notFound('Organisation');
       throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul l'administrateur de cette organisation, ou un coordinateur pour une autre organisation, peut gérer ses comptes et ses clés API.");
