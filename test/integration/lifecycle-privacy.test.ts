@@ -83,3 +83,24 @@ it('lets a charity search the catalogue by code, brand or model, not by serial o
   expect(await search(w.charity.agent, device.serialNumber)).toEqual([]);
   expect(await search(w.charity.agent, device.code)).toEqual([device.id]);
 });
+
+it('lets a coordinator force a reserve and a hand-over for a charity it names: the reservation, the custody and the hand-over data are that charity\'s', async () => {
+  const [device] = await registerDevices(t, w, [{}]);
+  await toAvailable(t, w, device);
+  const forced = { override: true, reason: 'Permanence sans connexion' };
+  const unnamed = await transition(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced });
+  expect(unnamed.status).toBe(422);
+  expect(unnamed.body.type).toMatch(/invalid-charity$/);
+  await step(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced, charityOrganizationId: otherCharity.id });
+  expect(await t.db.query(`SELECT charity_organization_id FROM reservation WHERE device_id = $1 AND status = 'ACTIVE'`, [device.id])).toEqual([{ charity_organization_id: otherCharity.id }]);
+  const handedOver = await step(t, w.coordinator.agent, device.id, {
+    action: 'distribute',
+    ...forced,
+    priceCents: 0,
+    paymentMethod: 'FREE',
+    beneficiary: { ref: 'B3-01', eligibility: 'etudiant_boursier', postalCode: '69007' },
+  });
+  expect(handedOver.device.custodianOrganizationId).toBe(otherCharity.id);
+  expect(payloadOf(await eventsAs(otherCharity.agent, device.id), 'distribute')).toMatchObject({ eligibility: 'etudiant_boursier', postalCode: '69007', paymentMethod: 'FREE' });
+  expect(payloadOf(await eventsAs(w.donor.agent, device.id), 'distribute')).not.toHaveProperty('postalCode');
+});

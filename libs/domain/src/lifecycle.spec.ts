@@ -1,6 +1,8 @@
 import { ErasureFact } from './erasure-invariant';
 import {
   Actor,
+  ACTING_FOR,
+  actingOrganization,
   allowedActions,
   scanActions,
   decideTransition,
@@ -134,14 +136,16 @@ const GOOD_PAYLOAD: TransitionPayload = {
   beneficiary: { ref: 'DOS-42', eligibility: 'minima_sociaux', postalCode: '59000' },
   reason: 'motif',
 };
-const GOOD_FACTS: GuardFacts = { priceCapCents: 18000, recycler: { kind: 'RECYCLER', territoryId: T1 }, workshop: { kind: 'WORKSHOP', territoryId: T1 } };
+const GOOD_FACTS: GuardFacts = { priceCapCents: 18000, recycler: { kind: 'RECYCLER', territoryId: T1 } };
+/** GOOD_FACTS, plus the organisation a forced collect or reserve names, of the right kind. */
+const goodFacts = (action: TransitionAction): GuardFacts => ({ ...GOOD_FACTS, actingFor: { kind: ACTING_FOR[action]?.kind ?? 'WORKSHOP', territoryId: T1 } });
 
 const decide = (
   action: TransitionAction,
   who: Actor | typeof SYSTEM_ACTOR,
   dev: DeviceFacts,
   payload: TransitionPayload = GOOD_PAYLOAD,
-  facts: GuardFacts = GOOD_FACTS,
+  facts: GuardFacts = goodFacts(action),
 ) => decideTransition(action, who, dev, payload, facts);
 
 const refusalOf = (v: Verdict) => (v.ok ? null : { status: v.refusal.status, code: v.refusal.code });
@@ -215,7 +219,7 @@ describe('lifecycle: every status × action × organisation kind × role (1650 c
 
 describe('coordinator override', () => {
   // A forced collect names the workshop taking custody.
-  const OVERRIDE: TransitionPayload = { ...GOOD_PAYLOAD, override: true, reason: 'Atelier fermé, reprise par la coordination', workshopOrganizationId: 'W2' };
+  const OVERRIDE: TransitionPayload = { ...GOOD_PAYLOAD, override: true, reason: 'Atelier fermé, reprise par la coordination', workshopOrganizationId: 'W2', charityOrganizationId: 'C2' };
 
   describe.each(TECH)('coordinator %s with override and a reason', (role) => {
     const cases: [TransitionAction, DeviceStatus][] = [];
@@ -379,9 +383,20 @@ describe('custody (invariant 2) and custody-in', () => {
     expect(custodyOf(decide('collect', k, device('REGISTERED'), { ...forced, workshopOrganizationId: 'W2' }))).toEqual({ custodian: 'W2', custodyIn: true });
     // Not named, or not a workshop of the territory: refused, since no one else can record the erasures.
     expect(refusalOf(decide('collect', k, device('REGISTERED'), forced))).toEqual({ status: 422, code: 'invalid-workshop' });
-    for (const named of [{ kind: 'CHARITY', territoryId: T1 }, { kind: 'WORKSHOP', territoryId: 'T9' }, null] as GuardFacts['workshop'][]) {
-      expect(refusalOf(decide('collect', k, device('REGISTERED'), { ...forced, workshopOrganizationId: 'X' }, { workshop: named }))).toEqual({ status: 422, code: 'invalid-workshop' });
+    for (const named of [{ kind: 'CHARITY', territoryId: T1 }, { kind: 'WORKSHOP', territoryId: 'T9' }, null] as GuardFacts['actingFor'][]) {
+      expect(refusalOf(decide('collect', k, device('REGISTERED'), { ...forced, workshopOrganizationId: 'X' }, { actingFor: named }))).toEqual({ status: 422, code: 'invalid-workshop' });
     }
+  });
+  it('reserve forced by a coordinator → for the charity it names, never the coordination', () => {
+    const forced = { override: true, reason: 'Permanence sans connexion' };
+    const k = actor('COORDINATOR', 'agent');
+    expect(actingOrganization('reserve', k, { ...forced, charityOrganizationId: 'C2' })).toBe('C2');
+    expect(decide('reserve', k, device('AVAILABLE'), { ...forced, charityOrganizationId: 'C2' })).toMatchObject({ ok: true, to: 'RESERVED' });
+    expect(refusalOf(decide('reserve', k, device('AVAILABLE'), forced))).toEqual({ status: 422, code: 'invalid-charity' });
+    expect(refusalOf(decide('reserve', k, device('AVAILABLE'), { ...forced, charityOrganizationId: 'W2' }, { actingFor: { kind: 'WORKSHOP', territoryId: T1 } }))).toEqual({ status: 422, code: 'invalid-charity' });
+    // A charity reserves for itself.
+    expect(actingOrganization('reserve', actor('CHARITY'), {})).toBe('C1');
+    expect(refusalOf(decide('reserve', actor('CHARITY'), device('AVAILABLE'), { charityOrganizationId: 'C2' }))).toEqual({ status: 422, code: 'invalid-charity' });
   });
   it('collect by a workshop naming another workshop → refused; naming itself → fine', () => {
     expect(refusalOf(decide('collect', actor('WORKSHOP', 'agent'), device('REGISTERED'), { workshopOrganizationId: 'W2' }))).toEqual({ status: 422, code: 'invalid-workshop' });
@@ -424,7 +439,7 @@ describe('custody (invariant 2) and custody-in', () => {
     const withCustodyIn = new Set<TransitionAction>();
     for (const action of TRANSITION_ACTIONS)
       for (const status of DEVICE_STATUSES) {
-        const v = decide(action, actor('COORDINATOR', 'admin'), device(status), { ...GOOD_PAYLOAD, override: true, reason: 'x', workshopOrganizationId: 'W2' });
+        const v = decide(action, actor('COORDINATOR', 'admin'), device(status), { ...GOOD_PAYLOAD, override: true, reason: 'x', workshopOrganizationId: 'W2', charityOrganizationId: 'C2' });
         if (v.ok && v.custodyIn) withCustodyIn.add(action);
       }
     expect([...withCustodyIn].sort()).toEqual(['collect', 'return']);
@@ -525,7 +540,7 @@ describe('invariant 1: no data leaves custody (erasure-missing, 422)', () => {
     });
     it('a coordinator override does not skip it', () => {
       const dirty = device(status, { ...twoDisks, erasures: [passed('DISK-A')] });
-      expectMissing(decide(action, actor('COORDINATOR', 'admin'), dirty, { ...GOOD_PAYLOAD, override: true, reason: 'urgence' }), ['DISK-B']);
+      expectMissing(decide(action, actor('COORDINATOR', 'admin'), dirty, { ...GOOD_PAYLOAD, override: true, reason: 'urgence', charityOrganizationId: 'C2' }), ['DISK-B']);
     });
   });
 

@@ -33,7 +33,7 @@ export interface ActorRule {
 }
 
 /** What happens to custody (invariant 2: custody changes only through these). */
-export type CustodyChange = 'none' | 'to-collecting-workshop' | 'to-reserver' | 'to-recycler' | 'to-returning-workshop';
+export type CustodyChange = 'none' | 'to-acting-organization' | 'to-reserver' | 'to-recycler' | 'to-returning-workshop';
 
 export interface ActionRule {
   from: readonly DeviceStatus[];
@@ -48,7 +48,7 @@ export interface ActionRule {
   guards: readonly GuardName[];
 }
 
-export type GuardName = 'erasure' | 'price-cap' | 'refurbish-checklist' | 'recycler' | 'collecting-workshop';
+export type GuardName = 'erasure' | 'price-cap' | 'refurbish-checklist' | 'recycler' | 'acting-for';
 
 const WORKING = ['admin', 'agent'] as const;
 const workshopHolding: ActorRule = { kind: 'WORKSHOP', roles: WORKING, relation: 'custodian' };
@@ -60,11 +60,10 @@ export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
     from: ['REGISTERED'],
     to: 'COLLECTED',
     actors: [{ kind: 'WORKSHOP', roles: WORKING, relation: 'territory' }],
-    // The acting workshop; a coordinator forcing it names the workshop (never itself: only a
-    // workshop holding the device can record its erasures).
-    custody: 'to-collecting-workshop',
+    // The acting workshop, or the one a coordinator forcing it names (ACTING_FOR).
+    custody: 'to-acting-organization',
     custodyIn: true,
-    guards: ['collecting-workshop'],
+    guards: ['acting-for'],
   },
   wipe: { from: ['COLLECTED'], to: 'WIPED', actors: [workshopHolding], custody: 'none', guards: ['erasure'] },
   start_refurbish: { from: ['WIPED'], to: 'REFURBISHING', actors: [workshopHolding], custody: 'none', guards: [] },
@@ -87,7 +86,8 @@ export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
     to: 'RESERVED',
     actors: [{ kind: 'CHARITY', roles: WORKING, relation: 'territory' }],
     custody: 'none',
-    guards: ['erasure'],
+    // The reservation is the acting charity's, or the one a coordinator forcing it names (ACTING_FOR).
+    guards: ['acting-for', 'erasure'],
   },
   release: {
     from: ['RESERVED'],
@@ -123,6 +123,24 @@ export const LIFECYCLE: Record<TransitionAction, ActionRule> = {
   dismantle: { from: ['WIPED', 'REFURBISHING'], to: 'DISMANTLED', actors: [workshopHolding], custody: 'none', guards: ['erasure'] },
 };
 
+/**
+ * Actions done for an organisation of a given kind: the actor's own if it is of that kind;
+ * a coordinator forcing the action names it in the payload. Custody (collect) or the
+ * reservation (reserve) never goes to the coordination: it could not record erasures, and a
+ * reservation is a charity's, counted in its quota.
+ */
+export const ACTING_FOR: Partial<Record<TransitionAction, { kind: OrganizationKind; field: 'workshopOrganizationId' | 'charityOrganizationId' }>> = {
+  collect: { kind: 'WORKSHOP', field: 'workshopOrganizationId' },
+  reserve: { kind: 'CHARITY', field: 'charityOrganizationId' },
+};
+
+/** The organisation `action` is done for (see ACTING_FOR); undefined if the payload does not name one. */
+export function actingOrganization(action: TransitionAction, actor: Actor | typeof SYSTEM_ACTOR, payload: TransitionPayload): string | undefined {
+  const spec = ACTING_FOR[action];
+  if (!spec || actor === SYSTEM_ACTOR) return undefined;
+  return actor.kind === spec.kind ? actor.organizationId : payload[spec.field];
+}
+
 /** Device types whose battery health must be measured at refurbish. */
 export const BATTERY_TYPES: readonly DeviceType[] = ['LAPTOP', 'SMARTPHONE', 'TABLET'];
 
@@ -155,6 +173,7 @@ export interface TransitionPayload {
   priceCents?: number;
   recyclerOrganizationId?: string;
   workshopOrganizationId?: string;
+  charityOrganizationId?: string;
   [key: string]: unknown;
 }
 
@@ -162,8 +181,8 @@ export interface TransitionPayload {
 export interface GuardFacts {
   priceCapCents?: number;
   recycler?: { kind: OrganizationKind; territoryId: string } | null;
-  /** The organisation `workshopOrganizationId` names (a coordinator's forced collect). */
-  workshop?: { kind: OrganizationKind; territoryId: string } | null;
+  /** The organisation a forced collect or reserve names (ACTING_FOR). */
+  actingFor?: { kind: OrganizationKind; territoryId: string } | null;
 }
 
 export type RefusalCode =
@@ -175,6 +194,7 @@ export type RefusalCode =
   | 'checklist-incomplete'
   | 'invalid-recycler'
   | 'invalid-workshop'
+  | 'invalid-charity'
   | 'override-reason-required';
 
 export interface Refusal {
@@ -280,21 +300,20 @@ export function decideTransition(
     ok: true,
     from: device.status,
     to: rule.to,
-    custodianOrganizationId: newCustodian(rule.custody, actor, device, payload),
+    custodianOrganizationId: newCustodian(action, rule.custody, actor, device, payload),
     custodyIn: rule.custodyIn === true,
     overridden: override,
   };
 }
 
-function newCustodian(change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR, device: DeviceFacts, payload: TransitionPayload): string | undefined {
+function newCustodian(action: TransitionAction, change: CustodyChange, actor: Actor | typeof SYSTEM_ACTOR, device: DeviceFacts, payload: TransitionPayload): string | undefined {
   switch (change) {
     case 'none':
       return undefined;
     case 'to-recycler':
       return payload.recyclerOrganizationId;
-    case 'to-collecting-workshop':
-      if (actor === SYSTEM_ACTOR) return undefined;
-      return actor.kind === 'WORKSHOP' ? actor.organizationId : payload.workshopOrganizationId;
+    case 'to-acting-organization':
+      return actingOrganization(action, actor, payload);
     case 'to-reserver':
       return device.reservedByOrganizationId ?? undefined;
     case 'to-returning-workshop':
@@ -362,20 +381,17 @@ const GUARDS: Record<GuardName, Guard> = {
     if (r && r.kind === 'RECYCLER' && r.territoryId === device.territoryId) return null;
     return { code: 'invalid-recycler', status: 422, title: 'Recycleur inconnu', detail: "recyclerOrganizationId doit désigner une organisation de recyclage (RECYCLER) de votre territoire." };
   },
-  'collecting-workshop'(action, device, payload, facts, actor) {
-    const named = payload.workshopOrganizationId;
-    if (actor !== SYSTEM_ACTOR && actor.kind === 'WORKSHOP') {
+  'acting-for'(action, device, payload, facts, actor) {
+    const spec = ACTING_FOR[action]!;
+    const named = payload[spec.field];
+    const what = spec.kind === 'WORKSHOP' ? { code: 'invalid-workshop' as const, org: 'un atelier (WORKSHOP)', verb: 'prendre le matériel en charge' } : { code: 'invalid-charity' as const, org: 'une association partenaire (CHARITY)', verb: 'réserver le matériel' };
+    if (actor !== SYSTEM_ACTOR && actor.kind === spec.kind) {
       if (named === undefined || named === actor.organizationId) return null;
-      return { code: 'invalid-workshop', status: 422, title: 'Atelier incorrect', detail: 'Un atelier prend le matériel en charge pour lui-même : retirez workshopOrganizationId.' };
+      return { code: what.code, status: 422, title: 'Organisation incorrecte', detail: `Votre organisation agit pour elle-même : retirez ${spec.field}.` };
     }
-    const w = facts.workshop;
-    if (named !== undefined && w && w.kind === 'WORKSHOP' && w.territoryId === device.territoryId) return null;
-    return {
-      code: 'invalid-workshop',
-      status: 422,
-      title: 'Atelier à préciser',
-      detail: "Pour prendre le matériel en charge au nom d'un atelier, indiquez workshopOrganizationId : un atelier (WORKSHOP) de votre territoire.",
-    };
+    const o = facts.actingFor;
+    if (named !== undefined && o && o.kind === spec.kind && o.territoryId === device.territoryId) return null;
+    return { code: what.code, status: 422, title: 'Organisation à préciser', detail: `Pour ${what.verb} au nom d'une organisation, indiquez ${spec.field} : ${what.org} de votre territoire.` };
   },
 };
 

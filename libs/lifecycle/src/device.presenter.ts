@@ -53,8 +53,9 @@ const SERIAL_FIELDS: Partial<Record<string, readonly string[]>> = {
 };
 
 /**
- * Payload fields about a beneficiary and a payment: the charity that handed the device over and
- * the coordinator (territorial statistics) see them; the donor, the workshop and another charity
+ * Payload fields about a beneficiary and a payment: the charity that handed the device over (the
+ * acting one, or the new custodian when a coordinator forced it) and the coordinator
+ * (territorial statistics) see them; the donor, the workshop and another charity
  * that once reserved the device do not (RGPD art. 5.1.b–c: purpose and minimisation).
  */
 const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
@@ -65,7 +66,9 @@ const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
 export function presentPayload(action: string, organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): Record<string, unknown> {
   const hidden = [
     ...(seesSerials(viewer.organizationKind) ? [] : (SERIAL_FIELDS[action] ?? [])),
-    ...(viewer.organizationKind === 'COORDINATOR' || viewer.organizationId === organizationId ? [] : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
+    ...(viewer.organizationKind === 'COORDINATOR' || viewer.organizationId === organizationId || viewer.organizationId === payload.custodianOrganizationId
+      ? []
+      : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
   ];
   const shown = Object.fromEntries(Object.entries(payload).filter(([field]) => !hidden.includes(field)));
   if (!seesSerials(viewer.organizationKind) && Array.isArray(shown.media)) {

@@ -99,7 +99,9 @@ export class TransitionRequestService {
     const ref = (payload.beneficiary as { ref?: string } | undefined)?.ref ?? (payload.beneficiaryRef as string | undefined);
     if (ref === undefined) return payload;
     const [territory] = await this.db.query('SELECT beneficiary_secret FROM territory WHERE id = $1', [p.territoryId]);
-    const refHash = createHmac('sha256', territory.beneficiary_secret).update(`${p.organizationId}\n${ref.trim()}`).digest('hex');
+    // Keyed with the charity the reference belongs to (the one a coordinator's forced reserve names).
+    const charity = (payload.charityOrganizationId as string | undefined) ?? p.organizationId;
+    const refHash = createHmac('sha256', territory.beneficiary_secret).update(`${charity}\n${ref.trim()}`).digest('hex');
     if (payload.beneficiary) {
       const { ref: _ref, ...rest } = payload.beneficiary as Record<string, unknown>;
       payload.beneficiary = { ...rest, refHash };

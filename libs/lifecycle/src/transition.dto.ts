@@ -112,6 +112,11 @@ export class ReserveBody extends OverridableBody {
   @Min(1)
   @Max(30)
   expiresInDays?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Coordinator forcing a reserve (override): the charity the reservation is for' })
+  @IsOptional()
+  @IsUUID()
+  charityOrganizationId?: string;
 }
 
 export class ReleaseBody extends TransitionBase {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Actor,
+  ACTING_FOR,
+  actingOrganization,
   canonicalJson,
   decideTransition,
   DeviceStatus,
@@ -199,11 +201,12 @@ export class TransitionService {
       return { priceCapCents: device.price_cap_cents ?? LEGAL_PRICE_CAPS_CENTS[device.type as keyof typeof LEGAL_PRICE_CAPS_CENTS] };
     }
     // The organisation the payload names: a recycler, or the workshop a coordinator collects for.
-    const named = action === 'recycle' ? payload.recyclerOrganizationId : action === 'collect' ? payload.workshopOrganizationId : undefined;
+    const acting = ACTING_FOR[action];
+    const named = action === 'recycle' ? payload.recyclerOrganizationId : acting ? payload[acting.field] : undefined;
     if (!named) return {};
     const [org] = await m.query('SELECT kind, territory_id FROM organization WHERE id = $1', [named]);
     const facts = org ? { kind: org.kind, territoryId: org.territory_id } : null;
-    return action === 'recycle' ? { recycler: facts } : { workshop: facts };
+    return action === 'recycle' ? { recycler: facts } : { actingFor: facts };
   }
 }
 
@@ -271,7 +274,9 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
   }),
   publish: async ({ payload }) => ({ ...none({ priceCents: payload.priceCents }), set: { price_cents: payload.priceCents } }),
   reserve: async ({ m, job, device, payload, now }) => {
-    const charity = job.actor as Exclude<TransitionJob['actor'], 'system'>;
+    const requester = job.actor as Exclude<TransitionJob['actor'], 'system'>;
+    // The reserving charity: the requester, or the one a coordinator forcing it names.
+    const charity = { organizationId: actingOrganization('reserve', requester, payload)!, userId: requester.userId };
     const [territory] = await m.query('SELECT reservation_expiry_days, max_active_reservations FROM territory WHERE id = $1', [device.territory_id]);
     // Serialise reservations of one charity so the limit holds under concurrency.
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`reservations:${charity.organizationId}`]);
@@ -281,7 +286,7 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
         code: 'reservation-limit',
         status: 409,
         title: 'Trop de réservations en cours',
-        detail: `Votre organisation a déjà ${active} réservations actives (maximum ${territory.max_active_reservations}). Remettez ou libérez un matériel d'abord.`,
+        detail: `${charity.organizationId === requester.organizationId ? 'Votre organisation' : 'Cette association'} a déjà ${active} réservations actives (maximum ${territory.max_active_reservations}). Remettez ou libérez un matériel d'abord.`,
       });
     }
     const days = (payload.expiresInDays as number | undefined) ?? territory.reservation_expiry_days;
