@@ -69,9 +69,13 @@ describe('independent re-checks of erasures (R2v3)', () => {
     await step(t, w.charity.agent, laptop.id, { action: 'distribute', priceCents: 5000, paymentMethod: 'CASH', beneficiary: { ref: 'D-1', eligibility: 'autre', postalCode: '69100' } });
 
     expect((await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.agent.auth).send({})).status).toBe(403);
-    const draw = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({ seed: 'audit-1' });
+    // The workshop whose erasures are sampled does not choose the seed (it would choose the sample).
+    const chosen = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({ seed: 'audit-1' });
+    expect(chosen.status).toBe(400);
+    expect(chosen.body.errors).toEqual([expect.objectContaining({ field: 'seed' })]);
+    const draw = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({});
     expect(draw.status).toBe(201);
-    expect(draw.body).toMatchObject({ share: 1, seed: 'audit-1' });
+    expect(draw.body).toMatchObject({ share: 1, seed: expect.stringMatching(/^[0-9a-f]{24}$/) });
     const drawn = draw.body.selected.find((s: { code: string }) => s.code === laptop.code);
     expect(drawn).toBeDefined();
     // Nothing is drawn twice.

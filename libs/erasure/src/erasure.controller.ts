@@ -72,8 +72,8 @@ export class ErasuresController {
   @ApiOperation({ summary: 'Draws RECHECK_SHARE of the PASSED logical erasures of the workshop never put to a draw (manual records too)' })
   @ApiCreatedResponse({ type: RecheckDraw })
   @ApiProblems(400, 401, [403, 'Workshop admins only'])
-  draw(@CurrentPrincipal() p: Principal, @Body() body: RecheckDrawInput) {
-    return this.rechecks.drawExisting(p, body.seed);
+  draw(@CurrentPrincipal() p: Principal, @Body() _body: RecheckDrawInput) {
+    return this.rechecks.drawExisting(p);
   }
 
   @Post('rechecks/:id')

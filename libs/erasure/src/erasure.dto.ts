@@ -14,14 +14,12 @@ export class RecheckDecisionInput {
   note?: string;
 }
 
-export class RecheckDrawInput {
-  @ApiPropertyOptional({ description: 'Seed to replay a draw (audit); random when absent' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  seed?: string;
-}
+/**
+ * No field: the seed is drawn by the server, never chosen by the workshop whose erasures are
+ * sampled (a chosen seed picks the sample, or none). The answer gives it, so an auditor can
+ * replay the draw over the same population.
+ */
+export class RecheckDrawInput {}
 
 export class RecheckListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['PENDING', 'CONFIRMED', 'FAILED'], default: 'PENDING' })

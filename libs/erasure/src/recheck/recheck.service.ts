@@ -30,8 +30,8 @@ export class RecheckService {
   }
 
   /** `POST /erasures/rechecks/draw`: every PASSED logical erasure of the workshop never put to a draw (manual ones too). */
-  async drawExisting(p: Principal, seed?: string) {
-    const usedSeed = seed ?? randomBytes(12).toString('hex');
+  async drawExisting(p: Principal) {
+    const usedSeed = randomBytes(12).toString('hex');
     return this.db.transaction(async (m) => {
       // One draw at a time per workshop, so two clicks do not sample the same population twice.
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recheck-draw:${p.organizationId}`]);
