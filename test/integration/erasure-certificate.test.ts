@@ -1,4 +1,5 @@
-import { CertificateService } from '@renum/erasure';
+import { CertificateService, certificateJobId } from '@renum/erasure';
+import { JobProducer } from '@renum/jobs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
@@ -125,6 +126,20 @@ describe('erasure certificate and public verification', () => {
     const res = await certificate(devices[0].id);
     expect(res.status).toBe(200);
     expect((await pdfText(res.body))).toContain('Aucun support de stockage');
+  });
+
+  it("lets whoever may see the device follow a certificate job's status URL (the job is shared per head), and nobody else", async () => {
+    const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-JOB' }]);
+    const wiped = await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
+    // The job a technician's request started is the one a donor asking for the same head is sent to follow.
+    const technician = w.workshop.agent;
+    const requester = { userId: technician.id, apiKeyId: null, organizationId: w.workshop.id, kind: 'WORKSHOP' as const, role: 'agent' as const, territoryId: w.territoryId };
+    const jobId = certificateJobId(devices[0].id, wiped.event.seq);
+    await t.get(JobProducer).enqueue('erasure.certificate', { deviceId: devices[0].id, seq: wiped.event.seq, requester }, { jobId });
+    await eventually(async () => (await t.http.get(`/api/v1/jobs/${jobId}`).set(technician.auth)).body.state === 'completed', 20000);
+    for (const reader of [w.donor.agent, w.coordinator.agent]) expect((await t.http.get(`/api/v1/jobs/${jobId}`).set(reader.auth)).body).toMatchObject({ state: 'completed' });
+    await t.http.get(`/api/v1/jobs/${jobId}`).set(w.charity.agent.auth).expect(404);
+    await t.http.get(`/api/v1/jobs/${jobId}`).set((await t.world('Elsewhere')).coordinator.agent.auth).expect(404);
   });
 
   it('writes a lost certificate file again, as the same certificate, even when its folder went away', async () => {

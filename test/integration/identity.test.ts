@@ -1,5 +1,6 @@
 import { createHttpApp } from '@renum/composition';
 import request from 'supertest';
+import { registerDevices } from '../support/flows';
 import { TestApp, World } from '../support/test-app';
 
 describe('identity and access', () => {
@@ -90,6 +91,17 @@ describe('identity and access', () => {
     const created = await t.db.query(`SELECT email FROM app_user WHERE email LIKE 'escalade%'`);
     expect(created).toEqual([]);
     expect(await t.db.query(`SELECT name FROM api_key WHERE name IN ('k2', 'k3')`)).toEqual([]);
+  });
+
+  it("keeps a job to the API key that started it: another key of the same organisation gets 404", async () => {
+    const keyOf = async (name: string) => (await t.http.post(`/api/v1/organizations/${a.workshop.id}/api-keys`).set(a.workshop.admin.auth).send({ name }).expect(201)).body.key as string;
+    const [scanner, other] = [await keyOf('Douchette 1'), await keyOf('Douchette 2')];
+    const [device] = await registerDevices(t, a, [{}]);
+    // No worker runs in this file: the transition is answered 202 with its job, which waits.
+    const accepted = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set('X-Api-Key', scanner).set('Idempotency-Key', 'k-1').send({ action: 'collect' }).expect(202);
+    expect((await t.http.get(accepted.body.statusUrl).set('X-Api-Key', scanner).expect(200)).body).toMatchObject({ state: 'waiting' });
+    await t.http.get(accepted.body.statusUrl).set('X-Api-Key', other).expect(404);
+    await t.http.get(accepted.body.statusUrl).set(a.workshop.agent.auth).expect(404);
   });
 
   it('authenticates with an API key until it is revoked', async () => {

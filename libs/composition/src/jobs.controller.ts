@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
-import { queueUnavailable } from '@renum/lifecycle';
+import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import type { Job } from 'bullmq';
+import { DeviceAccess, queueUnavailable } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { JobState, TransitionJobResult } from './composition.schemas';
@@ -18,6 +19,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobProducer,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly devices: DeviceAccess,
   ) {}
 
   @Get(':jobId')
@@ -34,8 +36,7 @@ export class JobsController {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    const requester = (job?.data?.actor ?? job?.data?.requester) as Requester | undefined;
-    if (job && requester && requester.organizationId === p.organizationId && (requester.userId ?? null) === (p.userId ?? null)) {
+    if (job && (await this.mayRead(p, job))) {
       const state = await job.getState();
       // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
       const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
@@ -60,5 +61,21 @@ export class JobsController {
       if (row?.status === 'FAILED') return { id: jobId, state: 'failed', progress: 100, failedReason: row.failure_reason };
     }
     throw notFound('Tâche');
+  }
+
+  /**
+   * A job is its requester's. A certificate job is shared by everyone asking for the same head of
+   * a device's history (its id says so), and each was given its status URL: anyone who may see
+   * the device reads it.
+   */
+  private async mayRead(p: Principal, job: Job): Promise<boolean> {
+    if (job.name === 'erasure.certificate') {
+      return this.devices.resolve(p, (job.data as JobCatalogue['erasure.certificate']).deviceId).then(
+        () => true,
+        () => false,
+      );
+    }
+    const requester = (job.data?.actor ?? job.data?.requester) as Requester | 'system' | undefined;
+    return typeof requester === 'object' && isRequester(requester, p);
   }
 }

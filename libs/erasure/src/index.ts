@@ -4,5 +4,5 @@ export * from './erasure.module';
 export * from './erasure.entities';
 export * from './parsers';
 export * from './recheck/recheck-draw';
-export { CertificateService } from './certificate/certificate.service';
+export { CertificateService, certificateJobId } from './certificate/certificate.service';
 export const ERASURE_ENTITIES: Function[] = ERASURE_ENTITY_LIST;

@@ -15,6 +15,11 @@ export interface Requester {
   territoryId: string;
 }
 
+/** Is `caller` the one who asked (same organisation, same user or same API key)? */
+export function isRequester(requester: Pick<Requester, 'organizationId' | 'userId' | 'apiKeyId'>, caller: { organizationId: string; userId: string | null; apiKeyId: string | null }): boolean {
+  return requester.organizationId === caller.organizationId && (requester.userId ?? null) === (caller.userId ?? null) && (requester.apiKeyId ?? null) === (caller.apiKeyId ?? null);
+}
+
 export interface JobCatalogue {
   /** Apply one lifecycle action to one device (the single path of every state change). */
   'device.transition': {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
-import { DONE_JOB_KEPT_SECONDS, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
 import { queueUnavailable } from '@renum/lifecycle';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { access, readdir, rm, stat } from 'node:fs/promises';
@@ -154,7 +154,7 @@ export class LabelSheets {
       throw error;
     }
     const requester = job?.name === 'labels.sheet' ? (job.data?.requester as Requester | undefined) : undefined;
-    if (!job || !requester || requester.organizationId !== p.organizationId || (requester.userId ?? null) !== (p.userId ?? null)) {
+    if (!job || !requester || !isRequester(requester, p)) {
       throw notFound("Planche d'étiquettes");
     }
     const state = await job.getState();
