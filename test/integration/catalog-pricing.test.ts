@@ -92,12 +92,16 @@ describe('price caps', () => {
     expect(problemSlug(res.body)).toBe('price-above-cap');
   });
 
-  it('tells the coordinator how many published devices a lowered cap leaves above it', async () => {
+  it('tells the coordinator how many published devices a lowered cap leaves above it, reserved ones included', async () => {
     const tablet = await refurbishedDevice(t, w, 'TABLET');
     await step(t, w.workshop.admin, tablet.id, { action: 'publish', priceCents: 8000 });
+    // A reserved one cannot be handed over at its price any more either.
+    const reserved = await refurbishedDevice(t, w, 'TABLET');
+    await step(t, w.workshop.admin, reserved.id, { action: 'publish', priceCents: 7000 });
+    await step(t, w.charity.agent, reserved.id, { action: 'reserve' });
     const res = await t.http.put('/api/v1/price-caps/TABLET').set(w.coordinator.admin.auth).send({ capCents: 6000 });
     expect(res.status).toBe(200);
-    expect(res.body.devicesAboveCap).toBe(1);
+    expect(res.body.devicesAboveCap).toBe(2);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Response } from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { addOrganizations, refurbishedDevice } from '../support/catalog-support';
 import { untilAnOpeningWaitsForALock } from '../support/database';
-import { registerDevices, step, transition } from '../support/flows';
+import { createDonation, registerDevices, step, transition } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { killHard, startWorkerProcess } from '../support/worker-process';
 
@@ -369,7 +369,13 @@ describe('with Redis down', () => {
     const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
     expect(res.status).toBe(503);
     expect(res.body.type).toMatch(/queue-unavailable$/);
+    expect(res.body.detail).toMatch(/même Idempotency-Key/);
     expect(await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id])).toEqual(before);
+    // An upload has no Idempotency-Key: its 503 does not ask for one.
+    const donation = await createDonation(t, w.donor.agent);
+    const upload = await t.http.post(`/api/v1/donations/${donation}/import`).set(w.donor.agent.auth).attach('file', Buffer.from('type;brand;model;serialNumber\nLAPTOP;Dell;E5470;SN-503\n'), 'inventaire.csv');
+    expect(upload.status).toBe(503);
+    expect(upload.body.detail).toMatch(/Réessayez dans quelques instants/);
     const health = await t.http.get('/health').expect(503);
     expect(health.body).toMatchObject({ database: 'up', redis: 'down' });
     // Logging in does not need Redis: attempts are then counted by this instance alone, still limited.

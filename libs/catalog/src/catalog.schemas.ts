@@ -60,7 +60,7 @@ export class PriceCapList {
 }
 
 export class PriceCapSet extends PriceCap {
-  @ApiProperty({ type: 'integer', description: 'AVAILABLE devices of that type published above the new cap' }) devicesAboveCap: number;
+  @ApiProperty({ type: 'integer', description: 'AVAILABLE or RESERVED devices of that type published above the new cap' }) devicesAboveCap: number;
 }
 
 export class PriceGridEntry {

@@ -75,7 +75,7 @@ export class PricingService {
       }
       // Devices already published above the new cap cannot be handed over at that price any more.
       const [{ n }] = await m.query(
-        `SELECT count(*)::int AS n FROM device WHERE territory_id = $1 AND status = 'AVAILABLE' AND type = $2 AND price_cents > $3`,
+        `SELECT count(*)::int AS n FROM device WHERE territory_id = $1 AND status IN ('AVAILABLE', 'RESERVED') AND type = $2 AND price_cents > $3`,
         [p.territoryId, type, capCents],
       );
       const cap = (await this.caps(p, m)).find((c) => c.type === type)!;

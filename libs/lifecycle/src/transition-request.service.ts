@@ -12,8 +12,9 @@ import { requestFingerprint, type TransitionAnswer, type TransitionOutcome } fro
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export const queueUnavailable = () =>
-  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', "La file de traitement ne répond pas : rien n'a été appliqué. Réessayez avec la même Idempotency-Key.");
+/** 503 when Redis does not answer; `retry` says how to try again (a transition: with the same Idempotency-Key). */
+export const queueUnavailable = (retry = 'Réessayez dans quelques instants.') =>
+  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', `La file de traitement ne répond pas : rien n'a été appliqué. ${retry}`);
 
 /**
  * API side of a transition: authenticate, validate, check the action is plausible for this
@@ -74,7 +75,7 @@ export class TransitionRequestService {
         this.config.TRANSITION_WAIT_MS,
       ));
     } catch (error) {
-      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      if (error instanceof QueueUnavailableError) throw queueUnavailable('Réessayez avec la même Idempotency-Key.');
       throw error;
     }
     // The job under this id may be another request's (same key, other payload) still in Redis.

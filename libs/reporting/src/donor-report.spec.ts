@@ -1,4 +1,4 @@
-import { inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
+import { dateFr, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
 
 const donatedAt = new Date('2026-11-22T10:00:00Z');
 const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
@@ -54,5 +54,20 @@ describe('donor report rules', () => {
     expect(text).toContain('sortie d’inventaire');
     expect(text).toContain('1 matériel(s) de plus de 10 ans exclu(s)');
     expect(reuseSummary([]).reuseRate).toBeNull();
+  });
+});
+
+describe('dates in the report', () => {
+  it.each([
+    // An erasure ended at 23:30 UTC on 1 March is on 2 March in France (winter, UTC+1)…
+    [new Date('2026-03-01T23:30:00Z'), '02/03/2026'],
+    // …and at 22:30 UTC on 30 June it is already 1 July (summer, UTC+2).
+    [new Date('2026-06-30T22:30:00Z'), '01/07/2026'],
+    [new Date('2026-06-30T21:30:00Z'), '30/06/2026'],
+    // A calendar date is a day, whatever the time zone.
+    ['2019-02-03', '03/02/2019'],
+    [null, ''],
+  ])('%p → %p', (value, expected) => {
+    expect(dateFr(value)).toBe(expected);
   });
 });

@@ -155,10 +155,14 @@ export function reuseSummary(rows: ReportRow[]): ReuseSummary {
 
 export const percentFr = (rate: number | null) => (rate === null ? 'non calculable' : `${(Math.round(rate * 1000) / 10).toLocaleString('fr-FR')} %`);
 
+/** A day as a French reader writes it: an instant on the French calendar (not UTC's, which is a day behind until 1–2 a.m.). */
+const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** A calendar date ('YYYY-MM-DD', e.g. an acquisition date) as is, an instant (an erasure's end) on the Paris calendar. */
 export const dateFr = (d: Date | string | null) => {
   if (!d) return '';
-  const x = typeof d === 'string' ? new Date(`${d.slice(0, 10)}T00:00:00Z`) : d;
-  return `${String(x.getUTCDate()).padStart(2, '0')}/${String(x.getUTCMonth() + 1).padStart(2, '0')}/${x.getUTCFullYear()}`;
+  if (typeof d === 'string') return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+  return PARIS_DAY.format(d);
 };
 
 /** The statement a donor attaches to its *sortie d'inventaire*. */
