@@ -104,6 +104,30 @@ describe('identity and access', () => {
     await t.http.get(accepted.body.statusUrl).set(a.workshop.agent.auth).expect(404);
   });
 
+  it('pages the organisations and the API keys like every list, and refuses a tampered cursor', async () => {
+    const first = await t.http.get('/api/v1/organizations').query({ limit: 2 }).set(a.coordinator.agent.auth).expect(200);
+    expect(first.body.items).toHaveLength(2);
+    const seen = [...first.body.items];
+    for (let cursor = first.body.nextCursor; cursor; ) {
+      const next = await t.http.get('/api/v1/organizations').query({ limit: 2, cursor }).set(a.coordinator.agent.auth).expect(200);
+      seen.push(...next.body.items);
+      cursor = next.body.nextCursor;
+    }
+    const all = (await t.http.get('/api/v1/organizations').set(a.coordinator.agent.auth).expect(200)).body.items;
+    expect(seen.map((o: { id: string }) => o.id)).toEqual(all.map((o: { id: string }) => o.id));
+    expect(all.length).toBeGreaterThan(2);
+    for (const cursor of ['garbage', Buffer.from('{"n":1,"i":"x"}').toString('base64url')]) {
+      expect((await t.http.get('/api/v1/organizations').query({ cursor }).set(a.coordinator.agent.auth)).status).toBe(400);
+    }
+    await t.http.get('/api/v1/organizations').query({ limit: 'abc' }).set(a.coordinator.agent.auth).expect(400);
+    for (const name of ['k-a', 'k-b', 'k-c']) await t.http.post(`/api/v1/organizations/${a.donor.id}/api-keys`).set(a.donor.admin.auth).send({ name }).expect(201);
+    const keys = await t.http.get(`/api/v1/organizations/${a.donor.id}/api-keys`).query({ limit: 2 }).set(a.donor.admin.auth).expect(200);
+    expect(keys.body.items).toHaveLength(2);
+    const rest = await t.http.get(`/api/v1/organizations/${a.donor.id}/api-keys`).query({ limit: 50, cursor: keys.body.nextCursor }).set(a.donor.admin.auth).expect(200);
+    expect([...keys.body.items, ...rest.body.items].map((k: { name: string }) => k.name)).toEqual(expect.arrayContaining(['k-a', 'k-b', 'k-c']));
+    await t.http.get(`/api/v1/organizations/${a.donor.id}/api-keys`).query({ cursor: 'garbage' }).set(a.donor.admin.auth).expect(400);
+  });
+
   it('authenticates with an API key until it is revoked', async () => {
     const created = await t.http.post(`/api/v1/organizations/${a.donor.id}/api-keys`).set(a.donor.admin.auth).send({ name: 'GLPI' }).expect(201);
     const key: string = created.body.key;

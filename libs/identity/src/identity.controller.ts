@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { ApiProblems, ProblemException } from '@renum/platform';
+import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto } from './identity.dto';
@@ -78,9 +78,9 @@ export class IdentityController {
   @Allow()
   @ApiOperation({ summary: "Organisations of the caller's territory" })
   @ApiOkResponse({ type: OrganizationList })
-  @ApiProblems(401)
-  listOrganizations(@CurrentPrincipal() p: Principal) {
-    return this.identity.listOrganizations(p);
+  @ApiProblems(400, 401)
+  listOrganizations(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
+    return this.identity.listOrganizations(p, q);
   }
 
   @Get('organizations/:id')
@@ -115,8 +115,8 @@ export class IdentityController {
   @ApiOperation({ summary: "The organisation's API keys (never the keys themselves)" })
   @ApiOkResponse({ type: ApiKeyList })
   @ApiProblems(400, 401, 403, 404)
-  listApiKeys(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
-    return this.identity.listApiKeys(p, id);
+  listApiKeys(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: PageQuery) {
+    return this.identity.listApiKeys(p, id, q);
   }
 
   @Delete('organizations/:id/api-keys/:keyId')

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OrganizationKind, Role } from '@renum/domain';
-import { notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { sha256 } from './auth.service';
 import { ApiKey, AppUser, Organization, Territory } from './identity.entities';
 import type { Principal } from './principal';
@@ -75,9 +75,22 @@ export class IdentityService {
     return this.insertOrganization(this.db.manager, p.territoryId, name, kind, siret).then(present);
   }
 
-  async listOrganizations(p: Principal) {
-    const items = await this.db.getRepository(Organization).find({ where: { territoryId: p.territoryId }, order: { name: 'ASC' } });
-    return { items: items.map(present), nextCursor: null };
+  /** By name, then id (names are unique per territory, the id only breaks ties of the collation). */
+  async listOrganizations(p: Principal, q: PageQuery = {}) {
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor, { n: cursorValue.text, i: cursorValue.uuid });
+    const rows: Organization[] = await this.db
+      .getRepository(Organization)
+      .createQueryBuilder('o')
+      .where('o.territory_id = :t', { t: p.territoryId })
+      .andWhere(after ? '(o.name, o.id) > (:n, :i)' : 'true', after ?? {})
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(present), nextCursor: rows.length > limit ? encodeCursor({ n: last.name, i: last.id }) : null };
   }
 
   /** The organisation if the caller's territory holds it; invisible is 404. */
@@ -123,10 +136,17 @@ export class IdentityService {
     return { id, name, key: `rk_${prefix}_${secret}` };
   }
 
-  async listApiKeys(p: Principal, organizationId: string) {
+  /** Oldest first, by id (UUID v7: creation order). */
+  async listApiKeys(p: Principal, organizationId: string, q: PageQuery = {}) {
     const org = await this.manageableOrganization(p, organizationId);
-    const keys = await this.db.getRepository(ApiKey).find({ where: { organizationId: org.id }, order: { createdAt: 'ASC' } });
-    return { items: keys.map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt })), nextCursor: null };
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor, { i: cursorValue.uuid });
+    const keys = await this.db.getRepository(ApiKey).find({ where: { organizationId: org.id, ...(after ? { id: MoreThan(after.i) } : {}) }, order: { id: 'ASC' }, take: limit + 1 });
+    const page = keys.slice(0, limit);
+    return {
+      items: page.map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt })),
+      nextCursor: keys.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null,
+    };
   }
 
   async revokeApiKey(p: Principal, organizationId: string, keyId: string) {

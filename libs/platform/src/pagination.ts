@@ -38,6 +38,8 @@ export const cursorValue = {
   /** A PostgreSQL `integer`: a larger number fails the cast as surely as a string does. */
   int: ((v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1) as CursorCheck<number>,
   oneOf: <T extends string>(values: readonly T[]): CursorCheck<T> => (v): v is T => values.includes(v as T),
+  /** A name as stored (an organisation's is at most 200 characters). */
+  text: ((v) => typeof v === 'string' && v.length <= 200) as CursorCheck<string>,
 };
 
 export const invalidCursor = () =>
