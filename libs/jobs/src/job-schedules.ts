@@ -12,14 +12,16 @@ export interface Schedule<N extends JobName> {
 }
 
 const RETRY_MS = 30_000;
+/** Registered again this often: a Redis that lost its data (no AOF, a flush) gets the scheduler back without a restart. */
+const REFRESH_MS = 3600_000;
 
 /**
  * Registers a repeatable job (BullMQ job scheduler) in the background: a Redis outage at start
  * neither blocks nor kills the process, it retries every 30 s. `upsertJobScheduler` is
- * idempotent, so a changed pattern takes effect at the next start. Returns a function that
- * stops the retries, for shutdown.
+ * idempotent, so a changed pattern takes effect at the next start, and it is repeated hourly.
+ * Returns a function that stops the retries, for shutdown.
  */
-export function keepScheduled<N extends JobName>(jobs: JobProducer, schedule: Schedule<N>): () => void {
+export function keepScheduled<N extends JobName>(jobs: JobProducer, schedule: Schedule<N>, refreshMs = REFRESH_MS): () => void {
   const logger = new Logger('JobSchedules');
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -37,6 +39,8 @@ export function keepScheduled<N extends JobName>(jobs: JobProducer, schedule: Sc
           opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
         },
       );
+      retry = setTimeout(() => void register(), refreshMs);
+      retry.unref();
     } catch (error) {
       if (stopped) return;
       logger.warn(`schedule ${schedule.id} not registered yet: ${(error as Error).message}`);
