@@ -25,7 +25,6 @@ import { AuthService, IdentityService } from '@renum/identity';
 import { parseInventoryCsv } from '@renum/intake';
 import { JobWorkerHost, OutboxRelay } from '@renum/jobs';
 import { uuidv7 } from '@renum/platform';
-import IORedis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +35,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { generateGlpiExport } from '../support/bench-inventory-csv';
+import { dropRedisPrefix } from '../support/bench-redis';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const TARGET_ROWS_PER_S = 2000;
@@ -168,10 +168,7 @@ async function main(): Promise<void> {
     console.log(`  ratio end to end / raw COPY: ${fmt(tTotal / tRaw, 1)}× (raw + parse: ${fmt(tTotal / (tRaw + tParse), 1)}×)`);
   } finally {
     await app?.close().catch(() => undefined);
-    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${name}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropRedisPrefix(name);
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     rmSync(storageDir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
+import { dropRedisPrefix } from '../support/bench-redis';
 
 const N = Number(process.env.N ?? 2000);
 const C = Number(process.env.C ?? 16);
@@ -265,6 +266,7 @@ async function main() {
   } finally {
     await Promise.all(children.map((c) => new Promise((exited) => (c.once('exit', exited), c.kill('SIGTERM')))));
     await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch(() => undefined);
+    await dropRedisPrefix(DB).catch(() => undefined);
   }
 }
 

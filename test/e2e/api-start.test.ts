@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
+import { dropRedisPrefix } from '../support/bench-redis';
 import { Client } from 'pg';
 import { cloneTemplate, dropDatabase } from '../support/database';
 import { BUILT, childEnv, Exit, freePort, killAll, NodeProcess, REPO_ROOT, runNode } from '../support/spawn';
@@ -31,17 +31,6 @@ function expectCleanStop(exit: Exit, sent: NodeJS.Signals, p: NodeProcess): void
   expect(p.stderr).toBe('');
   const errorLines = p.stdout.split('\n').filter((line) => /"level":(50|60)\b/.test(line));
   expect(errorLines).toEqual([]);
-}
-
-async function dropQueues(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function countIdentityRows(databaseUrl: string): Promise<Record<string, number>> {
@@ -96,7 +85,7 @@ describe('the built api, started as a user starts it', () => {
   afterAll(async () => {
     await killAll();
     await dropDatabase(name);
-    await dropQueues(name);
+    await dropRedisPrefix(name, REDIS_URL);
     rmSync(storageDir, { recursive: true, force: true });
   });
 
@@ -191,7 +180,7 @@ describe('the built worker', () => {
   afterAll(async () => {
     await killAll();
     await dropDatabase(name);
-    await dropQueues(name);
+    await dropRedisPrefix(name, REDIS_URL);
     rmSync(storageDir, { recursive: true, force: true });
   });
 

@@ -6,12 +6,12 @@ import { AuthService, IdentityService } from '@renum/identity';
 import { uuidv7 } from '@renum/platform';
 import * as argon2 from 'argon2';
 import { JobWorkerHost, OutboxRelay } from '@renum/jobs';
-import IORedis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { dropRedisPrefix } from './bench-redis';
 import { cloneTemplate, dropDatabase } from './database';
 
 export interface TestUser {
@@ -96,10 +96,7 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
-    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${this.prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropRedisPrefix(this.prefix);
     await dropDatabase(this.databaseName);
     rmSync(this.storageDir, { recursive: true, force: true });
   }
