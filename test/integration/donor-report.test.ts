@@ -90,10 +90,10 @@ describe('donor report (REEN proof of reuse)', () => {
     for (let i = 0; i < 10; i++) if (i !== 7) expect(text).toContain(inv(i));
     // 3 distributed out of the 9 devices of the base (device 8 is over 10 years old).
     expect(text).toMatch(/Taux de réemploi \(loi REEN\) : 33,3 %/);
-    expect(text).toContain('3 sur 9 matériels comptés, 1 de plus de 10 ans exclus');
+    expect(text).toContain('3 sur 9 matériels comptés, 1 de plus de 10 ans exclu)');
     expect(text).toContain('provisoire');
     expect(text).toContain('Attestation pour la sortie d’inventaire');
-    expect(text).toMatch(/sur les 10 matériels du don/);
+    expect(text).toMatch(/sur 10 matériels du don/);
     expect(text).toMatch(/3 ont été réemployés/);
   });
 

@@ -5,6 +5,7 @@ import {
   deviceInputProblems,
   isCalendarDay,
   isPlaceholderSerial,
+  placeholderSerialMessage,
   numberProblem,
 } from './device-input';
 
@@ -64,7 +65,8 @@ describe('deviceInputProblems', () => {
 
   it('speaks French with the sticker advice for a placeholder serial', () => {
     expect(deviceInputProblems({ ...laptop, serialNumber: 'Default string' }, TODAY)[0].message).toBe(
-      "Numéro de série « Default string » refusé : c'est une valeur par défaut du BIOS, pas un vrai numéro. Relevez le numéro sur l'étiquette de l'appareil.",
+      "Numéro de série « Default string » refusé : ce n'est pas un vrai numéro (valeur par défaut du BIOS, ou mention comme « inconnu » ou « NC »), et il bloquerait tout autre appareil portant la même mention. " +
+        "Relevez le numéro sur l'étiquette de l'appareil ; s'il est illisible, indiquez un identifiant propre à cet appareil, par exemple son numéro d'inventaire.",
     );
   });
 });
@@ -91,4 +93,21 @@ it.each([
 it('knows BIOS placeholders whatever their spelling', () => {
   expect(['To Be Filled By O.E.M.', 'to be filled by oem', 'N/A', 'Néant', 'FFFFFFFF'].every(isPlaceholderSerial)).toBe(true);
   expect(['5CG8123XYZ', 'PF0XYZ12'].some(isPlaceholderSerial)).toBe(false);
+});
+
+it.each(['NC', 'n.c.', 'Non renseigné', 'non renseigne', 'À compléter', 'a completer', 'Sans', 'TBD', 'Aucun numéro', 'Pas de numéro', 'xxx', '1234', '123456', '0123456789'])(
+  'refuses %s, a word or filler standing for an unknown serial',
+  (value) => {
+    expect(isPlaceholderSerial(value)).toBe(true);
+    expect(placeholderSerialMessage('Numéro de série', value)).toContain("ce n'est pas un vrai numéro");
+  },
+);
+
+it.each(['1,23457E+11', '1.23457E+11', '4,5E-05', ' 2,01807E+14 '])('refuses %s, a serial a spreadsheet turned into a number', (value) => {
+  expect(isPlaceholderSerial(value)).toBe(true);
+  expect(placeholderSerialMessage('Numéro de série', value.trim())).toContain('format Texte');
+});
+
+it.each(['NC12345', 'SANS1', '12345678901', '123E456', 'E1234', '1234A'])('accepts %s, a real serial that merely looks like a filler', (value) => {
+  expect(isPlaceholderSerial(value)).toBe(false);
 });

@@ -113,11 +113,29 @@ const NOT_A_SERIAL: readonly (string | RegExp)[] = [
   'Default',
   'Empty',
   'Inconnu',
+  'Inconnue',
   'Aucun',
+  'Aucun numéro',
+  'Pas de numéro',
+  'Sans numéro',
+  'Sans',
   'Néant',
+  'NC', // non communiqué
+  'Non communiqué',
+  'NR',
+  'Non renseigné',
+  'ND',
+  'Non disponible',
+  'À compléter',
+  'À renseigner',
+  'TBD',
   /^$/, // only punctuation, such as `-` or `?`
-  /^(.)\1{3,}$/, // one character repeated: XXXXXXXX, 00000000, FFFFFFFF
+  /^(.)\1{2,}$/, // one character repeated: XXX, 00000000, FFFFFFFF
+  /^0?1234(5(6(7(8(90?)?)?)?)?)?$/, // 1234, 123456, 0123456789…
 ];
+
+/** How Excel shows a long number it converted (`1,23457E+11`): the last digits are lost for good. */
+const SCIENTIFIC_NOTATION = /^\d[.,]\d+E[+-]\d+$/i;
 
 function squeeze(value: string): string {
   return value
@@ -130,16 +148,23 @@ function squeeze(value: string): string {
 const NOT_A_SERIAL_WORDS = new Set(NOT_A_SERIAL.filter((p): p is string => typeof p === 'string').map(squeeze));
 const NOT_A_SERIAL_PATTERNS = NOT_A_SERIAL.filter((p): p is RegExp => p instanceof RegExp);
 
+/** A BIOS default, a word standing for "unknown", or a number a spreadsheet has mangled: not a serial. */
 export function isPlaceholderSerial(value: string): boolean {
   const squeezed = squeeze(value);
-  return NOT_A_SERIAL_WORDS.has(squeezed) || NOT_A_SERIAL_PATTERNS.some((p) => p.test(squeezed));
+  return SCIENTIFIC_NOTATION.test(value.trim()) || NOT_A_SERIAL_WORDS.has(squeezed) || NOT_A_SERIAL_PATTERNS.some((p) => p.test(squeezed));
 }
 
-/** The French explanation shared by the JSON registration and the CSV import. */
+/** The French explanation shared by the JSON registration and the CSV import (for a value `isPlaceholderSerial` refuses). */
 export function placeholderSerialMessage(label: string, value: string): string {
+  if (SCIENTIFIC_NOTATION.test(value.trim())) {
+    return (
+      `${label} « ${value} » refusé : le tableur a transformé ce numéro en nombre et en a perdu les derniers chiffres. ` +
+      'Mettez la colonne au format Texte, saisissez à nouveau les numéros, puis enregistrez le fichier.'
+    );
+  }
   return (
-    `${label} « ${value} » refusé : c'est une valeur par défaut du BIOS, pas un vrai numéro. ` +
-    "Relevez le numéro sur l'étiquette de l'appareil."
+    `${label} « ${value} » refusé : ce n'est pas un vrai numéro (valeur par défaut du BIOS, ou mention comme « inconnu » ou « NC »), et il bloquerait tout autre appareil portant la même mention. ` +
+    "Relevez le numéro sur l'étiquette de l'appareil ; s'il est illisible, indiquez un identifiant propre à cet appareil, par exemple son numéro d'inventaire."
   );
 }
 

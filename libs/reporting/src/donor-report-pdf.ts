@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { dateFr, percentFr } from './donor-report';
+import { dateFr, percentFr, qty } from './donor-report';
 import type { DonorReport } from './donor-report.service';
 
 const M = 36;
@@ -34,7 +34,7 @@ export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
   doc.font('Helvetica').fontSize(10)
     .text(`Matériels donnés : ${s.donated} — réemployés : ${s.reused} — recyclés : ${s.recycled} — démontés : ${s.dismantled} — en cours : ${s.inProgress}`)
     .text(
-      `Taux de réemploi (loi REEN) : ${percentFr(s.reuseRate)} (${s.reusedInBase} sur ${s.reenBase} matériels comptés${s.excludedTooOld ? `, ${s.excludedTooOld} de plus de 10 ans exclus` : ''})${s.provisional ? ' — provisoire' : ''}`,
+      `Taux de réemploi (loi REEN) : ${percentFr(s.reuseRate)} (${s.reusedInBase} sur ${qty(s.reenBase, 'matériel compté', 'matériels comptés')}${s.excludedTooOld ? `, ${qty(s.excludedTooOld, 'de plus de 10 ans exclu', 'de plus de 10 ans exclus')}` : ''})${s.provisional ? ' — provisoire' : ''}`,
     );
   doc.moveDown(0.6);
 

@@ -4,7 +4,7 @@ import type { Principal } from '@renum/identity';
 import { notFound, UUID_PATTERN } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { toCsv } from './csv';
-import { dateFr, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
+import { byInventoryNumber, dateFr, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
 import { renderDonorReportPdf } from './donor-report-pdf';
 
 export interface DonorReport {
@@ -34,9 +34,10 @@ export class DonorReportService {
     const devices: Record<string, any>[] = await this.db.query(
       `SELECT id, code, type, brand, model, serial_number, inventory_number, to_char(acquisition_date, 'YYYY-MM-DD') AS acquisition_date, estimated_value_cents,
               status, flags, custody_in_at, no_storage_declared_at
-         FROM device WHERE donation_id = $1 ORDER BY inventory_number NULLS LAST, code`,
+         FROM device WHERE donation_id = $1 ORDER BY code`,
       [donation.id],
     );
+    devices.sort((a, b) => byInventoryNumber(a as { inventory_number: string | null }, b as { inventory_number: string | null }));
     const media: Record<string, any>[] = await this.db.query(
       `SELECT m.device_id, m.serial_number FROM device_medium m JOIN device d ON d.id = m.device_id WHERE d.donation_id = $1`,
       [donation.id],
@@ -101,3 +102,4 @@ export class DonorReportService {
 }
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+

@@ -1,4 +1,5 @@
-import { dateFr, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
+import { deviceFlags } from '@renum/domain';
+import { byInventoryNumber, dateFr, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
 
 const donatedAt = new Date('2026-11-22T10:00:00Z');
 const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
@@ -31,7 +32,10 @@ describe('donor report rules', () => {
   });
 
   it('excludes devices over 10 years old at the donation from the REEN base', () => {
-    expect(isTooOldForReen('2016-11-22', [], donatedAt)).toBe(true);
+    expect(isTooOldForReen('2016-11-21', [], donatedAt)).toBe(true);
+    // Exactly ten years: not over, as registration decides (no REEN_TOO_OLD warning was given).
+    expect(isTooOldForReen('2016-11-22', [], donatedAt)).toBe(false);
+    expect(deviceFlags({ acquisitionDate: '2016-11-22' }, donatedAt)).toEqual([]);
     expect(isTooOldForReen('2016-11-23', [], donatedAt)).toBe(false);
     expect(isTooOldForReen(null, [], donatedAt)).toBe(false);
     expect(isTooOldForReen('2024-01-01', ['REEN_TOO_OLD'], donatedAt)).toBe(true);
@@ -52,7 +56,13 @@ describe('donor report rules', () => {
     expect(text).toContain('50 %');
     expect(text).toContain('2 réemployés sur 4 matériels comptés');
     expect(text).toContain('sortie d’inventaire');
-    expect(text).toContain('1 matériel(s) de plus de 10 ans exclu(s)');
+    expect(text).toContain('1 matériel de plus de 10 ans exclu de la base');
+    expect(text).toContain('3 ont été réemployés');
+    expect(text).toContain('1 recyclé par la filière DEEE, 0 démonté pour pièces détachées et 1 est encore en attente de collecte ou en cours de traitement');
+    const one = inventoryExitStatement(reuseSummary([reportRow(device(), donatedAt)]), { reference: 'DON-2', donorName: 'Mairie', donatedAt }, donatedAt);
+    expect(one).toContain('sur 1 matériel du don « DON-2 »');
+    expect(one).toContain('1 a été réemployé (remis');
+    expect(one).toContain('(1 réemployé sur 1 matériel compté)');
     expect(reuseSummary([]).reuseRate).toBeNull();
   });
 });
@@ -69,5 +79,12 @@ describe('dates in the report', () => {
     [null, ''],
   ])('%p → %p', (value, expected) => {
     expect(dateFr(value)).toBe(expected);
+  });
+});
+
+describe('order of the report', () => {
+  it('follows inventory numbers as a person reads them, devices without one last', () => {
+    const rows = ['VLO-A-10', null, 'VLO-A-2', 'vlo-a-1', 'VLO-A-100', 'VLO-A-11'].map((inventory_number) => ({ inventory_number }));
+    expect(rows.sort(byInventoryNumber).map((r) => r.inventory_number)).toEqual(['vlo-a-1', 'VLO-A-2', 'VLO-A-10', 'VLO-A-11', 'VLO-A-100', null]);
   });
 });

@@ -1,4 +1,4 @@
-import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, erasureCounts, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, deviceFlags, erasureCounts, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
 
 /** What becomes of a donated device, as the donor reads it. */
 export type Fate = 'REUSED' | 'RECYCLED' | 'DISMANTLED' | 'AWAITING_COLLECTION' | 'IN_PROGRESS';
@@ -18,9 +18,6 @@ export const ERASURE_PROOF_LABELS_FR: Record<ErasureProof, string> = {
   NO_STORAGE: 'Sans stockage',
   NOT_ERASED: 'Non effacé',
 };
-
-/** DOMAIN.md "Loi REEN": devices over 10 years old are excluded (they go to recycling). */
-export const REEN_AGE_LIMIT_YEARS = 10;
 
 export interface ReportDeviceInput {
   code: string;
@@ -90,12 +87,15 @@ export function fateOf(status: DeviceStatus): Fate {
   }
 }
 
+/**
+ * DOMAIN.md "Loi REEN": devices over 10 years old are excluded (they go to recycling). The age is
+ * taken at the donation by the registration's own rule, so no device registered without the
+ * REEN_TOO_OLD warning is left out of the rate.
+ */
 export function isTooOldForReen(acquisitionDate: string | null, flags: string[], donatedAt: Date): boolean {
   if (flags.includes('REEN_TOO_OLD')) return true;
   if (!acquisitionDate) return false; // unknown age: counted (the donor declared no date)
-  const limit = new Date(donatedAt);
-  limit.setUTCFullYear(limit.getUTCFullYear() - REEN_AGE_LIMIT_YEARS);
-  return new Date(`${acquisitionDate}T00:00:00Z`).getTime() <= limit.getTime();
+  return deviceFlags({ acquisitionDate }, donatedAt).includes('REEN_TOO_OLD');
 }
 
 /** One line of the report: the erasure proof uses the data invariant's own rule (voided records ignored). */
@@ -165,16 +165,29 @@ export const dateFr = (d: Date | string | null) => {
   return PARIS_DAY.format(d);
 };
 
+/** `n` and its words, singular for 0 and 1 as French has it: « 1 a été réemployé », « 0 recyclé », « 3 recyclés ». */
+export const qty = (n: number, one: string, many: string) => `${n} ${n <= 1 ? one : many}`;
+
 /** The statement a donor attaches to its *sortie d'inventaire*. */
 export function inventoryExitStatement(s: ReuseSummary, donation: { reference: string; donorName: string; donatedAt: Date }, issuedAt: Date): string {
   const parts = [
-    `Renum atteste que, sur les ${s.donated} matériels du don « ${donation.reference} » remis par ${donation.donorName} le ${dateFr(donation.donatedAt)}, ` +
-      `${s.reused} ont été réemployés (remis à des bénéficiaires par des partenaires solidaires), ${s.recycled} recyclés par la filière DEEE, ` +
-      `${s.dismantled} démontés pour pièces détachées et ${s.inProgress} sont encore en cours de traitement à la date du ${dateFr(issuedAt)}.`,
-    `Taux de réemploi au sens de la loi REEN (article 16, décret 2023-266) : ${percentFr(s.reuseRate)} (${s.reusedInBase} réemployés sur ${s.reenBase} matériels comptés` +
-      `${s.excludedTooOld ? ` ; ${s.excludedTooOld} matériel(s) de plus de 10 ans exclu(s) de la base` : ''})${s.provisional ? ', taux provisoire tant que des matériels sont en cours' : ''}.`,
+    `Renum atteste que, sur ${qty(s.donated, 'matériel', 'matériels')} du don « ${donation.reference} » remis par ${donation.donorName} le ${dateFr(donation.donatedAt)}, ` +
+      `${qty(s.reused, 'a été réemployé', 'ont été réemployés')} (remis à des bénéficiaires par des partenaires solidaires), ${qty(s.recycled, 'recyclé', 'recyclés')} par la filière DEEE, ` +
+      `${qty(s.dismantled, 'démonté', 'démontés')} pour pièces détachées et ${qty(s.inProgress, 'est', 'sont')} encore en attente de collecte ou en cours de traitement à la date du ${dateFr(issuedAt)}.`,
+    `Taux de réemploi au sens de la loi REEN (article 16, décret 2023-266) : ${percentFr(s.reuseRate)} (${qty(s.reusedInBase, 'réemployé', 'réemployés')} sur ${qty(s.reenBase, 'matériel compté', 'matériels comptés')}` +
+      `${s.excludedTooOld ? ` ; ${qty(s.excludedTooOld, 'matériel de plus de 10 ans exclu', 'matériels de plus de 10 ans exclus')} de la base` : ''})${s.provisional ? ', taux provisoire tant que des matériels sont en cours' : ''}.`,
     'Pour chaque matériel, la ligne « Effacement prouvé » renvoie à un enregistrement d’effacement de chaque support de stockage, horodaté et inscrit dans un historique infalsifiable. ' +
       'Ce document peut être joint à la sortie d’inventaire de ces biens : les numéros d’inventaire ci-dessus sont ceux déclarés par le donateur.',
   ];
   return parts.join('\n\n');
+}
+
+/**
+ * In the donor's spreadsheet order: inventory numbers compared as a person reads them
+ * (VLO-A-2 before VLO-A-10), devices without one last; ties keep the code order.
+ */
+const INVENTORY_ORDER = new Intl.Collator('fr', { numeric: true, sensitivity: 'base' });
+export function byInventoryNumber(a: { inventory_number: string | null }, b: { inventory_number: string | null }): number {
+  if (a.inventory_number === null || b.inventory_number === null) return (a.inventory_number === null ? 1 : 0) - (b.inventory_number === null ? 1 : 0);
+  return INVENTORY_ORDER.compare(a.inventory_number, b.inventory_number);
 }
