@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import jsQR from 'jsqr';
 import { PDFDocument } from 'pdf-lib';
 import { erase, step } from '../support/flows';
-import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
+import { collectedEarlier, freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
 import { pageContent, pdfText } from '../support/pdf-text';
 
@@ -64,7 +64,8 @@ describe('erasure certificate and public verification', () => {
     expect(early.status).toBe(409);
     expect(early.body.type).toMatch(/not-wiped$/);
 
-    // The nwipe log of this machine, wiped just now (after collection), plus a second disk erased by hand.
+    // The nwipe log of this machine, its hour-long run ending just now; the device was collected two hours ago, plus a second disk erased by hand.
+    await collectedEarlier(t, devices, 2 * 3600_000);
     const log = freshLog(readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log').toString('utf8'), new Date(Date.now() + 4.5 * 60_000));
     const imported = await uploadReport(t, w.workshop.agent, log);
     expect(imported.status).toBe(201);

@@ -1,5 +1,5 @@
 import { erase, FULL_CHECKLIST, registerDevices, step, toAvailable, transition } from '../support/flows';
-import { freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
+import { collectedEarlier, freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
 
 describe('independent re-checks of erasures (R2v3)', () => {
@@ -18,6 +18,7 @@ describe('independent re-checks of erasures (R2v3)', () => {
   it('draws imported erasures at once, refuses the technician who erased, and a FAILED re-check keeps the device in until erased again', async () => {
     const { devices } = await registerHosts(t, w, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }]);
     const [device] = devices;
+    await collectedEarlier(t, devices, 2 * 3600_000); // before the hour-long run of the log
     const log = freshLog(readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log').toString('utf8'), new Date(Date.now() + 4.5 * 60_000));
     const imported = await uploadReport(t, w.workshop.agent, log);
     expect(imported.status).toBe(201);

@@ -42,7 +42,7 @@ describe('device lifecycle: the whole chain', () => {
     // The technician's phone runs four minutes fast: accepted, but it proves nothing once the
     // device comes back (below).
     const fastClock = new Date(Date.now() + 4 * 60_000);
-    expect((await erase(t, w.workshop.agent, laptop.id, 'disk-b-002', { startedAt: new Date(fastClock.getTime() - 3600_000).toISOString(), endedAt: fastClock.toISOString() })).status).toBe(201);
+    expect((await erase(t, w.workshop.agent, laptop.id, 'disk-b-002', { startedAt: new Date(fastClock.getTime() - 60_000).toISOString(), endedAt: fastClock.toISOString() })).status).toBe(201);
     const wiped = await step(t, w.workshop.agent, laptop.id, { action: 'wipe' });
     await expectState(laptop.id, 'WIPED', w.workshop.id);
     // Reaching WIPED produces the erasure certificate through the outbox, without anyone asking.
@@ -109,6 +109,25 @@ describe('device lifecycle: the whole chain', () => {
     await step(t, w.workshop.agent, bare.id, { action: 'collect' });
     const wiped = await step(t, w.workshop.agent, bare.id, { action: 'wipe', noStorage: true });
     expect(wiped.event.payload).toMatchObject({ noStorage: true });
+  });
+
+  it('counts an erasure only if it began after the custody-in: one under way before the collect proves nothing', async () => {
+    const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'DISK-S-001' }] }]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    // Typed right after the collect: "started three hours ago, ended now". The device was still at the donor's then.
+    const now = Date.now();
+    const straddling = await erase(t, w.workshop.agent, device.id, 'DISK-S-001', { startedAt: new Date(now - 3 * 3600_000).toISOString(), endedAt: new Date(now + 60_000).toISOString() });
+    expect(straddling.status).toBe(201);
+    expect(straddling.body).toMatchObject({ countsForCustody: false, warning: expect.stringMatching(/commencé avant la dernière prise en charge.*Effacez à nouveau/) });
+    const refused = await transition(t, w.workshop.agent, device.id, { action: 'wipe' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/erasure-missing$/), missingMedia: ['DISK-S-001'] });
+
+    const fresh = await erase(t, w.workshop.agent, device.id, 'DISK-S-001');
+    expect(fresh.body).toMatchObject({ countsForCustody: true });
+    expect(fresh.body.warning).toBeUndefined();
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+    await expectState(device.id, 'WIPED', w.workshop.id);
   });
 
   it('lets a coordinator override who may act, with a reason recorded, but never the data invariant', async () => {

@@ -33,6 +33,15 @@ export async function registerHosts(t: TestApp, w: World, hosts: HostDevice[], o
   return { donationId: donation, devices };
 }
 
+/**
+ * Moves the devices' latest custody-in `ms` earlier, as if the workshop had collected them then:
+ * an erasure counts only if it began after the custody-in, and a real log (an hour-long nwipe
+ * run, shifted to end now) begins before a collect the test made a moment ago.
+ */
+export async function collectedEarlier(t: TestApp, devices: { id: string }[], ms: number) {
+  await t.db.query(`UPDATE device SET custody_in_at = custody_in_at - make_interval(secs => $2) WHERE id = ANY($1::uuid[])`, [devices.map((d) => d.id), ms / 1000]);
+}
+
 export function uploadReport(t: TestApp, user: TestUser, content: Buffer | string, filename = 'nwipe.log') {
   return t.http
     .post('/api/v1/erasures/import')

@@ -46,8 +46,13 @@ export async function step(t: TestApp, user: TestUser, device: string, body: Rec
   return res.body;
 }
 
+/**
+ * Records a PASSED erasure typed by a technician. It starts now and ends a second later: an
+ * erasure counts only if it began after the device's latest custody-in, which a test usually
+ * made a few milliseconds ago.
+ */
 export function erase(t: TestApp, user: TestUser, device: string, mediumSerial: string, overrides: Record<string, unknown> = {}) {
-  const end = new Date();
+  const start = new Date();
   return t.http
     .post(`/api/v1/devices/${device}/erasures`)
     .set(user.auth)
@@ -59,8 +64,8 @@ export function erase(t: TestApp, user: TestUser, device: string, mediumSerial: 
       toolVersion: '0.42',
       verification: 'FULL',
       result: 'PASSED',
-      startedAt: new Date(end.getTime() - 3600_000).toISOString(),
-      endedAt: end.toISOString(),
+      startedAt: start.toISOString(),
+      endedAt: new Date(start.getTime() + 1000).toISOString(),
       ...overrides,
     });
 }

@@ -1,12 +1,15 @@
-import { checkDataInvariant, CustodyFacts, ErasureFact, mediaLackingErasure, normalizeSerial, sameSerial } from './erasure-invariant';
+import { checkDataInvariant, CustodyFacts, erasedInCustody, ErasureFact, mediaLackingErasure, normalizeSerial, sameSerial } from './erasure-invariant';
 
 const IN = new Date('2025-03-01T09:00:00Z');
 const AFTER = new Date('2025-03-01T11:00:00Z');
 const BEFORE = new Date('2025-02-28T11:00:00Z');
+const HOUR = 3600_000;
 const rec = (mediumSerial: string, over: Partial<ErasureFact> = {}): ErasureFact => ({
   mediumSerial,
   level: 'PURGE',
   result: 'PASSED',
+  // an hour-long run ending at endedAt
+  startedAt: new Date((over.endedAt ?? AFTER).getTime() - HOUR),
   endedAt: AFTER,
   recordedAt: AFTER,
   voided: false,
@@ -39,9 +42,18 @@ describe('checkDataInvariant', () => {
   });
 
   it('a record entered before the custody-in does not count, even if its end time (a fast clock) is after it', () => {
-    const fastClock = rec('A', { endedAt: new Date(IN.getTime() + 4 * 60_000), recordedAt: new Date(IN.getTime() - 60_000) });
+    const fastClock = rec('A', { startedAt: new Date(IN.getTime() + 60_000), endedAt: new Date(IN.getTime() + 4 * 60_000), recordedAt: new Date(IN.getTime() - 60_000) });
     expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [fastClock] }))).toMatchObject({ ok: false, missing: ['A'] });
     expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [{ ...fastClock, recordedAt: AFTER }] }))).toEqual({ ok: true });
+  });
+
+  it('an erasure that began before the custody-in does not count, even if it ended and was recorded after it', () => {
+    // Under way while the device was still with its donor (or before a return): proves nothing about the disk now.
+    const straddling = rec('A', { startedAt: new Date(IN.getTime() - 3 * HOUR), endedAt: new Date(IN.getTime() + 4 * 60_000), recordedAt: AFTER });
+    expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [straddling] }))).toMatchObject({ ok: false, missing: ['A'] });
+    expect(erasedInCustody(straddling, IN)).toBe(false);
+    expect(erasedInCustody({ ...straddling, startedAt: new Date(IN.getTime() + 1000) }, IN)).toBe(true);
+    expect(erasedInCustody(straddling, null)).toBe(true);
   });
 
   it('with no custody-in yet, any PASSED record counts', () => {

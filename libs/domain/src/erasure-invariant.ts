@@ -8,6 +8,8 @@ export interface ErasureFact {
   mediumSerial: string;
   level: ErasureLevel;
   result: ErasureResult;
+  /** When the erasure began, as the technician or the tool's log gave it. */
+  startedAt: Date;
   endedAt: Date;
   /** When Renum stored the record (server clock), whatever times the technician or the log gave. */
   recordedAt: Date;
@@ -33,14 +35,18 @@ export function normalizeSerial(serial: string): string {
 }
 
 /**
- * A PASSED record of any level counts, DESTROY included (a destruction record), if it
- * postdates the latest custody-in, so a returned device is erased again. Both its end and its
- * recording must: an end time typed or logged a few minutes ahead (a fast clock) would
- * otherwise let a record entered before a `return` prove an erasure after it.
+ * Whether an erasure was done during the current custody: it began after the latest custody-in
+ * (an erasure under way while the device was still with its donor, or before a `return`, proves
+ * nothing about the disk now) and was recorded after it (an end or start time typed or logged
+ * ahead, by a fast clock, would otherwise let a record entered before a `return` count after it).
  */
-export function erasureCounts(e: Pick<ErasureFact, 'result' | 'endedAt' | 'recordedAt' | 'voided'>, custodyInAt: Date | null): boolean {
-  if (e.result !== 'PASSED' || e.voided) return false;
-  return !custodyInAt || (e.endedAt.getTime() > custodyInAt.getTime() && e.recordedAt.getTime() > custodyInAt.getTime());
+export function erasedInCustody(e: Pick<ErasureFact, 'startedAt' | 'recordedAt'>, custodyInAt: Date | null): boolean {
+  return !custodyInAt || (e.startedAt.getTime() > custodyInAt.getTime() && e.recordedAt.getTime() > custodyInAt.getTime());
+}
+
+/** A PASSED record of any level counts, DESTROY included (a destruction record), if done in the current custody: a returned device is erased again. */
+export function erasureCounts(e: Pick<ErasureFact, 'result' | 'startedAt' | 'recordedAt' | 'voided'>, custodyInAt: Date | null): boolean {
+  return e.result === 'PASSED' && !e.voided && erasedInCustody(e, custodyInAt);
 }
 
 /** Serials of the media that still lack a valid erasure or destruction record. */

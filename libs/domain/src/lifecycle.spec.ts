@@ -87,6 +87,7 @@ const passed = (mediumSerial: string, endedAt = ERASED_AT, extra: Partial<Erasur
   mediumSerial,
   level: 'PURGE',
   result: 'PASSED',
+  startedAt: new Date(endedAt.getTime() - 30 * 60_000), // a half-hour run
   endedAt,
   recordedAt: endedAt,
   voided: false,

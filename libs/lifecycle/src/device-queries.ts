@@ -15,6 +15,7 @@ interface ErasureFactRow {
   medium_serial: string;
   level: never;
   result: never;
+  started_at: string;
   ended_at: string;
   created_at: string;
   voided_at: string | null;
@@ -30,7 +31,7 @@ export type DeviceFactsRow = { media: MediumRow[]; erasures: ErasureFactRow[]; s
 export function deviceFactsQuery(deviceId: string, idempotencyKey: string | null = null): Statement {
   return {
     sql: `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
-            (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result,
+            (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result, 'started_at', e.started_at,
                                                         'ended_at', e.ended_at, 'created_at', e.created_at, 'voided_at', e.voided_at)), '[]')
                FROM erasure_record e WHERE e.device_id = $1) AS erasures,
             (SELECT json_build_object('status_code', i.status_code, 'body', i.body, 'fingerprint', i.fingerprint)
@@ -53,6 +54,7 @@ export function deviceFactsFrom(
         mediumSerial: r.medium_serial,
         level: r.level,
         result: r.result,
+        startedAt: new Date(r.started_at),
         endedAt: new Date(r.ended_at),
         recordedAt: new Date(r.created_at),
         voided: r.voided_at !== null,

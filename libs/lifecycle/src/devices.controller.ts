@@ -75,7 +75,7 @@ export class DevicesController {
     const recorded = await this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
     return {
       ...recorded,
-      ...(recorded.countsForCustody ? {} : { warning: "Cet effacement date d'avant la dernière prise en charge du matériel : il ne compte pas pour sa sortie." }),
+      ...(recorded.countsForCustody ? {} : { warning: "Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support." }),
     };
   }
 

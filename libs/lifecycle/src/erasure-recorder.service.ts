@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
+import { erasedInCustody, ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -128,7 +128,8 @@ export class ErasureRecorder {
     });
     await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
     Object.assign(device, { event_seq: event.seq, event_hash: event.hash, version: device.version + 1 });
-    const countsForCustody = !device.custody_in_at || e.endedAt.getTime() > new Date(device.custody_in_at).getTime();
+    // Recorded now, under the device lock: only its start can place it before the custody-in.
+    const countsForCustody = erasedInCustody({ startedAt: e.startedAt, recordedAt: new Date() }, device.custody_in_at ? new Date(device.custody_in_at) : null);
     return { id, result: e.result, mediumId: medium.id, mediumAdded, countsForCustody };
   }
 

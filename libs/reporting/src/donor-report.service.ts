@@ -43,7 +43,7 @@ export class DonorReportService {
       [donation.id],
     );
     const erasures: Record<string, any>[] = await this.db.query(
-      `SELECT e.device_id, e.medium_serial, e.level, e.result, e.ended_at, e.created_at, e.voided_at FROM erasure_record e JOIN device d ON d.id = e.device_id WHERE d.donation_id = $1`,
+      `SELECT e.device_id, e.medium_serial, e.level, e.result, e.started_at, e.ended_at, e.created_at, e.voided_at FROM erasure_record e JOIN device d ON d.id = e.device_id WHERE d.donation_id = $1`,
       [donation.id],
     );
     const donatedAt = new Date(donation.created_at);
@@ -65,7 +65,7 @@ export class DonorReportService {
           media: media.filter((m) => m.device_id === d.id).map((m) => ({ serialNumber: m.serial_number })),
           erasures: erasures
             .filter((e) => e.device_id === d.id)
-            .map((e) => ({ mediumSerial: e.medium_serial, level: e.level, result: e.result, endedAt: new Date(e.ended_at), recordedAt: new Date(e.created_at), voided: e.voided_at !== null })),
+            .map((e) => ({ mediumSerial: e.medium_serial, level: e.level, result: e.result, startedAt: new Date(e.started_at), endedAt: new Date(e.ended_at), recordedAt: new Date(e.created_at), voided: e.voided_at !== null })),
         } satisfies ReportDeviceInput,
         donatedAt,
       ),

@@ -16,7 +16,7 @@ const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
   custodyInAt: new Date('2026-01-01T00:00:00Z'),
   noStorageDeclaredAt: null,
   media: [{ serialNumber: 'D1' }],
-  erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', endedAt: new Date('2026-01-02T00:00:00Z'), recordedAt: new Date('2026-01-02T00:00:00Z'), voided: false }],
+  erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', startedAt: new Date('2026-01-01T23:00:00Z'), endedAt: new Date('2026-01-02T00:00:00Z'), recordedAt: new Date('2026-01-02T00:00:00Z'), voided: false }],
   ...over,
 });
 
@@ -26,7 +26,7 @@ describe('donor report rules', () => {
     expect(reportRow(device({ status: 'RECYCLED' }), donatedAt).fateLabel).toBe('Recyclé');
     expect(reportRow(device({ status: 'WIPED', media: [], erasures: [], noStorageDeclaredAt: new Date('2026-01-03T00:00:00Z') }), donatedAt).erasureLabel).toBe('Sans stockage');
     // A voided erasure proves nothing; nor does one from before the latest custody.
-    expect(reportRow(device({ erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', endedAt: new Date('2026-01-02T00:00:00Z'), recordedAt: new Date('2026-01-02T00:00:00Z'), voided: true }] }), donatedAt).erasureLabel).toBe('Non effacé');
+    expect(reportRow(device({ erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', startedAt: new Date('2026-01-01T23:00:00Z'), endedAt: new Date('2026-01-02T00:00:00Z'), recordedAt: new Date('2026-01-02T00:00:00Z'), voided: true }] }), donatedAt).erasureLabel).toBe('Non effacé');
     expect(reportRow(device({ custodyInAt: new Date('2026-02-01T00:00:00Z') }), donatedAt).erasureLabel).toBe('Non effacé');
     expect(reportRow(device({ status: 'REGISTERED', media: [], erasures: [] }), donatedAt)).toMatchObject({ fate: 'AWAITING_COLLECTION', erasureLabel: 'Non effacé' });
   });

@@ -33,7 +33,7 @@ export interface ReportDeviceInput {
   custodyInAt: Date | null;
   noStorageDeclaredAt: Date | null;
   media: { serialNumber: string }[];
-  erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; endedAt: Date; recordedAt: Date; voided: boolean }[];
+  erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; startedAt: Date; endedAt: Date; recordedAt: Date; voided: boolean }[];
 }
 
 export interface ReportRow {

@@ -163,7 +163,7 @@ export class CertificateService {
     const { d, media, erasures } = row;
     const custodyIn = d.custody_in_at ? new Date(d.custody_in_at) : null;
     const counts = (e: Record<string, any>) =>
-      erasureCounts({ result: e.result, voided: e.voided_at !== null, endedAt: new Date(e.ended_at), recordedAt: new Date(e.created_at) }, custodyIn);
+      erasureCounts({ result: e.result, voided: e.voided_at !== null, startedAt: new Date(e.started_at), recordedAt: new Date(e.created_at) }, custodyIn);
     const certMedia: CertificateMedium[] = media.map((medium) => {
       const mine = erasures.filter((e) => e.medium_id === medium.id || normalizeSerial(e.medium_serial) === medium.serial_key);
       const e = mine.find(counts);

@@ -144,7 +144,7 @@ export class ErasureImportService {
           const r = await this.recorder.record(m, locked, this.facts(disk, report, reportId, sha256), p, { maxAheadMs: IMPORT_MAX_AHEAD_MS });
           answer.matched.push({ code: device.code, deviceId: device.id, mediumSerial: disk.serial!, result: r.result, erasureId: r.id, mediumAdded: r.mediumAdded, matchedBy: by });
           if (!r.countsForCustody) {
-            answer.warnings.push(`Disque n° ${disk.serial} (${device.code}) : effacement daté d’avant la dernière prise en charge du matériel, il ne compte pas pour sa sortie.`);
+            answer.warnings.push(`Disque n° ${disk.serial} (${device.code}) : effacement commencé avant la dernière prise en charge du matériel par l’atelier, il ne compte pas pour sa sortie : effacez à nouveau ce disque.`);
           }
           if (!r.duplicate) recorded.push({ erasureId: r.id, passedLogical: r.result === 'PASSED' && disk.level !== 'DESTROY' });
         }
