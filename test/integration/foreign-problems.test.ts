@@ -51,6 +51,41 @@ describe('problems raised outside our code are French', () => {
     expectFrenchProblem(res, 413, 'payload-too-large');
   });
 
+  it('text no column can store (U+0000, a lone surrogate) is a 400 naming the field, and nothing is written or queued', async () => {
+    const before = await t.db.query('SELECT (SELECT count(*) FROM donation)::int AS donations, (SELECT count(*) FROM device)::int AS devices');
+    // JSON escapes, as a pasted value or a broken client sends them.
+    const donation = await t.http.post('/api/v1/donations').set(w.donor.agent.auth).set('Content-Type', 'application/json').send('{"pickupAddress":"Mairie\\u0000 annexe"}');
+    expectFrenchProblem(donation, 400, 'validation-error');
+    expect(donation.body.errors).toEqual([{ field: 'pickupAddress', message: expect.stringMatching(/caractère invalide/) }]);
+    expect(donation.body.detail).toMatch(/« pickupAddress ».*copier-coller/);
+
+    const ok = await t.http.post('/api/v1/donations').set(w.donor.agent.auth).send({ pickupAddress: 'Mairie annexe' }).expect(201);
+    const devices = await t.http
+      .post(`/api/v1/donations/${ok.body.id}/devices`)
+      .set(w.donor.agent.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"devices":[{"type":"LAPTOP","brand":"HP\\ud800","model":"ProBook","serialNumber":"SURR-1"}]}');
+    expectFrenchProblem(devices, 400, 'validation-error');
+    expect(devices.body.errors[0].field).toBe('devices[0].brand');
+
+    const search = await t.http.get('/api/v1/devices?q=%00').set(w.coordinator.agent.auth);
+    expectFrenchProblem(search, 400, 'validation-error');
+    expect(search.body.errors[0].field).toBe('q');
+
+    // A transition is refused by the api at once, not queued to fail at every retry in the worker.
+    const transition = await t.http
+      .post(`/api/v1/devices/${SOME_UUID}/transitions`)
+      .set(w.charity.agent.auth)
+      .set('Idempotency-Key', 'nul-1')
+      .set('Content-Type', 'application/json')
+      .send('{"action":"release","reason":"a\\u0000b"}');
+    expectFrenchProblem(transition, 400, 'validation-error');
+    expect(transition.body.errors[0].field).toBe('reason');
+
+    const after = await t.db.query('SELECT (SELECT count(*) FROM donation)::int AS donations, (SELECT count(*) FROM device)::int AS devices');
+    expect(after).toEqual([{ donations: before[0].donations + 1, devices: before[0].devices }]);
+  });
+
   it('a path id that is not a UUID is a 400 naming the parameter', async () => {
     const res = await t.http.post('/api/v1/organizations/abc/users').set(w.coordinator.admin.auth).send({ email: 'n@example.org', password: 'long-password-1', role: 'agent' });
     expectFrenchProblem(res, 400, 'validation-error');

@@ -9,3 +9,4 @@ export * from './platform.module';
 export * from './shutdown';
 export * from './platform.schemas';
 export * from './uploaded-text';
+export * from './storable-text';

@@ -1,0 +1,17 @@
+import { unstorableTextPath } from './storable-text';
+
+describe('unstorableTextPath', () => {
+  it('accepts any real text, emoji (surrogate pairs) included', () => {
+    expect(unstorableTextPath({ name: 'Atelier « Éole » 🚲', tags: ['a', 'é'], n: 3, none: null }, '')).toBeUndefined();
+  });
+
+  it.each([
+    [{ pickupAddress: 'rue\u0000x' }, 'pickupAddress'],
+    [{ devices: [{ brand: 'ok' }, { brand: 'HP\ud800' }] }, 'devices[1].brand'],
+    [{ notes: 'fin\udc00' }, 'notes'],
+    [{ ['bad\u0000key']: 1 }, 'bad\u0000key'],
+    ['\u0000', ''],
+  ])('names the first field holding U+0000 or a lone surrogate', (value, path) => {
+    expect(unstorableTextPath(value, '')).toBe(path);
+  });
+});
