@@ -54,6 +54,12 @@ describe('calendar days (DATE columns) come back as sent', () => {
     expect(res.body.plannedPickupDate).toBe('2026-12-01');
   });
 
+  it.each(['2026-12-01T09:00:00+01:00', '2026-02-30', '01/12/2026'])('refuses plannedPickupDate %s: a day, YYYY-MM-DD, without a time', async (plannedPickupDate) => {
+    const res = await t.http.post('/api/v1/donations').set(w.donor.agent.auth).send({ pickupAddress: '1 place de la Mairie', plannedPickupDate });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'plannedPickupDate', message: 'doit être un jour AAAA-MM-JJ, sans heure, par exemple 2026-12-01' }]);
+  });
+
   it('GET /devices/{id} answers the acquisition date as registered', async () => {
     const donationId = await createDonation(t, w.donor.agent);
     const res = await register(donationId, [laptop({ acquisitionDate: '2019-03-14' })]);

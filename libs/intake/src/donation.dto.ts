@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DEVICE_NUMBER_RULES, DEVICE_TEXT_MAX, DEVICE_TYPES, DeviceType, MAX_MEDIA_PER_DEVICE, MEDIUM_KINDS, MediumKind } from '@renum/domain';
+import { DEVICE_NUMBER_RULES, DEVICE_TEXT_MAX, DEVICE_TYPES, DeviceType, isCalendarDay, MAX_MEDIA_PER_DEVICE, MEDIUM_KINDS, MediumKind } from '@renum/domain';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,12 +15,20 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
 // Bounds come from the domain (DEVICE_TEXT_MAX, DEVICE_NUMBER_RULES), shared with the CSV import;
 // the domain's deviceInputProblems adds the rules a decorator cannot say (placeholder serials, future dates…).
 const { estimatedValueCents: VALUE, weightKg: WEIGHT, capacityGb: CAPACITY } = DEVICE_NUMBER_RULES;
+
+/** A day of the calendar, as the DATE column keeps it: a time or an offset would be dropped silently. */
+const IsCalendarDay = () =>
+  ValidateBy({
+    name: 'isCalendarDay',
+    validator: { validate: (value) => typeof value === 'string' && isCalendarDay(value), defaultMessage: () => 'doit être un jour AAAA-MM-JJ, sans heure, par exemple 2026-12-01' },
+  });
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -40,9 +48,9 @@ export class CreateDonationDto {
   @MaxLength(500)
   pickupAddress: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01' })
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'YYYY-MM-DD' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDay()
   plannedPickupDate?: string;
 }
 

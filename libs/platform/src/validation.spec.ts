@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ProblemException } from './problem';
 import { renumValidationPipe } from './validation';
 
@@ -8,6 +8,7 @@ class Item {
   @IsString() @IsNotEmpty() @MaxLength(100) brand: string;
   @IsOptional() @IsInt() @Min(0) valueCents?: number;
   @IsOptional() @IsISO8601() acquiredOn?: string;
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) weightKg?: number;
 }
 
 class Batch {
@@ -34,7 +35,11 @@ describe('validation problems: one clear message per fault', () => {
     ['a missing field says it is required, once', { items: [{ type: 'LAPTOP' }] }, [{ field: 'items[0].brand', message: 'champ obligatoire' }]],
     ['a null field says it is required, once', { items: [{ type: 'LAPTOP', brand: null }] }, [{ field: 'items[0].brand', message: 'champ obligatoire' }]],
     ['a value of the wrong kind says only that', { items: 'x' }, [{ field: 'items', message: 'doit être une liste' }]],
-    ['a number given as text says only that', { items: [{ ...valid, valueCents: '90 €' }] }, [{ field: 'items[0].valueCents', message: 'doit être un nombre entier' }]],
+    // An amount says it is in cents: a volunteer typing 120 for 120 € would be read as 1,20 €.
+    ['an amount given as text says it is in cents', { items: [{ ...valid, valueCents: '90 €' }] }, [{ field: 'items[0].valueCents', message: 'montant en centimes : un nombre entier, sans virgule (par exemple 12000 pour 120,00 €)' }]],
+    ['an amount with decimals says it is in cents', { items: [{ ...valid, valueCents: 120.5 }] }, [{ field: 'items[0].valueCents', message: 'montant en centimes : un nombre entier, sans virgule (par exemple 12000 pour 120,00 €)' }]],
+    ['a number with too many decimals says so, not that it is no number', { items: [{ ...valid, weightKg: 1.234 }] }, [{ field: 'items[0].weightKg', message: 'trop de chiffres après la virgule' }]],
+    ['a number given as text says only that', { items: [{ ...valid, weightKg: '1,5' }] }, [{ field: 'items[0].weightKg', message: 'doit être un nombre' }]],
     ['bounds are shown when the kind is right', { items: [{ ...valid, brand: '' }] }, [{ field: 'items[0].brand', message: 'ne doit pas être vide' }]],
     ['a value outside its list names the allowed ones', { items: [{ ...valid, type: 'PHONE' }] }, [{ field: 'items[0].type', message: "doit être l'une des valeurs : LAPTOP, DESKTOP" }]],
     ['a date in French form asks for ISO 8601, in French', { items: [{ ...valid, acquiredOn: '31/12/2020' }] }, [{ field: 'items[0].acquiredOn', message: 'doit être une date ISO 8601 (AAAA-MM-JJ)' }]],

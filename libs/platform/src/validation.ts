@@ -11,7 +11,14 @@ function messagesOf(e: ValidationError): string[] {
   if (failed.length === 0) return [];
   if (e.value === undefined || e.value === null) return [FRENCH.isDefined];
   const kind = failed.filter(([key]) => KIND_CHECKS.has(key));
-  return (kind.length ? kind : failed).map(([key, message]) => inFrench(key, message));
+  return (kind.length ? kind : failed).map(([key, message]) => inFrench(key, message, e));
+}
+
+/** Messages that depend on the field: amounts are in cents, and a number refused for its decimals is one. */
+function forField(key: string, e: ValidationError): string | undefined {
+  if (key === 'isInt' && /Cents$/.test(e.property)) return 'montant en centimes : un nombre entier, sans virgule (par exemple 12000 pour 120,00 €)';
+  if (key === 'isNumber' && typeof e.value === 'number' && Number.isFinite(e.value)) return 'trop de chiffres après la virgule';
+  return undefined;
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -40,7 +47,9 @@ const FRENCH: Record<string, string> = {
   nestedValidation: 'doit être un objet valide',
 };
 
-function inFrench(key: string, english: string): string {
+function inFrench(key: string, english: string, e: ValidationError): string {
+  const specific = forField(key, e);
+  if (specific) return specific;
   if (FRENCH[key]) return FRENCH[key];
   const values = /one of the following values: (.*)$/.exec(english);
   if (values) return `doit être l'une des valeurs : ${values[1]}`;
