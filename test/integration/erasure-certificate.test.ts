@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jsQR from 'jsqr';
 import { PDFDocument } from 'pdf-lib';
-import { erase, step } from '../support/flows';
+import { erase, registerDevices, step, toAvailable } from '../support/flows';
 import { collectedEarlier, freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
 import { pageContent, pdfText } from '../support/pdf-text';
@@ -127,6 +127,18 @@ describe('erasure certificate and public verification', () => {
     const res = await certificate(devices[0].id);
     expect(res.status).toBe(200);
     expect((await pdfText(res.body))).toContain('Aucun support de stockage');
+  });
+
+  it('is not given to charities, even one that sees the device in the catalogue: it states the serial numbers', async () => {
+    const [device] = await registerDevices(t, w, [{ serialNumber: 'CERT-SN-CHARITY', media: [{ kind: 'SSD', serialNumber: 'CERT-DISK-CHARITY' }] }]);
+    await toAvailable(t, w, device, ['CERT-DISK-CHARITY']);
+    expect((await t.http.get(`/api/v1/devices/${device.id}`).set(w.charity.agent.auth)).status).toBe(200);
+    const refused = await t.http.get(`/api/v1/devices/${device.id}/erasure-certificate.pdf`).set(w.charity.agent.auth);
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toMatch(/forbidden$/);
+    const given = await certificate(device.id, w.donor.agent);
+    expect(given.status).toBe(200);
+    expect(await pdfText(given.body)).toContain('CERT-DISK-CHARITY');
   });
 
   it("lets whoever may see the device follow a certificate job's status URL (the job is shared per head), and nobody else", async () => {

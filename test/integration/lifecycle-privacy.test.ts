@@ -35,6 +35,10 @@ it('hides serials from charities, and a hand-over from everyone but its charity 
     beneficiary: { ref: 'B2-77', eligibility: 'senior_isole', postalCode: '69250' },
   });
 
+  // The free-text reason of a release (about a beneficiary's file): the releasing charity and the coordinator only.
+  for (const reader of [w.charity.agent, w.coordinator.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'release')).toMatchObject({ reason: 'Bénéficiaire injoignable' });
+  for (const reader of [otherCharity.agent, w.donor.agent, w.workshop.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'release')).not.toHaveProperty('reason');
+
   const handOver = { eligibility: 'senior_isole', postalCode: '69250', paymentMethod: 'CHEQUE', priceCents: 5000 };
   for (const reader of [otherCharity.agent, w.coordinator.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'distribute')).toMatchObject(handOver);
   for (const reader of [w.charity.agent, w.donor.agent, w.workshop.agent]) {

@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
 import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './erasure.dto';
+import { SEES_SERIALS } from '@renum/lifecycle';
 import { ErasureImportService } from './import/erasure-import.service';
 import { MAX_REPORT_BYTES, reportTooLarge } from './import/report-file';
 import { RecheckService } from './recheck/recheck.service';
@@ -104,14 +105,15 @@ export class ErasureCertificateController {
   constructor(private readonly certificates: CertificateService) {}
 
   @Get(':device/erasure-certificate.pdf')
-  @Allow()
+  // It states the device's and every disk's serial: for the chain's professionals, as serials are everywhere (not charities).
+  @Allow({ kinds: SEES_SERIALS })
   @ApiParam(DEVICE_PARAM)
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Erasure certificate (NIST SP 800-88 fields, QR to /verify/{certificateId}); 202 {jobId} while it is generated' })
   @ApiOkResponse({ description: 'The certificate (header X-Certificate-Id)', content: binaryContent('application/pdf') })
   @ApiExtraModels(CertificatePending)
   @ApiAcceptedResponse({ description: 'Being generated: follow statusUrl, then ask again', content: jsonContent(CertificatePending) })
-  @ApiProblems(401, 404, [409, 'The device has not been wiped yet (not-wiped)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
+  @ApiProblems(401, [403, 'Charities: the certificate states serial numbers'], 404, [409, 'The device has not been wiped yet (not-wiped)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
   async certificate(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
     const answer = await this.certificates.get(p, device);
     if (answer.kind === 'pending') {

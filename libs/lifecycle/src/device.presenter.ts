@@ -35,7 +35,7 @@ export interface MediumRow {
 }
 
 /** Donor inventory data and serials are for the chain's professionals, not the charities. */
-const SEES_SERIALS: OrganizationKind[] = ['DONOR', 'WORKSHOP', 'COORDINATOR', 'RECYCLER'];
+export const SEES_SERIALS: OrganizationKind[] = ['DONOR', 'WORKSHOP', 'COORDINATOR', 'RECYCLER'];
 
 export const seesSerials = (viewer: OrganizationKind) => SEES_SERIALS.includes(viewer);
 
@@ -60,6 +60,8 @@ const SERIAL_FIELDS: Partial<Record<string, readonly string[]>> = {
  */
 const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
   distribute: ['distributionId', 'paymentMethod', 'eligibility', 'postalCode'],
+  // Free text a volunteer writes about a beneficiary's file ("injoignable", worse): kept for good in the chain.
+  release: ['reason'],
 };
 
 /** An event's payload as `viewer` may read it (omitted, never faked; the hash covers the stored payload). */

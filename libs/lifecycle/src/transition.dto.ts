@@ -120,7 +120,10 @@ export class ReserveBody extends OverridableBody {
 }
 
 export class ReleaseBody extends TransitionBase {
-  @ApiProperty({ maxLength: 1000 })
+  @ApiProperty({
+    maxLength: 1000,
+    description: "Why the reservation ends, kept in the device's history for good: never a beneficiary's name, phone or situation. Shown to the releasing charity and the coordinator only.",
+  })
   @IsString()
   @IsNotEmpty({ message: 'un motif est obligatoire' })
   @MaxLength(1000)
