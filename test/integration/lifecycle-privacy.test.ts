@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 /**
  * What the history tells each reader. Serials and the donor's inventory data are for the
  * chain's professionals (as in the device view); a beneficiary's category, postal code and
@@ -95,7 +96,7 @@ it('lets a coordinator force a reserve and a hand-over for a charity it names: t
   const unnamed = await transition(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced });
   expect(unnamed.status).toBe(422);
   expect(unnamed.body.type).toMatch(/invalid-charity$/);
-  await step(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced, charityOrganizationId: otherCharity.id });
+  await step(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced, charityOrganizationId: otherCharity.id, beneficiaryRef: 'B3-01' });
   expect(await t.db.query(`SELECT charity_organization_id FROM reservation WHERE device_id = $1 AND status = 'ACTIVE'`, [device.id])).toEqual([{ charity_organization_id: otherCharity.id }]);
   const handedOver = await step(t, w.coordinator.agent, device.id, {
     action: 'distribute',
@@ -107,4 +108,10 @@ it('lets a coordinator force a reserve and a hand-over for a charity it names: t
   expect(handedOver.device.custodianOrganizationId).toBe(otherCharity.id);
   expect(payloadOf(await eventsAs(otherCharity.agent, device.id), 'distribute')).toMatchObject({ eligibility: 'etudiant_boursier', postalCode: '69007', paymentMethod: 'FREE' });
   expect(payloadOf(await eventsAs(w.donor.agent, device.id), 'distribute')).not.toHaveProperty('postalCode');
+  // Both references are keyed with that charity: it finds its file again from the reservation to the hand-over.
+  const [{ beneficiary_secret }] = await t.db.query('SELECT beneficiary_secret FROM territory WHERE id = $1', [w.territoryId]);
+  const hash = createHmac('sha256', beneficiary_secret).update(`${otherCharity.id}\nB3-01`).digest('hex');
+  const [reservation] = await t.db.query('SELECT beneficiary_ref_hash FROM reservation WHERE device_id = $1', [device.id]);
+  const [distribution] = await t.db.query('SELECT beneficiary_ref_hash FROM distribution WHERE device_id = $1', [device.id]);
+  expect([reservation.beneficiary_ref_hash, distribution.beneficiary_ref_hash]).toEqual([hash, hash]);
 });

@@ -50,7 +50,7 @@ export class TransitionRequestService {
     // it, on the locked row (one database round trip less per transition). A public code is
     // turned into the id here.
     const deviceId = this.access.idOf(deviceRef) ?? (await this.access.resolve(p, deviceRef));
-    const payload = await this.minimise(p, { ...dto });
+    const payload = await this.minimise(p, action, deviceId, { ...dto });
     delete payload.action;
     const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
     const fingerprint = requestFingerprint(action, payload);
@@ -92,16 +92,28 @@ export class TransitionRequestService {
   }
 
   /**
+   * The charity a beneficiary reference belongs to, which keys its hash so that the charity finds
+   * its file again (reserve → distribute, after-sales): the acting charity; for a coordinator, the
+   * one its forced reserve names, or the one that holds the reservation it forces the hand-over of.
+   */
+  private async charityOfReference(p: Principal, action: TransitionAction, deviceId: string, payload: Record<string, unknown>): Promise<string> {
+    if (p.organizationKind === 'CHARITY') return p.organizationId;
+    if (action === 'reserve') return (payload.charityOrganizationId as string | undefined) ?? p.organizationId;
+    // Read before the worker's lock: a reservation changing hands meanwhile leaves the hand-over refused or keyed to the old holder.
+    const [device] = await this.db.query('SELECT reserved_by_organization_id FROM device WHERE id = $1 AND territory_id = $2', [deviceId, p.territoryId]);
+    return device?.reserved_by_organization_id ?? p.organizationId;
+  }
+
+  /**
    * Beneficiary references never travel further than this: they are replaced by an HMAC keyed
    * with the territory's secret and the charity, so two charities never share a hash and the
    * raw reference reaches neither Redis, nor the database, nor the logs.
    */
-  private async minimise(p: Principal, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async minimise(p: Principal, action: TransitionAction, deviceId: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const ref = (payload.beneficiary as { ref?: string } | undefined)?.ref ?? (payload.beneficiaryRef as string | undefined);
     if (ref === undefined) return payload;
     const [territory] = await this.db.query('SELECT beneficiary_secret FROM territory WHERE id = $1', [p.territoryId]);
-    // Keyed with the charity the reference belongs to (the one a coordinator's forced reserve names).
-    const charity = (payload.charityOrganizationId as string | undefined) ?? p.organizationId;
+    const charity = await this.charityOfReference(p, action, deviceId, payload);
     const refHash = createHmac('sha256', territory.beneficiary_secret).update(`${charity}\n${ref.trim()}`).digest('hex');
     if (payload.beneficiary) {
       const { ref: _ref, ...rest } = payload.beneficiary as Record<string, unknown>;
