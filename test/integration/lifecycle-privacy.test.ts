@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 /**
  * What the history tells each reader. Serials and the donor's inventory data are for the
  * chain's professionals (as in the device view); a beneficiary's category, postal code and
  * payment stay with the charity that handed the device over and the coordinator.
  */
+import { createHmac } from 'node:crypto';
 import { erase, registerDevices, step, toAvailable, transition } from '../support/flows';
 import { addOrganizations } from '../support/catalog-support';
 import { TestApp, TestOrg, TestUser, World } from '../support/test-app';
