@@ -8,8 +8,10 @@ import {
   decideTransition,
   DeviceFacts,
   GuardFacts,
+  forbiddenActionDetail,
   mayEverPerform,
   SYSTEM_ACTOR,
+  whoMayPerform,
   TRANSITION_ACTIONS,
   TransitionAction,
   TransitionPayload,
@@ -298,6 +300,25 @@ describe('check order: 403 kind/role → 409 status → 403 relation → 422 gua
       status: 409,
       code: 'illegal-transition',
     });
+  });
+});
+
+describe('refusals a volunteer can act on', () => {
+  const detailOf = (v: Verdict) => (v.ok ? '' : v.refusal.detail);
+  it('a status refusal names the statuses in French and where the action starts', () => {
+    expect(detailOf(decide('start_refurbish', actor('WORKSHOP', 'agent'), device('COLLECTED')))).toBe(
+      "L'action « start_refurbish » n'est pas possible : le matériel est au statut « Collecté par un atelier » (COLLECTED), et elle se fait depuis « Effacement des données certifié » (WIPED).",
+    );
+  });
+  it('an action already done says there is nothing to do', () => {
+    expect(detailOf(decide('reserve', actor('CHARITY', 'agent'), device('RESERVED')))).toBe('Rien à faire : le matériel est déjà au statut « Réservé pour un bénéficiaire » (RESERVED).');
+  });
+  it('a 403 says who performs the action', () => {
+    expect(whoMayPerform('publish')).toBe('un atelier qui a le matériel (administrateur), la coordination');
+    expect(whoMayPerform('return')).toBe('un atelier, la coordination');
+    expect(whoMayPerform('reserve')).toBe('une association partenaire, la coordination en forçant l’action (override, avec un motif)');
+    expect(detailOf(decide('publish', actor('WORKSHOP', 'agent'), device('REFURBISHED')))).toBe(forbiddenActionDetail('publish'));
+    expect(forbiddenActionDetail('publish')).toMatch(/« publish ».*Elle revient à : un atelier qui a le matériel \(administrateur\), la coordination\.$/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { checkDataInvariant, CustodyFacts } from './erasure-invariant';
 import { isWithinCap } from './price-caps';
-import { DeviceStatus, DeviceType, Grade, OrganizationKind, Role } from './vocabulary';
+import { DeviceStatus, DeviceType, Grade, OrganizationKind, Role, STATUS_LABELS_FR } from './vocabulary';
 
 export const TRANSITION_ACTIONS = [
   'collect',
@@ -232,6 +232,36 @@ export function mayEverPerform(action: TransitionAction, actor: Pick<Actor, 'kin
   return LIFECYCLE[action].actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role));
 }
 
+const WHO_FR: Record<OrganizationKind, string> = {
+  DONOR: 'le donateur',
+  WORKSHOP: 'un atelier',
+  CHARITY: 'une association partenaire',
+  COORDINATOR: 'la coordination',
+  RECYCLER: 'un recycleur',
+};
+const RELATION_FR: Record<Relation, string> = { territory: '', custodian: ' qui a le matériel', reserver: ' qui l’a réservé' };
+
+/** Who may do `action`, in French, from the table: « un atelier qui a le matériel (administrateur), la coordination ». */
+export function whoMayPerform(action: TransitionAction): string {
+  const who = LIFECYCLE[action].actors.map((r) => `${WHO_FR[r.kind]}${RELATION_FR[r.relation]}${r.roles.length === 1 && r.roles[0] === 'admin' ? ' (administrateur)' : ''}`);
+  if (!LIFECYCLE[action].actors.some((r) => r.kind === 'COORDINATOR')) who.push('la coordination en forçant l’action (override, avec un motif)');
+  return who.join(', ');
+}
+
+/** The 403 of an action a caller's kind or role never performs, saying who does. */
+export function forbiddenActionDetail(action: TransitionAction): string {
+  return `Votre organisation ou votre rôle ne permet pas l'action « ${action} ». Elle revient à : ${whoMayPerform(action)}.`;
+}
+
+/** The 409 of an action from a status it does not start from: the status in words, and where it starts. */
+function illegalTransitionDetail(action: TransitionAction, status: DeviceStatus): string {
+  const rule = LIFECYCLE[action];
+  const now = `« ${STATUS_LABELS_FR[status]} » (${status})`;
+  if (rule.to === status) return `Rien à faire : le matériel est déjà au statut ${now}.`;
+  const from = rule.from.map((s) => `« ${STATUS_LABELS_FR[s]} » (${s})`).join(', ');
+  return `L'action « ${action} » n'est pas possible : le matériel est au statut ${now}, et elle se fait depuis ${from}.`;
+}
+
 /**
  * The single decision for every lifecycle change: who, from which status, with which facts.
  * Order of checks: caller allowed at all (403) → status (409) → relation to the device (403)
@@ -256,7 +286,7 @@ export function decideTransition(
     return refuse({ code: 'override-reason-required', status: 422, title: 'Motif obligatoire', detail: 'Une action forcée (override) doit être motivée par écrit (reason).' });
   }
   if (isSystem ? !rule.system : !override && !mayEverPerform(action, actor)) {
-    return refuse({ code: 'forbidden-action', status: 403, title: 'Action non autorisée', detail: `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».` });
+    return refuse({ code: 'forbidden-action', status: 403, title: 'Action non autorisée', detail: forbiddenActionDetail(action) });
   }
 
   if (!rule.from.includes(device.status)) {
@@ -269,7 +299,7 @@ export function decideTransition(
       code: 'illegal-transition',
       status: 409,
       title: 'Transition impossible',
-      detail: `L'action « ${action} » n'est pas possible depuis le statut ${device.status}.`,
+      detail: illegalTransitionDetail(action, device.status),
     });
   }
 

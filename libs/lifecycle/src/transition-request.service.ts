@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { mayEverPerform, TransitionAction } from '@renum/domain';
+import { forbiddenActionDetail, mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, QueueUnavailableError } from '@renum/jobs';
 import { ProblemException, RenumConfig } from '@renum/platform';
@@ -38,7 +38,7 @@ export class TransitionRequestService {
     const dto = parseTransitionBody(body);
     const action = dto.action as TransitionAction;
     const refusal = !mayEverPerform(action, { kind: p.organizationKind, role: p.role }, dto.override === true)
-      ? `Votre organisation ou votre rôle ne permet pas l'action « ${action} ».`
+      ? forbiddenActionDetail(action)
       : dto.override === true && p.organizationKind !== 'COORDINATOR'
         ? 'Seul un coordinateur peut forcer une action (override).'
         : undefined;
