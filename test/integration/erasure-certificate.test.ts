@@ -141,6 +141,21 @@ describe('erasure certificate and public verification', () => {
     expect(await pdfText(given.body)).toContain('CERT-DISK-CHARITY');
   });
 
+  it('is refused while a disk found after the wipe has no valid erasure, and given again once it is erased', async () => {
+    const { devices } = await registerHosts(t, w, [{ type: 'DESKTOP', brand: 'Fujitsu', model: 'Esprimo', serialNumber: 'FJ-FOUND-DISK' }]);
+    await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
+    expect((await certificate(devices[0].id)).status).toBe(200);
+    // Refurbishing, the technician finds a disk after all; its first erasure fails.
+    expect((await erase(t, w.workshop.agent, devices[0].id, 'HIDDEN-DISK-1', { result: 'FAILED' })).status).toBe(201);
+    const refused = await t.http.get(`/api/v1/devices/${devices[0].id}/erasure-certificate.pdf`).set(w.donor.agent.auth);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/erasure-not-proven$/), missingMedia: ['HIDDEN-DISK-1'], detail: expect.stringMatching(/HIDDEN-DISK-1.*effacer ces supports/) });
+    expect((await erase(t, w.workshop.agent, devices[0].id, 'HIDDEN-DISK-1')).status).toBe(201);
+    const given = await certificate(devices[0].id, w.donor.agent);
+    expect(given.status).toBe(200);
+    expect(await pdfText(given.body)).toContain('HIDDEN-DISK-1');
+  });
+
   it("lets whoever may see the device follow a certificate job's status URL (the job is shared per head), and nobody else", async () => {
     const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-JOB' }]);
     const wiped = await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });

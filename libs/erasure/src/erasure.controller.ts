@@ -113,7 +113,7 @@ export class ErasureCertificateController {
   @ApiOkResponse({ description: 'The certificate (header X-Certificate-Id)', content: binaryContent('application/pdf') })
   @ApiExtraModels(CertificatePending)
   @ApiAcceptedResponse({ description: 'Being generated: follow statusUrl, then ask again', content: jsonContent(CertificatePending) })
-  @ApiProblems(401, [403, 'Charities: the certificate states serial numbers'], 404, [409, 'The device has not been wiped yet (not-wiped)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
+  @ApiProblems(401, [403, 'Charities: the certificate states serial numbers'], 404, [409, 'The device has not been wiped yet (not-wiped), or a medium lacks a valid erasure since (erasure-not-proven)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
   async certificate(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
     const answer = await this.certificates.get(p, device);
     if (answer.kind === 'pending') {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@renum/db';
-import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, erasureCounts, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, erasureCounts, normalizeSerial, STATUS_LABELS_FR } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
-import { DeviceAccess, queueUnavailable, verifyDeviceChain } from '@renum/lifecycle';
+import { DeviceAccess, loadDeviceFacts, queueUnavailable, verifyDeviceChain } from '@renum/lifecycle';
 import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -42,9 +42,14 @@ export class CertificateService {
   /** `GET /devices/{device}/erasure-certificate.pdf`. */
   async get(p: Principal, ref: string): Promise<CertificateAnswer> {
     const deviceId = await this.access.resolve(p, ref);
-    const [device] = await this.db.query('SELECT id, code, status, event_seq FROM device WHERE id = $1', [deviceId]);
+    const [device] = await this.db.query('SELECT id, code, status, event_seq, custody_in_at, no_storage_declared_at FROM device WHERE id = $1', [deviceId]);
     if (!WIPED_OR_LATER.includes(device.status)) {
       throw new ProblemException(409, 'not-wiped', 'Matériel pas encore effacé', `Le certificat d’effacement est disponible une fois le matériel passé à l’étape « effacé » (statut actuel : ${STATUS_LABELS_FR[device.status as DeviceStatus]}).`);
+    }
+    // A disk found since the wipe (or an erasure voided by a re-check): no certificate until it is erased.
+    const verdict = checkDataInvariant((await loadDeviceFacts(this.db.manager, device)).custody);
+    if (!verdict.ok) {
+      throw new ProblemException(409, 'erasure-not-proven', 'Effacement non prouvé', `Pas de certificat d’effacement : ${verdict.detail} L’atelier doit effacer ces supports, ou enregistrer leur destruction.`, { missingMedia: verdict.missing });
     }
     const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [deviceId, device.event_seq]);
     const cached = row ? await this.load(row) : undefined;
