@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_NWIPE_DIR, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
+import { step } from '../support/flows';
 import { TestApp, World } from '../support/test-app';
 
 interface ExpectedDisk {
@@ -157,12 +158,25 @@ describe('erasure report import (nwipe/ShredOS)', () => {
 
   it('puts a log whose disks and host match nothing in custody into unmatched (a device still at the donor does not match)', async () => {
     const other = await t.world('Unmatched');
-    await registerHosts(t, other, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }], { collect: false });
+    const { devices } = await registerHosts(t, other, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }], { collect: false });
     const res = await uploadReport(t, other.workshop.agent, readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log'));
     expect(res.status).toBe(201);
     expect(res.body.matched).toEqual([]);
-    expect(res.body.unmatched).toEqual([{ mediumSerial: 'S3Z9NB0K123456X', model: 'Samsung SSD 860', devicePath: '/dev/sda', reason: expect.stringMatching(/Aucun matériel sous la garde/) }]);
+    expect(res.body.unmatched).toEqual([{ mediumSerial: 'S3Z9NB0K123456X', model: 'Samsung SSD 860', devicePath: '/dev/sda', reason: expect.stringMatching(/Aucun matériel sous la garde.*collecté \(prise en charge\).*commencé après/) }]);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM erasure_record WHERE organization_id = $1`, [other.workshop.id])).toEqual([{ n: 0 }]);
+
+    // The technician does as told: collects, then imports the same file again. The disk is placed
+    // this time; the log's run predates the collect, so it is recorded but does not count.
+    await step(t, other.workshop.agent, devices[0].id, { action: 'collect' });
+    const again = await uploadReport(t, other.workshop.agent, readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log'));
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ alreadyImported: false, reportId: res.body.reportId, unmatched: [] });
+    expect(again.body.matched).toEqual([expect.objectContaining({ code: devices[0].code, mediumSerial: 'S3Z9NB0K123456X', matchedBy: 'HOST_SERIAL' })]);
+    expect(again.body.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/déjà été importé avec des disques non rattachés/), expect.stringMatching(/commencé avant la dernière prise en charge/)]));
+    // A third time, the file was placed whole: the stored answer, nothing recorded twice.
+    const third = await uploadReport(t, other.workshop.agent, readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log'));
+    expect(third.body).toMatchObject({ alreadyImported: true, matched: again.body.matched });
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM erasure_record WHERE organization_id = $1`, [other.workshop.id])).toEqual([{ n: 1 }]);
   });
 
   it('matches through the asset tag when the host serial is unknown', async () => {

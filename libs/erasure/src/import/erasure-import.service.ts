@@ -64,7 +64,10 @@ export class ErasureImportService {
     const buffer = file!.buffer!;
     const sha256 = createHash('sha256').update(buffer).digest('hex');
     const [existing] = await this.db.query('SELECT id, summary FROM erasure_report WHERE organization_id = $1 AND sha256 = $2', [p.organizationId, sha256]);
-    if (existing?.summary) return { ...(existing.summary as ImportAnswer), alreadyImported: true };
+    const before = existing?.summary as ImportAnswer | undefined;
+    // Imported whole already: the same answer. With disks it could not place (a device not yet
+    // collected, say), it runs again for them: the disks recorded then are not recorded twice.
+    if (before && before.unmatched.length === 0) return { ...before, alreadyImported: true };
 
     let report: ParsedErasureReport;
     try {
@@ -92,6 +95,7 @@ export class ErasureImportService {
     const [{ id: reportId }] = await this.db.query('SELECT id FROM erasure_report WHERE organization_id = $1 AND sha256 = $2', [p.organizationId, sha256]);
 
     const answer: ImportAnswer = { reportId, sha256, alreadyImported: false, tool: report.tool, toolVersion: report.toolVersion ?? null, matched: [], unmatched: [], warnings: [...report.warnings] };
+    if (before) answer.warnings.unshift('Ce rapport avait déjà été importé avec des disques non rattachés : ils ont été cherchés à nouveau, les effacements déjà enregistrés ne sont pas dupliqués.');
     const byDevice = new Map<string, { device: Candidate; disks: { disk: ParsedDiskErasure; by: ImportAnswer['matched'][number]['matchedBy'] }[] }>();
     const hostMatch = await this.matchHost(p, report);
     let clockAheadMs = 0; // the most the log's end times are ahead of the server, within the tolerance
@@ -228,7 +232,7 @@ export class ErasureImportService {
     if (rows.length > 1) return { reason: `Le disque n° ${serial} figure sur plusieurs matériels sous votre garde : saisissez l’effacement à la main sur le bon.` };
     return (
       host ?? {
-        reason: 'Aucun matériel sous la garde de votre atelier ne porte ce disque, ni le numéro de série ou d’inventaire de la machine du journal. Collectez d’abord le matériel, ou saisissez l’effacement à la main.',
+        reason: 'Aucun matériel sous la garde de votre atelier ne porte ce disque, ni le numéro de série ou d’inventaire de la machine du journal. Vérifiez que le matériel a bien été collecté (prise en charge) par votre atelier : un effacement ne compte que s’il a commencé après la prise en charge. Sinon, saisissez l’effacement à la main.',
       }
     );
   }
