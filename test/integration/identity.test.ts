@@ -144,6 +144,27 @@ describe('identity and access', () => {
     await t.http.get('/api/v1/me').set('X-Api-Key', key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')).expect(401);
   });
 
+  it("journals account administration in the territory's audit log: organisations, users, API keys created and revoked", async () => {
+    const c = await t.world('Journal');
+    const org = (await t.http.post('/api/v1/organizations').set(c.coordinator.agent.auth).send({ name: 'Atelier du journal', kind: 'WORKSHOP' }).expect(201)).body;
+    const user = (await t.http.post(`/api/v1/organizations/${org.id}/users`).set(c.coordinator.agent.auth).send({ email: 'chef.journal@example.org', password: 'un-mot-de-passe-long', role: 'admin' }).expect(201)).body;
+    const key = (await t.http.post(`/api/v1/organizations/${org.id}/api-keys`).set(c.coordinator.agent.auth).send({ name: 'Inventaire' }).expect(201)).body;
+    for (let i = 0; i < 2; i++) await t.http.delete(`/api/v1/organizations/${org.id}/api-keys/${key.id}`).set(c.coordinator.agent.auth).expect(200);
+
+    const journal = (await t.http.get('/api/v1/audit-events').set(c.coordinator.viewer.auth).expect(200)).body.items;
+    const by = { actorUserId: c.coordinator.agent.id, actorOrganizationId: c.coordinator.id };
+    expect(journal).toEqual([
+      // newest first; the second revocation changed nothing and is not journaled
+      expect.objectContaining({ ...by, action: 'api_key.revoked', payload: { apiKeyId: key.id, organizationId: org.id } }),
+      expect.objectContaining({ ...by, action: 'api_key.created', payload: { apiKeyId: key.id, organizationId: org.id, name: 'Inventaire' } }),
+      expect.objectContaining({ ...by, action: 'user.created', payload: { userId: user.id, organizationId: org.id, email: 'chef.journal@example.org', role: 'admin' } }),
+      expect.objectContaining({ ...by, action: 'organization.created', payload: { organizationId: org.id, name: 'Atelier du journal', kind: 'WORKSHOP' } }),
+    ]);
+    expect(JSON.stringify(journal)).not.toContain(key.key.split('_')[2]);
+    // Another territory's coordinator reads none of it.
+    expect((await t.http.get('/api/v1/audit-events?action=user.created').set(b.coordinator.admin.auth).expect(200)).body.items.map((e: { payload: { userId?: string } }) => e.payload.userId)).not.toContain(user.id);
+  });
+
   it('answers a malformed body with a 400 problem naming the field, and rejects unknown fields', async () => {
     const bad = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'X', kind: 'BANK' }).expect(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);

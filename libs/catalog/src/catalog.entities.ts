@@ -1,24 +1,5 @@
 import type { DeviceType, Grade } from '@renum/domain';
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-/**
- * Append-only journal of a territory's settings changes (price caps, price grid): who changed
- * what, from which value to which. A trigger refuses UPDATE, DELETE and TRUNCATE.
- */
-@Entity('audit_event')
-@Index('audit_event_territory_idx', ['territoryId', 'id'])
-export class AuditEvent {
-  /** UUID v7: ordered by time, so it is also the pagination key. */
-  @PrimaryColumn('uuid') id: string;
-  @Column('uuid') territoryId: string;
-  @Column('uuid', { nullable: true }) actorUserId: string | null;
-  @Column('uuid', { nullable: true }) actorApiKeyId: string | null;
-  @Column('uuid') actorOrganizationId: string;
-  /** e.g. `price_cap.changed`, `price_grid.changed`. */
-  @Column('text') action: string;
-  @Column('jsonb') payload: Record<string, unknown>;
-  @Column('timestamptz', { default: () => 'now()' }) at: Date;
-}
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The coordinator's price grid: the suggested solidarity price of a type in a grade. */
 @Entity('price_grid')
@@ -33,4 +14,4 @@ export class PriceGridEntry {
   @Column('timestamptz', { default: () => 'now()' }) updatedAt: Date;
 }
 
-export const CATALOG_ENTITY_CLASSES = [AuditEvent, PriceGridEntry];
+export const CATALOG_ENTITY_CLASSES = [PriceGridEntry];

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DEVICE_TYPES, GRADES, MEDIUM_KINDS } from '@renum/domain';
+import { AUDIT_ACTIONS } from '@renum/identity';
 import { RESERVATION_STATUSES } from './catalog.dto';
 
 // Documentation-only classes (OpenAPI) for what the catalogue answers: catalog.service.ts,
-// reservation-query.service.ts, pricing.service.ts and audit-log.ts.
+// reservation-query.service.ts, pricing.service.ts and identity's audit-log.ts.
 
 const NEXT_CURSOR = { type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' } as const;
 
@@ -87,7 +88,7 @@ export class PriceSuggestion {
 
 export class AuditEvent {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['price_cap.changed', 'price_grid.changed'] }) action: string;
+  @ApiProperty({ enum: AUDIT_ACTIONS }) action: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorUserId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorApiKeyId: string | null;
   @ApiProperty({ format: 'uuid' }) actorOrganizationId: string;

@@ -9,5 +9,4 @@ export * from './pricing.service';
 export * from './reservation-query.service';
 export * from './beneficiary-retention.service';
 export { RETENTION_SCHEDULER_ID } from './beneficiary-retention.processor';
-export { recordAudit } from './audit-log';
 export const CATALOG_ENTITIES: Function[] = [...CATALOG_ENTITY_CLASSES];

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DEVICE_TYPES, GRADES } from '@renum/domain';
-import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import { Allow, CurrentPrincipal, listAudit, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DataSource } from 'typeorm';
-import { listAudit } from './audit-log';
+
 import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGridDto } from './catalog.dto';
 import { PricingService } from './pricing.service';
 import { AuditPage, PriceCapList, PriceCapSet, PriceGrid, PriceGridEntry, PriceSuggestion } from './catalog.schemas';

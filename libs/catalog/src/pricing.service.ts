@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DEVICE_TYPES, DeviceType, Grade, LEGAL_PRICE_CAPS_CENTS } from '@renum/domain';
+import { recordAudit } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DeviceAccess } from '@renum/lifecycle';
 import { ProblemException } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from './audit-log';
+
 
 export interface PresentedPriceCap {
   type: DeviceType;

@@ -112,4 +112,23 @@ export class ApiKey {
   revokedAt: Date | null;
 }
 
-export const IDENTITY_ENTITIES = [Territory, Organization, AppUser, ApiKey];
+/**
+ * Append-only journal of a territory's settings changes (price caps, price grid) and account
+ * administration (organisations, users, API keys): who did what, from which value to which. A trigger refuses UPDATE, DELETE and TRUNCATE.
+ */
+@Entity('audit_event')
+@Index('audit_event_territory_idx', ['territoryId', 'id'])
+export class AuditEvent {
+  /** UUID v7: ordered by time, so it is also the pagination key. */
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid') territoryId: string;
+  @Column('uuid', { nullable: true }) actorUserId: string | null;
+  @Column('uuid', { nullable: true }) actorApiKeyId: string | null;
+  @Column('uuid') actorOrganizationId: string;
+  /** e.g. `price_cap.changed`, `user.created` (AuditAction). */
+  @Column('text') action: string;
+  @Column('jsonb') payload: Record<string, unknown>;
+  @Column('timestamptz', { default: () => 'now()' }) at: Date;
+}
+
+export const IDENTITY_ENTITIES = [Territory, Organization, AppUser, ApiKey, AuditEvent];

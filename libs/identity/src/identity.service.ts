@@ -6,6 +6,7 @@ import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { recordAudit } from './audit-log';
 import { sha256 } from './auth.service';
 import { ApiKey, AppUser, Organization, Territory } from './identity.entities';
 import type { Principal } from './principal';
@@ -72,7 +73,11 @@ export class IdentityService {
     if (kind === 'COORDINATOR' && p.role !== 'admin') {
       throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul un administrateur de la coordination peut créer une autre organisation coordinatrice.");
     }
-    return this.insertOrganization(this.db.manager, p.territoryId, name, kind, siret).then(present);
+    return this.db.transaction(async (m) => {
+      const org = await this.insertOrganization(m, p.territoryId, name, kind, siret);
+      await recordAudit(m, p, 'organization.created', { organizationId: org.id, name: org.name, kind: org.kind });
+      return present(org);
+    });
   }
 
   /** By name, then id (names are unique per territory, the id only breaks ties of the collation). */
@@ -123,8 +128,11 @@ export class IdentityService {
 
   async createUser(p: Principal, organizationId: string, email: string, password: string, role: Role) {
     const org = await this.manageableOrganization(p, organizationId);
-    const user = await this.insertUser(this.db.manager, org.id, email, password, role);
-    return { id: user.id, email: user.email, role: user.role, organizationId: org.id };
+    return this.db.transaction(async (m) => {
+      const user = await this.insertUser(m, org.id, email, password, role);
+      await recordAudit(m, p, 'user.created', { userId: user.id, organizationId: org.id, email: user.email, role: user.role });
+      return { id: user.id, email: user.email, role: user.role, organizationId: org.id };
+    });
   }
 
   async createApiKey(p: Principal, organizationId: string, name: string) {
@@ -132,7 +140,10 @@ export class IdentityService {
     const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     const id = uuidv7();
-    await this.db.getRepository(ApiKey).insert({ id, organizationId: org.id, name, prefix, secretHash: sha256(secret), createdByUserId: p.userId });
+    await this.db.transaction(async (m) => {
+      await m.getRepository(ApiKey).insert({ id, organizationId: org.id, name, prefix, secretHash: sha256(secret), createdByUserId: p.userId });
+      await recordAudit(m, p, 'api_key.created', { apiKeyId: id, organizationId: org.id, name });
+    });
     return { id, name, key: `rk_${prefix}_${secret}` };
   }
 
@@ -151,12 +162,17 @@ export class IdentityService {
 
   async revokeApiKey(p: Principal, organizationId: string, keyId: string) {
     const org = await this.manageableOrganization(p, organizationId);
-    const [rows] = await this.db.query(
-      `UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND organization_id = $2 RETURNING id, revoked_at`,
-      [keyId, org.id],
-    );
-    if (!rows.length) throw notFound('Clé API');
-    return { id: keyId, revokedAt: rows[0].revoked_at };
+    return this.db.transaction(async (m) => {
+      // `before` is the row as it was (a second revocation changes nothing and is not journaled again).
+      const [rows] = await m.query(
+        `UPDATE api_key k SET revoked_at = coalesce(k.revoked_at, now()) FROM api_key before
+          WHERE k.id = $1 AND k.organization_id = $2 AND before.id = k.id RETURNING k.revoked_at, before.revoked_at IS NULL AS newly`,
+        [keyId, org.id],
+      );
+      if (!rows.length) throw notFound('Clé API');
+      if (rows[0].newly) await recordAudit(m, p, 'api_key.revoked', { apiKeyId: keyId, organizationId: org.id });
+      return { id: keyId, revokedAt: rows[0].revoked_at };
+    });
   }
 
   async me(p: Principal) {

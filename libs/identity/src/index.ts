@@ -4,3 +4,4 @@ export * from './access.decorator';
 export * from './auth.service';
 export * from './identity.service';
 export * from './identity.module';
+export * from './audit-log';

@@ -1,8 +1,10 @@
-import type { Principal } from '@renum/identity';
+import type { Principal } from './principal';
 import { cursorValue, decodeCursor, encodeCursor, Page, uuidv7 } from '@renum/platform';
 import { EntityManager } from 'typeorm';
 
-export type AuditAction = 'price_cap.changed' | 'price_grid.changed';
+/** Settings changes (catalog) and account administration (identity): who may act, and at what price. */
+export const AUDIT_ACTIONS = ['price_cap.changed', 'price_grid.changed', 'organization.created', 'user.created', 'api_key.created', 'api_key.revoked'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Appends an audit event inside the caller's transaction (the table refuses updates and deletes). */
 export async function recordAudit(m: EntityManager, p: Principal, action: AuditAction, payload: Record<string, unknown>): Promise<void> {
