@@ -116,6 +116,7 @@ describe('price grid and suggestion', () => {
     const above = await t.http.put('/api/v1/price-grid/DESKTOP/A').set(w.coordinator.admin.auth).send({ priceCents: 15001 });
     expect(above.status).toBe(422);
     expect(problemSlug(above.body)).toBe('price-above-cap');
+    expect(above.body.detail).toBe('Le prix proposé (150,01 €) dépasse le plafond en vigueur (150,00 €) pour ce type de matériel.');
     const set = await t.http.put('/api/v1/price-grid/DESKTOP/a').set(w.coordinator.admin.auth).send({ priceCents: 11000 });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ type: 'DESKTOP', grade: 'A', priceCents: 11000, capCents: 15000 });

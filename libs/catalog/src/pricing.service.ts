@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEVICE_TYPES, DeviceType, Grade, LEGAL_PRICE_CAPS_CENTS } from '@renum/domain';
+import { DEVICE_TYPES, DeviceType, formatEuros, Grade, LEGAL_PRICE_CAPS_CENTS } from '@renum/domain';
 import { recordAudit } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DeviceAccess } from '@renum/lifecycle';
@@ -30,8 +30,8 @@ const priceAboveCap = (priceCents: number, capCents: number) =>
   new ProblemException(
     422,
     'price-above-cap',
-    'Prix au-dessus du plafond légal',
-    `Le prix proposé (${(priceCents / 100).toFixed(2)} €) dépasse le plafond en vigueur (${(capCents / 100).toFixed(2)} €) pour ce type de matériel.`,
+    'Prix au-dessus du plafond',
+    `Le prix proposé (${formatEuros(priceCents)}) dépasse le plafond en vigueur (${formatEuros(capCents)}) pour ce type de matériel.`,
   );
 
 /** Price caps (legal, or the coordinator's), the coordinator's grid, and suggestions from it. */

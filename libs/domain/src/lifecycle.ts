@@ -378,7 +378,7 @@ const GUARDS: Record<GuardName, Guard> = {
       return {
         code: 'price-above-cap',
         status: 422,
-        title: 'Prix au-dessus du plafond légal',
+        title: 'Prix au-dessus du plafond',
         detail: typeof price !== 'number' ? 'Le prix solidaire (priceCents) est obligatoire.' : "Le plafond légal de ce type de matériel n'est pas connu.",
       };
     }
@@ -386,8 +386,8 @@ const GUARDS: Record<GuardName, Guard> = {
     return {
       code: 'price-above-cap',
       status: 422,
-      title: 'Prix au-dessus du plafond légal',
-      detail: `Le prix solidaire (${formatEuros(price)}) dépasse le plafond de ${formatEuros(cap)} pour ce type de matériel.`,
+      title: 'Prix au-dessus du plafond',
+      detail: `Le prix solidaire (${formatEuros(price)}) dépasse le plafond en vigueur de ${formatEuros(cap)} pour ce type de matériel (plafond légal, ou plus bas s'il a été fixé par la coordination) : baissez le prix.`,
     };
   },
   'refurbish-checklist'(action, device, payload) {
