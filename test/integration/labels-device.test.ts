@@ -87,7 +87,7 @@ describe('labels: single labels, scan resolution, public device page', () => {
       for (const typed of [device.code.slice(0, -1), `${device.code}6`]) {
         const res = await scan(typed).expect(400);
         expect(res.body.type).toMatch(/invalid-code$/);
-        expect(res.body.detail).toMatch(/8 caractères/);
+        expect(res.body.detail).toMatch(/caractère\(s\) après « RN- » au lieu de 8/);
       }
     });
 

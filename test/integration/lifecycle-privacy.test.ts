@@ -87,6 +87,8 @@ it('lets a charity search the catalogue by code, brand or model, not by serial o
   expect(await search(w.workshop.agent, device.serialNumber)).toEqual([device.id]);
   expect(await search(w.charity.agent, device.serialNumber)).toEqual([]);
   expect(await search(w.charity.agent, device.code)).toEqual([device.id]);
+  // The code as a volunteer types it from the label: lower case, without dashes.
+  expect(await search(w.charity.agent, device.code.replace(/-/g, '').toLowerCase())).toEqual([device.id]);
 });
 
 it('lets a coordinator force a reserve and a hand-over for a charity it names: the reservation, the custody and the hand-over data are that charity\'s', async () => {

@@ -1,4 +1,4 @@
-import { formatPublicCode, generatePublicCode, parsePublicCode } from './public-code';
+import { formatPublicCode, generatePublicCode, malformedCodeDetail, parsePublicCode } from './public-code';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const FORMAT = /^RN-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
@@ -214,5 +214,18 @@ describe('parsePublicCode: what people and scanners send', () => {
   it('a URL carrying a mistyped code is bad-check, not malformed', () => {
     const typo = bare.slice(0, 7) + ALPHABET[(ALPHABET.indexOf(bare[7]) + 1) % 32];
     expect(parsePublicCode(`https://x/d/${typo}`)).toEqual({ ok: false, reason: 'bad-check' });
+  });
+});
+
+describe('malformedCodeDetail', () => {
+  it.each([
+    ['RN-NFQZ-HUZV', /la lettre U n'y figure jamais \(c'est sans doute un V\)/],
+    ['RN-ABCD-EFG', /il compte 7 caractère\(s\) après « RN- » au lieu de 8/],
+    ['ABCD-EFGHJ', /il compte 9 caractère\(s\)/],
+    ['rn abcd efghjk', /il compte 10 caractère\(s\)/],
+  ])('tells what is wrong with %s', (typed, message) => {
+    expect(parsePublicCode(typed)).toEqual({ ok: false, reason: 'malformed' });
+    expect(malformedCodeDetail(typed)).toMatch(message);
+    expect(malformedCodeDetail(typed)).toContain(`« ${typed} »`);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { preparedQuery } from '@renum/db';
-import { parsePublicCode } from '@renum/domain';
+import { malformedCodeDetail, parsePublicCode } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { notFound, ProblemException, UUID_PATTERN } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -66,6 +66,6 @@ export class DeviceAccess {
     if (parsed.reason === 'bad-check') throw badCode(ref);
     // Neither an id nor a code: no device can answer to it, so the typing is what to fix (a symbol
     // missing or one too many), not a search for a device.
-    throw new ProblemException(400, 'invalid-code', 'Code mal saisi', `« ${ref} » n'est pas un code Renum : il compte 8 caractères après « RN- » (RN-XXXX-XXXX). Vérifiez la saisie.`);
+    throw new ProblemException(400, 'invalid-code', 'Code mal saisi', malformedCodeDetail(ref));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEVICE_STATUSES, scanActions, DEVICE_TYPES, DeviceStatus, DeviceType, TransitionAction } from '@renum/domain';
+import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, parsePublicCode, scanActions, TransitionAction } from '@renum/domain';
 import { actorOf, Principal } from '@renum/identity';
 import { cursorValue, decodeCursor, encodeCursor, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
@@ -58,7 +58,15 @@ export class DeviceQueryService {
       const term = q.q.trim();
       // Serials and inventory numbers are searched only by those who may read them (a charity would otherwise test serials).
       const columns = ['d.code', 'd.brand', 'd.model', ...(seesSerials(p.organizationKind) ? ['d.serial_number', 'd.inventory_number'] : [])];
-      add((n) => `(${columns.map((c) => `${c} ILIKE ${n}`).join(' OR ')})`, `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      const like = columns.map((c) => `${c} ILIKE $${params.length + 1}`);
+      params.push(`%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      // A whole code, as a technician types it (lower case, without dashes): the device it names.
+      const code = parsePublicCode(term);
+      if (code.ok) {
+        params.push(code.code);
+        like.push(`d.code = $${params.length}`);
+      }
+      where.push(`(${like.join(' OR ')})`);
     }
     const cursor = decodeCursor(q.cursor, { id: cursorValue.uuid });
     if (cursor) add((n) => `d.id > ${n}`, cursor.id);
