@@ -24,6 +24,9 @@ describe('identity and access', () => {
 
   it('answers 401 with a problem document for a wrong password, and for no credentials', async () => {
     const res = await t.http.post('/api/v1/auth/login').send({ email: a.donor.agent.email, password: 'wrong-password' }).expect(401);
+    // API answers are the caller's own: no cache keeps them (a login's token, a device, a report).
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect((await t.http.get('/api/v1/me').set(a.donor.agent.auth)).headers['cache-control']).toBe('no-store');
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 401, type: expect.stringMatching(/invalid-credentials$/), title: expect.any(String) });
     await t.http.get('/api/v1/me').expect(401);

@@ -32,6 +32,12 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       },
     }),
   );
+  // Answers of the API are a caller's own (tokens at login, devices, reports): no shared or
+  // browser cache keeps them unless a route says otherwise (labels do).
+  app.use((req: { path: string }, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (req.path.startsWith('/api/v1/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'd/{*path}', 'verify/{*path}'] });
   app.useGlobalPipes(renumValidationPipe());
   app.useGlobalInterceptors(new StorableTextInterceptor());
