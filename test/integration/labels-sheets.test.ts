@@ -73,6 +73,15 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
     expect(typo.status).toBe(400);
     expect(JSON.parse(typo.body.toString())).toMatchObject({ type: expect.stringMatching(/invalid-code$/), detail: expect.stringContaining(mistyped) });
 
+    // Every culprit of a list at once, so a 200-code list is fixed in one go.
+    const [stranger2] = await registerDevices(t, other, [{}]);
+    const many = JSON.parse((await sheet(w.donor.agent, { codes: [mistyped, devices[0].code, 'RN-AB', 'RN-NFQZ-HUZV'], template: 'avery-l7163' })).body.toString());
+    expect(many).toMatchObject({ status: 400, codes: [mistyped, 'RN-AB', 'RN-NFQZ-HUZV'], detail: expect.stringMatching(/^3 codes mal saisis/) });
+    expect(many.errors.map((e: { field: string }) => e.field)).toEqual(['codes[0]', 'codes[2]', 'codes[3]']);
+    expect(many.errors[2].message).toMatch(/sans doute un V/);
+    const unseen = JSON.parse((await sheet(w.donor.agent, { codes: [stranger.code, devices[0].code, stranger2.code], template: 'avery-l7163' })).body.toString());
+    expect(unseen).toMatchObject({ status: 404, codes: [stranger.code, stranger2.code], detail: expect.stringContaining(`${stranger.code}, ${stranger2.code}`) });
+
     expect((await sheet(w.donor.agent, { codes: [devices[0].code], donationId: donation, template: 'avery-l7163' })).status).toBe(400);
     expect((await sheet(w.donor.agent, { template: 'avery-l7163' })).status).toBe(400);
     expect((await sheet(w.donor.agent, { codes: [], template: 'avery-l7163' })).status).toBe(400);
@@ -109,7 +118,7 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
         downloadUrl: `/api/v1/labels/sheets/${accepted.jobId}`,
       });
       const status = await completed(w.donor.agent, accepted.statusUrl);
-      expect(status).toMatchObject({ progress: 100, result: { labels: 205, pages: 10, file: `labels/${accepted.jobId}.pdf` } });
+      expect(status).toMatchObject({ progress: 100, result: { labels: 205, pages: 10, file: `labels/${accepted.jobId}.pdf`, downloadUrl: accepted.downloadUrl } });
       // Kept under STORAGE_DIR, with no half-written leftovers beside it.
       expect(existsSync(join(t.storageDir, status.result.file))).toBe(true);
       expect(readdirSync(join(t.storageDir, 'labels')).filter((f) => f.endsWith('.part'))).toEqual([]);

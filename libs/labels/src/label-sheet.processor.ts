@@ -37,7 +37,7 @@ export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicatio
    * sees half a file and a retried job simply starts over.
    */
   @OnJob('labels.sheet')
-  async render(data: JobCatalogue['labels.sheet'], job: Job): Promise<{ labels: number; pages: number; file: string }> {
+  async render(data: JobCatalogue['labels.sheet'], job: Job): Promise<{ labels: number; pages: number; file: string; downloadUrl: string }> {
     const principal = principalOf(data.requester);
     const selection: LabelSelection = data.deviceIds
       ? { kind: 'devices', deviceIds: data.deviceIds }
@@ -60,7 +60,8 @@ export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicatio
       });
       await rename(partial, path);
       await job.updateProgress(100);
-      return { ...result, file };
+      // downloadUrl: what the technician following /jobs/{id} opens next (file is where it lies).
+      return { ...result, file, downloadUrl: this.sheets.downloadUrl(job.id!) };
     } catch (error) {
       out.destroy();
       await rm(partial, { force: true });

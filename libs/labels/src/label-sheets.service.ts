@@ -113,7 +113,11 @@ export class LabelSheets {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    return { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: `/api/v1/labels/sheets/${jobId}` };
+    return { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: this.downloadUrl(jobId) };
+  }
+
+  downloadUrl(jobId: string): string {
+    return `/api/v1/labels/sheets/${jobId}`;
   }
 
   /** Where a sheet job writes its file (relative to STORAGE_DIR, as the job's result names it). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEVICE_TYPE_LABELS_FR, DeviceType, parsePublicCode } from '@renum/domain';
+import { DEVICE_TYPE_LABELS_FR, DeviceType, malformedCodeDetail, parsePublicCode } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { badCode, DeviceAccess, visibilitySql } from '@renum/lifecycle';
 import { notFound, ProblemException, RenumConfig } from '@renum/platform';
@@ -59,27 +59,36 @@ export class LabelSource {
   }
 
   /**
-   * Checks a list of typed or scanned codes: a mistyped one is a 400 naming it, the first one the
-   * caller may not see (or that does not exist) a 404 naming it. Returns device ids in the
-   * order given (duplicates kept: someone may want two labels for one device).
+   * Checks a list of typed or scanned codes, every one at once (a technician fixes a 200-code
+   * list in one go): the mistyped ones are a 400 naming each, else those the caller may not see
+   * (or that do not exist) a 404 naming each. Returns device ids in the order given (duplicates
+   * kept: someone may want two labels for one device).
    */
   async resolveCodes(p: Principal, codes: string[]): Promise<string[]> {
-    const canonical = codes.map((raw) => {
-      const parsed = parsePublicCode(raw);
-      if (parsed.ok) return parsed.code;
-      if (parsed.reason === 'bad-check') throw badCode(raw);
-      throw new ProblemException(400, 'invalid-code', 'Code mal saisi', `« ${raw} » n'est pas un code Renum (attendu : RN-XXXX-XXXX).`, { code: raw });
-    });
+    const parsed = codes.map((raw) => parsePublicCode(raw));
+    const mistyped = parsed.flatMap((r, i) =>
+      r.ok ? [] : [{ raw: codes[i], field: `codes[${i}]`, message: r.reason === 'bad-check' ? (badCode(codes[i]).getResponse() as { detail: string }).detail : malformedCodeDetail(codes[i]) }],
+    );
+    if (mistyped.length) {
+      const detail = mistyped.length === 1 ? mistyped[0].message : `${mistyped.length} codes mal saisis : ${mistyped.map((m) => `« ${m.raw} »`).join(', ')}. Corrigez-les (RN-XXXX-XXXX) et renvoyez la liste.`;
+      throw new ProblemException(400, 'invalid-code', 'Code mal saisi', detail, {
+        code: mistyped[0].raw,
+        codes: mistyped.map((m) => m.raw),
+        errors: mistyped.map(({ field, message }) => ({ field, message })),
+      });
+    }
+    const canonical = parsed.map((r) => (r as { code: string }).code);
     const scope = visibilitySql(p, 2);
     const rows: { id: string; code: string }[] = await this.db.query(
       `SELECT d.id, d.code FROM device d WHERE d.code = ANY($1) AND ${scope.sql}`,
       [[...new Set(canonical)], ...scope.params],
     );
     const byCode = new Map(rows.map((r) => [r.code, r.id]));
-    const missing = canonical.findIndex((code) => !byCode.has(code));
-    if (missing >= 0) {
-      throw new ProblemException(404, 'not-found', 'Introuvable', `Matériel ${canonical[missing]} introuvable ou non visible pour votre organisation.`, {
-        code: codes[missing],
+    const missing = [...new Set(canonical.filter((code) => !byCode.has(code)))];
+    if (missing.length) {
+      throw new ProblemException(404, 'not-found', 'Introuvable', `Matériel(s) introuvable(s) ou non visible(s) pour votre organisation : ${missing.join(', ')}. Retirez-les de la liste.`, {
+        code: codes[canonical.indexOf(missing[0])],
+        codes: missing,
       });
     }
     return canonical.map((code) => byCode.get(code)!);
