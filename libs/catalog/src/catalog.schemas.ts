@@ -16,7 +16,7 @@ export class CatalogMedium {
 /** What a charity sees of an AVAILABLE device: no serial numbers. */
 export class CatalogItem {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'RN-4F7K-2QXD' }) code: string;
+  @ApiProperty({ example: 'RN-4F7K-2QXJ' }) code: string;
   @ApiProperty({ enum: DEVICE_TYPES }) type: string;
   @ApiProperty() brand: string;
   @ApiProperty() model: string;
@@ -35,7 +35,7 @@ export class CatalogPage {
 export class Reservation {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) deviceId: string;
-  @ApiProperty({ example: 'RN-4F7K-2QXD' }) code: string;
+  @ApiProperty({ example: 'RN-4F7K-2QXJ' }) code: string;
   @ApiProperty({ enum: RESERVATION_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid' }) charityOrganizationId: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;

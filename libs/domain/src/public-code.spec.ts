@@ -229,3 +229,7 @@ describe('malformedCodeDetail', () => {
     expect(malformedCodeDetail(typed)).toContain(`« ${typed} »`);
   });
 });
+
+it('the example code of the docs and the pages is a valid code', () => {
+  expect(parsePublicCode('RN-4F7K-2QXJ')).toEqual({ ok: true, code: 'RN-4F7K-2QXJ' });
+});

@@ -24,7 +24,7 @@ class ReportUploadFilter implements ExceptionFilter {
   }
 }
 
-const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXD; dashes and case optional)' };
+const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXJ; dashes and case optional)' };
 
 @ApiTags('erasures')
 @ApiBearerAuth()

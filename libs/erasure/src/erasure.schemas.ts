@@ -7,7 +7,7 @@ import { DEVICE_STATUSES, ERASURE_LEVELS, ERASURE_RESULTS, ORGANIZATION_KINDS } 
 const NEXT_CURSOR = { type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' } as const;
 
 export class ErasureImportMatch {
-  @ApiProperty({ example: 'RN-4F7K-2QXD' }) code: string;
+  @ApiProperty({ example: 'RN-4F7K-2QXJ' }) code: string;
   @ApiProperty({ format: 'uuid' }) deviceId: string;
   @ApiProperty() mediumSerial: string;
   @ApiProperty({ enum: ERASURE_RESULTS }) result: string;

@@ -16,7 +16,7 @@ export class DonationCreated {
 
 export class RegisteredDevice {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'RN-4F7K-2QXD' }) code: string;
+  @ApiProperty({ example: 'RN-4F7K-2QXJ' }) code: string;
   @ApiProperty({ enum: ['REGISTERED'] }) status: string;
   @ApiProperty({ type: [String], enum: ['REEN_TOO_OLD', 'VALUE_ABOVE_DONATION_CAP'], description: FLAGS }) flags: string[];
 }

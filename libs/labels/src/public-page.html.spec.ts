@@ -1,7 +1,7 @@
 import { ERASURE_PROOF_FR, escapeHtml, PublicDeviceView, renderDevicePage, renderNotFoundPage } from './public-page.html';
 
 const view: PublicDeviceView = {
-  code: 'RN-4F7K-2QXD',
+  code: 'RN-4F7K-2QXJ',
   typeLabel: 'Ordinateur portable',
   brand: 'Dell <b>',
   model: 'Latitude "5400" & co',

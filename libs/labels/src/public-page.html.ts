@@ -111,8 +111,8 @@ ${rows.map(([term, value]) => `<dt>${escapeHtml(term)}</dt>\n<dd>${value}</dd>`)
 export function renderNotFoundPage(raw: string, reason: 'unknown' | 'mistyped'): string {
   const detail =
     reason === 'mistyped'
-      ? `Le code « ${escapeHtml(raw)} » est mal saisi : son caractère de contrôle ne correspond pas. Vérifiez chaque caractère sur l’étiquette (par exemple RN-4F7K-2QXD).`
-      : `Aucun matériel ne porte le code « ${escapeHtml(raw)} ». Vérifiez le code imprimé sous le QR code de l’étiquette (par exemple RN-4F7K-2QXD).`;
+      ? `Le code « ${escapeHtml(raw)} » est mal saisi : son caractère de contrôle ne correspond pas. Vérifiez chaque caractère sur l’étiquette (par exemple RN-4F7K-2QXJ).`
+      : `Aucun matériel ne porte le code « ${escapeHtml(raw)} ». Vérifiez le code imprimé sous le QR code de l’étiquette (par exemple RN-4F7K-2QXJ).`;
   return layout(
     'Matériel introuvable – Renum',
     `<h1>Matériel introuvable</h1>

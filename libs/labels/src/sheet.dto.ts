@@ -9,7 +9,7 @@ export const SYNC_SHEET_MAX_LABELS = 200;
 export const SHEET_MAX_CODES = 5000;
 
 export class SheetRequest {
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: SHEET_MAX_CODES, example: ['RN-4F7K-2QXD'], description: 'Codes as typed or scanned (dashes and case optional). Exactly one of codes / donationId.' })
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: SHEET_MAX_CODES, example: ['RN-4F7K-2QXJ'], description: 'Codes as typed or scanned (dashes and case optional). Exactly one of codes / donationId.' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

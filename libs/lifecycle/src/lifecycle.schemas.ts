@@ -19,7 +19,7 @@ export class DeviceMedium {
 /** API.md `Device`. */
 export class Device {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'RN-4F7K-2QXD', description: 'Public code (QR label, /d/{code})' }) code: string;
+  @ApiProperty({ example: 'RN-4F7K-2QXJ', description: 'Public code (QR label, /d/{code})' }) code: string;
   @ApiProperty({ enum: DEVICE_TYPES }) type: string;
   @ApiProperty({ example: 'Dell' }) brand: string;
   @ApiProperty({ example: 'Latitude 5490' }) model: string;

@@ -64,7 +64,7 @@ function gridFromRects(size: number, rects: Array<[number, number, number, numbe
 
 describe('QR matrix', () => {
   it('uses error correction Q and its runs cover exactly the dark modules', () => {
-    const url = `${PUBLIC_URL}/d/RN-4F7K-2QXD`;
+    const url = `${PUBLIC_URL}/d/RN-4F7K-2QXJ`;
     const matrix = qrMatrix(url);
     expect(matrix.size).toBe(33); // version 4 at Q for a 40-character URL
     const rebuilt = gridFromRects(
@@ -76,7 +76,7 @@ describe('QR matrix', () => {
   });
 
   it.each([
-    `${PUBLIC_URL}/d/RN-4F7K-2QXD`,
+    `${PUBLIC_URL}/d/RN-4F7K-2QXJ`,
     'https://tracabilite.reemploi-solidaire.example.org/d/RN-ZZZZ-ZZZZ',
     'https://x.fr/d/RN-0000-0000',
   ])('bounds the size a printer may choose for %s', (url) => {

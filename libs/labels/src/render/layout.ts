@@ -9,7 +9,7 @@ import { QR_QUIET_ZONE } from './qr';
  *   │ ▄▄▄▄▄▄▄  Ordinateur portable     │  ← info lines: type (bold), organisation
  *   │ █ QR  █  Emmaüs Connect          │
  *   │ ▀▀▀▀▀▀▀                          │
- *   │ RN-4F7K-2QXD                     │  ← code in clear, monospace, under the QR
+ *   │ RN-4F7K-2QXJ                     │  ← code in clear, monospace, under the QR
  *   └──────────────────────────────────┘
  *
  * The 4-module quiet zone of the QR doubles as the label's left/top margin (label stock is
