@@ -42,10 +42,26 @@ it('hides serials from charities, and a hand-over from everyone but its charity 
 
   const handOver = { eligibility: 'senior_isole', postalCode: '69250', paymentMethod: 'CHEQUE', priceCents: 5000 };
   for (const reader of [otherCharity.agent, w.coordinator.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'distribute')).toMatchObject(handOver);
-  for (const reader of [w.charity.agent, w.donor.agent, w.workshop.agent]) {
+  for (const reader of [w.donor.agent, w.workshop.agent]) {
     const seen = payloadOf(await eventsAs(reader, device.id), 'distribute');
     expect(seen).toEqual({ priceCents: 5000, custodianOrganizationId: otherCharity.id });
   }
+  // Between charities, each reads that the other's reserve, release and hand-over happened, not who, for whom or at what price.
+  const asFirst = await eventsAs(w.charity.agent, device.id);
+  const asSecond = await eventsAs(otherCharity.agent, device.id);
+  const byAction = (events: Record<string, unknown>[]) => events.filter((e) => ['reserve', 'release', 'distribute'].includes(e.action as string));
+  expect(byAction(asFirst)).toEqual([
+    expect.objectContaining({ action: 'reserve', organizationId: w.charity.id, actorUserId: w.charity.agent.id }),
+    expect.objectContaining({ action: 'release', organizationId: w.charity.id, payload: expect.objectContaining({ reason: 'Bénéficiaire injoignable' }) }),
+    expect.objectContaining({ action: 'reserve', toStatus: 'RESERVED', actorUserId: null, organizationId: null, payload: {} }),
+    expect.objectContaining({ action: 'distribute', toStatus: 'DISTRIBUTED', actorUserId: null, organizationId: null, payload: {} }),
+  ]);
+  expect(byAction(asSecond).map((e) => [e.action, e.organizationId, e.payload])).toEqual([
+    ['reserve', null, {}],
+    ['release', null, {}],
+    ['reserve', otherCharity.id, expect.any(Object)],
+    ['distribute', otherCharity.id, expect.objectContaining(handOver)],
+  ]);
 
   // Serials: the donor and the workshop read them in the history; the charities do not.
   const asWorkshop = await eventsAs(w.workshop.agent, device.id);

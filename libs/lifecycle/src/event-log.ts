@@ -79,9 +79,25 @@ export function toStoredEvent(r: EventRow): StoredChainedEvent {
   };
 }
 
-/** API.md `Event`, as `viewer` may read it. */
+/** What charities do for the people they refer: another charity reads that it happened, not who did it, for whom or at what price. */
+const CHARITY_ACTIONS = ['reserve', 'release', 'distribute'];
+
+/** Whether a reservation or hand-over event is the viewing charity's: it acted, or a coordinator acted for it. */
+function concernsCharity(e: StoredChainedEvent, viewer: EventViewer): boolean {
+  const payload = e.payload as Record<string, unknown>;
+  return [e.organizationId, payload.charityOrganizationId, payload.custodianOrganizationId].includes(viewer.organizationId);
+}
+
+/**
+ * API.md `Event`, as `viewer` may read it. Payload fields it may not read are omitted; who did
+ * another charity's reserve, release or hand-over is null for a charity (not disclosed, as for
+ * the system's own events: the fields are required by API.md).
+ */
 export function presentEvent(e: StoredChainedEvent, viewer: EventViewer) {
   const { deviceId: _deviceId, ...rest } = e;
+  if (viewer.organizationKind === 'CHARITY' && CHARITY_ACTIONS.includes(e.action) && !concernsCharity(e, viewer)) {
+    return { ...rest, actorUserId: null, organizationId: null, payload: {} };
+  }
   return { ...rest, payload: presentPayload(e.action, e.organizationId, e.payload as Record<string, unknown>, viewer) };
 }
 

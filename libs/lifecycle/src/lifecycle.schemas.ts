@@ -52,8 +52,8 @@ export class Event {
   @ApiProperty({ example: 'collect', description: `register, a lifecycle action (${TRANSITION_ACTIONS.join(', ')}), erasure_recorded or erasure_voided` }) action: string;
   @ApiProperty({ enum: DEVICE_STATUSES, nullable: true, description: 'null for register' }) fromStatus: string | null;
   @ApiProperty({ enum: DEVICE_STATUSES }) toStatus: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when an API key or the system acted' }) actorUserId: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) organizationId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when an API key or the system acted, and for a charity reading another charity\'s reserve, release or hand-over (not disclosed; its payload is then empty)' }) actorUserId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when the system acted, and for a charity reading another charity\'s reserve, release or hand-over (not disclosed)' }) organizationId: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Action details, as the caller may read them (hidden fields omitted; the hash covers the stored payload)' })
   payload: Record<string, unknown>;
