@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
-import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto } from './identity.dto';
+import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
-import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey } from './identity.schemas';
+import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey, TerritorySettings } from './identity.schemas';
 import type { Principal } from './principal';
 
 /** Login attempts are counted per address and per client, so one office cannot lock out another. */
@@ -63,6 +63,24 @@ export class IdentityController {
   @ApiProblems(401)
   me(@CurrentPrincipal() p: Principal) {
     return this.identity.me(p);
+  }
+
+  @Get('territory')
+  @Allow()
+  @ApiOperation({ summary: "The caller's territory: reservation length and limit, and the beneficiary categories a hand-over may name" })
+  @ApiOkResponse({ type: TerritorySettings })
+  @ApiProblems(401)
+  territory(@CurrentPrincipal() p: Principal) {
+    return this.identity.territorySettings(p);
+  }
+
+  @Patch('territory')
+  @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: 'Change those settings (coordinator); journaled, applied to the next reservations and hand-overs' })
+  @ApiOkResponse({ type: TerritorySettings })
+  @ApiProblems(400, 401, 403)
+  updateTerritory(@CurrentPrincipal() p: Principal, @Body() body: TerritorySettingsDto) {
+    return this.identity.updateTerritorySettings(p, body);
   }
 
   @Post('organizations')

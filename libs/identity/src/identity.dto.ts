@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORGANIZATION_KINDS, OrganizationKind, Role, ROLES } from '@renum/domain';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -62,4 +62,30 @@ export class CreateApiKeyDto {
   @IsNotEmpty()
   @MaxLength(100)
   name: string;
+}
+
+/** What a coordinator sets for its territory; each field is optional, at least one is given. */
+export class TerritorySettingsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 90, description: 'Days a new reservation lasts before it expires' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  reservationExpiryDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'ACTIVE reservations one charity may hold at once' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxActiveReservations?: number;
+
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 50, example: ['minima_sociaux', 'etudiant_boursier'], description: 'Beneficiary categories a hand-over may name' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique({ message: 'chaque code ne doit figurer qu’une fois' })
+  @Matches(/^[a-z0-9_]{2,50}$/, { each: true, message: 'chaque code : 2 à 50 caractères parmi a-z, 0-9 et _ (par exemple minima_sociaux)' })
+  eligibilityCodes?: string[];
 }

@@ -19,7 +19,7 @@ export class Organization {
 
 export class OrganizationList {
   @ApiProperty({ type: () => [Organization] }) items: Organization[];
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: one page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
 }
 
 export class MeUser {
@@ -62,4 +62,12 @@ export class ApiKeyList {
 export class RevokedApiKey {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) revokedAt: string;
+}
+
+export class TerritorySettings {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Métropole de Démo' }) name: string;
+  @ApiProperty({ type: 'integer', description: 'Days a new reservation lasts before it expires' }) reservationExpiryDays: number;
+  @ApiProperty({ type: 'integer', description: 'ACTIVE reservations one charity may hold at once' }) maxActiveReservations: number;
+  @ApiProperty({ type: [String], description: 'Beneficiary categories a hand-over may name (beneficiary.eligibility)' }) eligibilityCodes: string[];
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OrganizationKind, Role } from '@renum/domain';
-import { cursorValue, decodeCursor, encodeCursor, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
@@ -175,6 +175,29 @@ export class IdentityService {
     });
   }
 
+  /** The caller's territory and the rules it sets for reservations and hand-overs (every member reads them). */
+  async territorySettings(p: Principal): Promise<TerritorySettingsView> {
+    const [row] = await this.db.query(`SELECT ${SETTINGS_COLUMNS} FROM territory WHERE id = $1`, [p.territoryId]);
+    return presentSettings(row);
+  }
+
+  /** A coordinator changes them; journaled with the values before and after. They apply to the next reservations and hand-overs. */
+  async updateTerritorySettings(p: Principal, changes: Partial<Omit<TerritorySettingsView, 'id' | 'name'>>): Promise<TerritorySettingsView> {
+    const fields = (Object.keys(SETTINGS_FIELDS) as (keyof typeof SETTINGS_FIELDS)[]).filter((f) => changes[f] !== undefined);
+    if (fields.length === 0) {
+      throw badRequest('Rien à modifier : indiquez reservationExpiryDays, maxActiveReservations ou eligibilityCodes.', [{ field: '(body)', message: 'au moins un réglage attendu' }]);
+    }
+    return this.db.transaction(async (m) => {
+      const [before] = await m.query(`SELECT ${SETTINGS_COLUMNS} FROM territory WHERE id = $1 FOR UPDATE`, [p.territoryId]);
+      const sets = fields.map((f, i) => `${SETTINGS_FIELDS[f]} = $${i + 2}`);
+      const [[after]] = await m.query(`UPDATE territory SET ${sets.join(', ')} WHERE id = $1 RETURNING ${SETTINGS_COLUMNS}`, [p.territoryId, ...fields.map((f) => changes[f])]);
+      const was = presentSettings(before);
+      const now = presentSettings(after);
+      await recordAudit(m, p, 'territory.settings_changed', { from: pick(was, fields), to: pick(now, fields) });
+      return now;
+    });
+  }
+
   async me(p: Principal) {
     const org = await this.db.getRepository(Organization).findOneByOrFail({ id: p.organizationId });
     return {
@@ -186,4 +209,24 @@ export class IdentityService {
 
 export function present(org: Organization) {
   return { id: org.id, name: org.name, kind: org.kind, territoryId: org.territoryId, siret: org.siret };
+}
+
+export interface TerritorySettingsView {
+  id: string;
+  name: string;
+  reservationExpiryDays: number;
+  maxActiveReservations: number;
+  eligibilityCodes: string[];
+}
+
+/** Settings a coordinator may change, and their columns (never the beneficiary secret). */
+const SETTINGS_FIELDS = { reservationExpiryDays: 'reservation_expiry_days', maxActiveReservations: 'max_active_reservations', eligibilityCodes: 'eligibility_codes' } as const;
+const SETTINGS_COLUMNS = 'id, name, reservation_expiry_days, max_active_reservations, eligibility_codes';
+
+function presentSettings(row: Record<string, any>): TerritorySettingsView {
+  return { id: row.id, name: row.name, reservationExpiryDays: row.reservation_expiry_days, maxActiveReservations: row.max_active_reservations, eligibilityCodes: row.eligibility_codes };
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
 }
