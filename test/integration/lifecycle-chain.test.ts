@@ -98,7 +98,7 @@ describe('device lifecycle: the whole chain', () => {
     expect(refused.body.detail).toMatch(/noStorage/);
     const recorded = await erase(t, w.workshop.agent, device.id, 'UNLISTED-DISK-9', { mediumKind: 'NVME' });
     expect(recorded.status).toBe(201);
-    expect(recorded.body).toMatchObject({ mediumAdded: true, result: 'PASSED' });
+    expect(recorded.body).toMatchObject({ mediumAdded: true, result: 'PASSED', warning: expect.stringMatching(/Nouveau support « UNLISTED-DISK-9 » ajouté/) });
     const got = await t.http.get(`/api/v1/devices/${device.id}`).set(w.workshop.agent.auth).expect(200);
     expect(got.body.media).toEqual([expect.objectContaining({ kind: 'NVME', serialNumber: 'UNLISTED-DISK-9', source: 'ERASURE' })]);
     const noStorage = await transition(t, w.workshop.agent, device.id, { action: 'wipe', noStorage: true });
@@ -128,6 +128,24 @@ describe('device lifecycle: the whole chain', () => {
     expect(fresh.body.warning).toBeUndefined();
     await step(t, w.workshop.agent, device.id, { action: 'wipe' });
     await expectState(device.id, 'WIPED', w.workshop.id);
+  });
+
+  it('refuses a typed disk serial a symbol or two off a listed disk as a likely typo, unless told it is another disk', async () => {
+    const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'LAPSSD-0001' }] }]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    const typo = await erase(t, w.workshop.agent, device.id, 'LAPSSD-001');
+    expect(typo.status).toBe(422);
+    expect(typo.body).toMatchObject({ type: expect.stringMatching(/unlisted-medium$/), closestMediumSerial: 'LAPSSD-0001', detail: expect.stringMatching(/le plus proche est « LAPSSD-0001 ».*newMedium: true/) });
+    expect(await t.db.query('SELECT count(*)::int AS n FROM device_medium WHERE device_id = $1', [device.id])).toEqual([{ n: 1 }]);
+
+    // The listed disk typed in lower case: recorded under the serial as listed.
+    const listed = await erase(t, w.workshop.agent, device.id, 'lapssd-0001');
+    expect(listed.body).toMatchObject({ mediumAdded: false });
+    expect(await t.db.query('SELECT medium_serial FROM erasure_record WHERE device_id = $1', [device.id])).toEqual([{ medium_serial: 'LAPSSD-0001' }]);
+    // Really a second disk: said so, it is added.
+    const second = await erase(t, w.workshop.agent, device.id, 'LAPSSD-0002', { newMedium: true });
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ mediumAdded: true });
   });
 
   it('lets a coordinator override who may act, with a reason recorded, but never the data invariant', async () => {

@@ -1,4 +1,4 @@
-import { checkDataInvariant, CustodyFacts, erasedInCustody, ErasureFact, mediaLackingErasure, normalizeSerial, sameSerial } from './erasure-invariant';
+import { checkDataInvariant, CustodyFacts, erasedInCustody, ErasureFact, likelyMeantSerial, mediaLackingErasure, normalizeSerial, sameSerial } from './erasure-invariant';
 
 const IN = new Date('2025-03-01T09:00:00Z');
 const AFTER = new Date('2025-03-01T11:00:00Z');
@@ -72,5 +72,19 @@ describe('checkDataInvariant', () => {
 
   it('erasure records of unknown serials do not count for a known medium', () => {
     expect(checkDataInvariant(facts({ media: [{ serialNumber: 'A' }], erasures: [rec('Z')] }))).toMatchObject({ ok: false, missing: ['A'] });
+  });
+});
+
+describe('likelyMeantSerial', () => {
+  it.each([
+    ['LAPSSD-001', ['LAPSSD-0001', 'HDD-XYZ-0002'], 'LAPSSD-0001'], // a 0 too few
+    ['S3Z9NB0K12345X', ['S3Z9NB0K123456X'], 'S3Z9NB0K123456X'],
+    ['WD-WCC4N1243', ['WD-WCC4N1234'], 'WD-WCC4N1234'], // two symbols swapped
+    ['wd-wcc4n 1234', ['WD-WCC4N1234'], undefined], // the same serial, typed otherwise: no typo
+    ['SAMSUNG-EVO-9', ['LAPSSD-0001'], undefined], // another disk
+    ['AB1', ['AB2'], undefined], // too short to tell
+    ['ABCDE', ['ABXYE'], undefined], // 2 of 5 symbols off: another serial
+  ])('%s among %j → %s', (typed, listed, meant) => {
+    expect(likelyMeantSerial(typed, listed)).toBe(meant);
   });
 });

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { ErasureLevel, ErasureResult } from './vocabulary';
 
 export interface MediumFact {
@@ -32,6 +33,21 @@ export function sameSerial(a: string, b: string): boolean {
 
 export function normalizeSerial(serial: string): string {
   return serial.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+/**
+ * The listed serial a typed one most likely meant: one to two symbols off (a typo, a 0 too few).
+ * Typed as is, it would add a medium that no erasure of the real disk ever clears.
+ */
+export function likelyMeantSerial(typed: string, listed: readonly string[]): string | undefined {
+  const key = normalizeSerial(typed);
+  if (key.length < 4 || listed.some((s) => normalizeSerial(s) === key)) return undefined;
+  let best: { serial: string; d: number } | undefined;
+  for (const serial of listed) {
+    const d = distance(key, normalizeSerial(serial));
+    if (d <= 2 && d * 3 < key.length && (!best || d < best.d)) best = { serial, d };
+  }
+  return best?.serial;
 }
 
 /**

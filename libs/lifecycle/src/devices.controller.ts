@@ -73,10 +73,11 @@ export class DevicesController {
   async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
     const { startedAt, endedAt, ...rest } = body;
     const recorded = await this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
-    return {
-      ...recorded,
-      ...(recorded.countsForCustody ? {} : { warning: "Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support." }),
-    };
+    const warnings = [
+      ...(recorded.mediumAdded ? [`Nouveau support « ${body.mediumSerial} » ajouté à ce matériel : vérifiez son numéro, chaque support listé doit être effacé ou détruit avant la sortie du matériel.`] : []),
+      ...(recorded.countsForCustody ? [] : ["Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support."]),
+    ];
+    return { ...recorded, ...(warnings.length ? { warning: warnings.join(' ') } : {}) };
   }
 
   @Get(':device/erasures')

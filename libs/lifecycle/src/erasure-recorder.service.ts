@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { erasedInCustody, ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
+import { erasedInCustody, likelyMeantSerial, ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -66,11 +66,22 @@ export class ErasureRecorder {
   ) {}
 
   /** `POST /devices/{device}/erasures`. */
-  async recordByHand(p: Principal, deviceRef: string, input: ErasureFacts): Promise<RecordedErasure> {
+  async recordByHand(p: Principal, deviceRef: string, input: ErasureFacts & { newMedium?: boolean }): Promise<RecordedErasure> {
     const deviceId = await this.access.resolve(p, deviceRef);
+    const { newMedium, ...facts } = input;
     return this.db.transaction(async (m) => {
       const device = await this.lockHeldDevice(m, p, deviceId);
-      return this.record(m, device, input, p);
+      if (newMedium !== true) {
+        // A typed serial a symbol or two off a listed disk is a typo far more often than another disk.
+        const listed: { serial_number: string }[] = await m.query('SELECT serial_number FROM device_medium WHERE device_id = $1', [device.id]);
+        const meant = likelyMeantSerial(facts.mediumSerial, listed.map((r) => r.serial_number));
+        if (meant) {
+          throw new ProblemException(422, 'unlisted-medium', 'Support non listé', `Le support « ${facts.mediumSerial.trim()} » n'est pas listé sur ce matériel ; le plus proche est « ${meant} ». Corrigez le numéro, ou renvoyez avec newMedium: true s'il s'agit bien d'un autre disque.`, {
+            closestMediumSerial: meant,
+          });
+        }
+      }
+      return this.record(m, device, facts, p);
     });
   }
 
@@ -90,10 +101,10 @@ export class ErasureRecorder {
     if (e.endedAt.getTime() < e.startedAt.getTime()) throw badRequest('La fin de l’effacement précède son début.', [{ field: 'endedAt', message: 'doit suivre startedAt' }]);
     if (e.endedAt.getTime() > Date.now() + (opts.maxAheadMs ?? 5 * 60_000)) throw badRequest('La date de fin est dans le futur.', [{ field: 'endedAt', message: 'ne peut pas être dans le futur' }]);
     const serialKey = normalizeSerial(e.mediumSerial);
-    let [medium] = await m.query('SELECT id FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
+    let [medium] = await m.query('SELECT id, serial_number FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
     const mediumAdded = !medium;
     if (!medium) {
-      medium = { id: uuidv7() };
+      medium = { id: uuidv7(), serial_number: e.mediumSerial.trim() };
       await m.query(
         `INSERT INTO device_medium (id, device_id, kind, serial_number, serial_key, model, capacity_gb, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'ERASURE')`,
         [medium.id, device.id, e.mediumKind ?? 'OTHER', e.mediumSerial.trim(), serialKey, e.mediumModel ?? null, e.capacityGb ?? null],
@@ -113,7 +124,7 @@ export class ErasureRecorder {
                                    organization_id, source, report_id, report_sha256, created_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24, clock_timestamp())`,
       [
-        id, device.id, medium.id, e.mediumSerial.trim(), e.mediumKind ?? null, e.mediumModel ?? null, e.capacityGb ?? null, e.level, e.method, e.tool,
+        id, device.id, medium.id, medium.serial_number, e.mediumKind ?? null, e.mediumModel ?? null, e.capacityGb ?? null, e.level, e.method, e.tool,
         e.toolVersion ?? null, e.verification, e.rounds ?? null, e.errors ?? 0, JSON.stringify(e.details ?? {}), e.result, e.failureReason ?? null,
         e.startedAt, e.endedAt, p.userId, p.organizationId, e.source, e.reportId ?? null, e.reportSha256?.toLowerCase() ?? null,
       ],
@@ -124,7 +135,7 @@ export class ErasureRecorder {
       toStatus: device.status,
       actorUserId: p.userId,
       organizationId: p.organizationId,
-      payload: { erasureId: id, mediumSerial: e.mediumSerial.trim(), level: e.level, method: e.method, result: e.result, source: e.source, ...(mediumAdded ? { mediumAdded: true } : {}) },
+      payload: { erasureId: id, mediumSerial: medium.serial_number, level: e.level, method: e.method, result: e.result, source: e.source, ...(mediumAdded ? { mediumAdded: true } : {}) },
     });
     await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
     Object.assign(device, { event_seq: event.seq, event_hash: event.hash, version: device.version + 1 });

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ERASURE_LEVELS, ERASURE_RESULTS, ErasureLevel, ErasureResult, MEDIUM_KINDS, MediumKind, Verification, VERIFICATIONS } from '@renum/domain';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -13,6 +13,11 @@ export class ErasureInput {
   @IsNotEmpty()
   @MaxLength(100)
   mediumSerial: string;
+
+  @ApiPropertyOptional({ description: 'true when mediumSerial is a disk the device did not list, one or two symbols off a listed one (else refused as a likely typo)' })
+  @IsOptional()
+  @IsBoolean()
+  newMedium?: boolean;
 
   @ApiPropertyOptional({ enum: MEDIUM_KINDS })
   @IsOptional()

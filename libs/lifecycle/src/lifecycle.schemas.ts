@@ -77,7 +77,7 @@ export class ErasureRecorded {
   @ApiProperty({ format: 'uuid' }) mediumId: string;
   @ApiProperty({ description: 'True when the serial was unknown and the medium was added to the device' }) mediumAdded: boolean;
   @ApiProperty({ description: "False when the erasure began before the device's latest entry into custody (it does not count for its exit)" }) countsForCustody: boolean;
-  @ApiPropertyOptional({ description: 'Present when countsForCustody is false' }) warning?: string;
+  @ApiPropertyOptional({ description: 'Present when a medium was added, or when countsForCustody is false' }) warning?: string;
 }
 
 export class ErasureRecord {
