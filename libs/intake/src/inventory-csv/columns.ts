@@ -25,7 +25,8 @@ interface GlpiColumn {
 }
 
 const GLPI_COLUMNS: readonly GlpiColumn[] = [
-  { field: 'name', fr: ['Nom'], en: ['Name'] },
+  // The computer's name in GLPI; in a donor's own spreadsheet, its description (a type is read from its start).
+  { field: 'name', fr: ['Nom', 'Désignation', 'Libellé', 'Description'], en: ['Name', 'Description'] },
   // Besides GLPI's labels, the words donors type in a spreadsheet of their own (Marque, N° de série…).
   {
     field: 'serialNumber',

@@ -8,7 +8,7 @@ import {
   RENUM_TEMPLATE_COLUMNS,
   renumTemplateCsv,
 } from './index';
-import { deviceTypeOf, inferDateOrder, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
+import { deviceTypeInText, deviceTypeOf, inferDateOrder, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SHARED_GLPI = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'glpi');
@@ -856,6 +856,34 @@ describe('spreadsheets saved by hand: a `sep=` line, a title above the header, F
     expect(result.errors).toEqual([]);
     const device = result.rows[0].device as unknown as Record<string, unknown>;
     for (const field of fields) expect(device[field]).toBeDefined();
+  });
+
+  it('reads the type from the start of a Désignation column when there is no type, and says so', () => {
+    const result = parse(
+      'Désignation;Marque;Modèle;N° de série\n' +
+        'Ordinateur portable HP 250 G7;HP;250 G7;DES001\n' +
+        'Écran Dell 24 pouces;Dell;P2419H;DES002\n' +
+        'Imprimante multifonction couleur;Brother;MFC-L3750;DES003\n' +
+        'Sacoche pour portable;Dell;Pro 15;DES004\n',
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.device.type)).toEqual(['LAPTOP', 'MONITOR', 'MFP', 'OTHER']);
+    expect(result.rows[0].warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/classé « Ordinateur portable » d'après « Ordinateur portable HP 250 G7 »/) }));
+    expect(result.rows[3].warnings).toEqual([]);
+  });
+
+  it.each([
+    ['Ordinateur portable HP 250', 'LAPTOP'],
+    ['PC-PORTABLE-12', 'LAPTOP'],
+    ['Unité centrale Dell OptiPlex', 'DESKTOP'],
+    ['Imprimante multifonction', 'MFP'],
+    ['Imprimante laser', 'PRINTER'],
+    ['Téléphone mobile Samsung', 'SMARTPHONE'],
+    ['Sacoche pour portable', undefined],
+    ['Autre matériel', undefined],
+    ['Portables', undefined],
+  ])('deviceTypeInText(%s) → %s', (text, type) => {
+    expect(deviceTypeInText(text)).toBe(type);
   });
 
   it('still refuses a file whose first lines hold no header', () => {

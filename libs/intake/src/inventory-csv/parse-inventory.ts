@@ -1,4 +1,5 @@
 import {
+  DEVICE_TYPE_LABELS_FR,
   DeviceFlag,
   DeviceInput,
   deviceFlags,
@@ -23,6 +24,7 @@ import {
 } from './types';
 import {
   DateOrder,
+  deviceTypeInText,
   deviceTypeOf,
   formatEuros,
   inferDateOrder,
@@ -105,7 +107,7 @@ function missingColumnName(field: SourceField, mapping: ColumnMapping): string {
 
 /** Optional columns whose absence deserves one warning for the whole file. */
 const RECOMMENDED_FIELDS: readonly { field: SourceField; why: string }[] = [
-  { field: 'type', why: 'chaque appareil sera classé « Autre équipement »' },
+  { field: 'type', why: 'chaque appareil sera classé d’après le début de sa désignation, sinon « Autre équipement »' },
   { field: 'inventoryNumber', why: 'il sera utile pour sortir les appareils de votre inventaire comptable' },
   { field: 'acquisitionDate', why: "l'âge des appareils (limite de 10 ans de la loi REEN) ne pourra pas être vérifié" },
 ];
@@ -244,10 +246,15 @@ class RowReader {
     const value = this.value('type');
     const type = value ? deviceTypeOf(value) : undefined;
     if (type) return type;
-    if (this.has('type')) {
-      const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
-      this.warn('type', `${what} : appareil classé « Autre équipement », à corriger si besoin.`);
+    // No usable type: the designation often says it ("Ordinateur portable HP 250 G7").
+    const name = this.value('name');
+    const named = name ? deviceTypeInText(name) : undefined;
+    const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
+    if (named) {
+      this.warn(this.has('type') ? 'type' : 'name', `${what} : appareil classé « ${DEVICE_TYPE_LABELS_FR[named]} » d'après « ${name} », à corriger si besoin.`);
+      return named;
     }
+    if (this.has('type')) this.warn('type', `${what} : appareil classé « Autre équipement », à corriger si besoin.`);
     return 'OTHER';
   }
 

@@ -70,6 +70,20 @@ export function deviceTypeOf(value: string): DeviceType | undefined {
   return lookup(DEVICE_TYPE_BY_WORD, value);
 }
 
+/**
+ * The type a free text names at its start ("Ordinateur portable HP 250", "Écran Dell 24 pouces",
+ * "PC-PORTABLE-12"): the longest type word that opens it, if any. Only the start: further in, a
+ * word describes something else ("Sacoche pour portable").
+ */
+export function deviceTypeInText(text: string): DeviceType | undefined {
+  const words = normalizeCode(text);
+  let best: { word: string; type: DeviceType } | undefined;
+  for (const [word, type] of DEVICE_TYPE_BY_WORD) {
+    if ((words === word || words.startsWith(`${word} `)) && (!best || word.length > best.word.length)) best = { word, type };
+  }
+  return best?.type === 'OTHER' ? undefined : best?.type;
+}
+
 export function mediumKindOf(value: string): MediumKind | undefined {
   return lookup(MEDIUM_KIND_BY_WORD, value);
 }
