@@ -25,8 +25,9 @@ interface GlpiColumn {
 }
 
 const GLPI_COLUMNS: readonly GlpiColumn[] = [
-  // The computer's name in GLPI; in a donor's own spreadsheet, its description (a type is read from its start).
-  { field: 'name', fr: ['Nom', 'Désignation', 'Libellé', 'Description'], en: ['Name', 'Description'] },
+  { field: 'name', fr: ['Nom'], en: ['Name'] },
+  // A donor's own spreadsheet describes each item ("Ordinateur portable HP 250"): with no type, the type is read from its start.
+  { field: 'description', fr: ['Désignation', 'Libellé', 'Description'], en: ['Description'] },
   // Besides GLPI's labels, the words donors type in a spreadsheet of their own (Marque, N° de série…).
   {
     field: 'serialNumber',

@@ -7,6 +7,7 @@ export type MediumPart = (typeof MEDIUM_PARTS)[number];
 /** The device fields a file may provide, whatever its format. */
 export type SourceField =
   | 'name'
+  | 'description'
   | 'type'
   | 'brand'
   | 'model'

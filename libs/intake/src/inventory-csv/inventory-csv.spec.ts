@@ -872,6 +872,12 @@ describe('spreadsheets saved by hand: a `sep=` line, a title above the header, F
     expect(result.rows[3].warnings).toEqual([]);
   });
 
+  it('with both a GLPI Nom and a Désignation, reads the type from the designation', () => {
+    const result = parse('Nom;Désignation;Marque;Modèle;N° de série\nPC-COMPTA-3;Ordinateur portable HP;HP;250;NOMDES1\n');
+    expect(result.warnings.map((w) => w.message).join(' ')).not.toMatch(/plusieurs fois/);
+    expect(result.rows[0]).toMatchObject({ device: { type: 'LAPTOP' }, name: 'PC-COMPTA-3' });
+  });
+
   it.each([
     ['Ordinateur portable HP 250', 'LAPTOP'],
     ['PC-PORTABLE-12', 'LAPTOP'],

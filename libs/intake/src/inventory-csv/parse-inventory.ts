@@ -247,11 +247,12 @@ class RowReader {
     const type = value ? deviceTypeOf(value) : undefined;
     if (type) return type;
     // No usable type: the designation often says it ("Ordinateur portable HP 250 G7").
-    const name = this.value('name');
-    const named = name ? deviceTypeInText(name) : undefined;
+    const source = (['description', 'name'] as const).find((f) => this.value(f) && deviceTypeInText(this.value(f)!));
     const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
-    if (named) {
-      this.warn(this.has('type') ? 'type' : 'name', `${what} : appareil classé « ${DEVICE_TYPE_LABELS_FR[named]} » d'après « ${name} », à corriger si besoin.`);
+    if (source) {
+      const text = this.value(source)!;
+      const named = deviceTypeInText(text)!;
+      this.warn(this.has('type') ? 'type' : source, `${what} : appareil classé « ${DEVICE_TYPE_LABELS_FR[named]} » d'après « ${text} », à corriger si besoin.`);
       return named;
     }
     if (this.has('type')) this.warn('type', `${what} : appareil classé « Autre équipement », à corriger si besoin.`);
