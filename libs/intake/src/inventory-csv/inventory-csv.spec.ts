@@ -719,7 +719,20 @@ describe('cell values', () => {
     expect(parseDate(value, 'DAY_FIRST')).toEqual({ iso });
   });
 
-  it.each(['2019-02-30', '31/04/2019', '29/02/2019', '11/02/19', '43507', 'février 2019', '2019'])('date %s is unreadable', (value) => {
+  it('reads a date cell Excel saved as its day number, flagged so the row says it', () => {
+    expect(parseDate('43507', 'DAY_FIRST')).toEqual({ iso: '2019-02-11', excelSerial: true });
+    expect(parseDate('45658', undefined)).toEqual({ iso: '2025-01-01', excelSerial: true });
+    const row = parse('Marque;Modèle;N° de série;Date d\'achat\nDell;X;XL001;43507\n').rows[0];
+    expect(row.device.acquisitionDate).toBe('2019-02-11');
+    expect(row.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/nombre de jours Excel : 11\/02\/2019/) }));
+  });
+
+  it('says a year alone is not enough', () => {
+    expect(parseDate('2019', 'DAY_FIRST')).toEqual({ problem: 'YEAR_ONLY' });
+    expect(parse('Marque;Modèle;N° de série;Date d\'achat\nDell;X;XL002;2019\n').errors[0].message).toMatch(/incomplète.*JJ\/MM\/AAAA ou AAAA-MM-JJ/);
+  });
+
+  it.each(['2019-02-30', '31/04/2019', '29/02/2019', '11/02/19', '123', 'février 2019'])('date %s is unreadable', (value) => {
     expect(parseDate(value, 'DAY_FIRST')).toEqual({ problem: 'UNREADABLE' });
   });
 

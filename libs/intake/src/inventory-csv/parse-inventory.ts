@@ -77,8 +77,9 @@ function sourceFieldOf(path: string, mediumSlots: readonly MediumSlot[]): Source
 
 const ORDER_FR = { DAY_FIRST: 'jour/mois', MONTH_FIRST: 'mois/jour' } as const;
 
-function dateProblem(problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER', fileOrder: DateOrder): string {
+function dateProblem(problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' | 'YEAR_ONLY', fileOrder: DateOrder): string {
   if (problem === 'AMBIGUOUS') return 'ambiguë (le jour et le mois peuvent être inversés)';
+  if (problem === 'YEAR_ONLY') return 'incomplète (une année seule ne dit pas si l’appareil a plus de 10 ans)';
   if (problem === 'OTHER_ORDER' && fileOrder) {
     const other = fileOrder === 'DAY_FIRST' ? 'MONTH_FIRST' : 'DAY_FIRST';
     return `écrite ${ORDER_FR[other]} alors que les dates de ce fichier sont ${ORDER_FR[fileOrder]}`;
@@ -272,8 +273,11 @@ class RowReader {
     }
     const parsed = parseDate(value, this.ctx.dateOrder);
     if ('problem' in parsed) {
-      this.error('acquisitionDate', `Date d'achat « ${value} » ${dateProblem(parsed.problem, this.ctx.dateOrder)} : écrivez-la AAAA-MM-JJ, par exemple 2019-02-11.`);
+      this.error('acquisitionDate', `Date d'achat « ${value} » ${dateProblem(parsed.problem, this.ctx.dateOrder)} : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 11/02/2019.`);
       return undefined;
+    }
+    if (parsed.excelSerial) {
+      this.warn('acquisitionDate', `Date d'achat « ${value} » lue comme un nombre de jours Excel : ${parsed.iso.split('-').reverse().join('/')}. Vérifiez-la (mettez la colonne au format Date dans le tableur).`);
     }
     return parsed.iso; // a future date is refused by checkRules, as for the JSON registration
   }

@@ -133,10 +133,19 @@ export function inferDateOrder(values: readonly string[], fallback: DateOrder): 
 }
 
 /** AMBIGUOUS: no order known to read it; OTHER_ORDER: the value itself proves the order the file does not use. */
-export type DateParse = { iso: string } | { problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' };
+export type DateParse = { iso: string; excelSerial?: true } | { problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' | 'YEAR_ONLY' };
+
+/** Excel's day numbers (1900 system, as every Excel for Windows): 20000 is 1954-10-03, 80000 is 2119-01-10. */
+const EXCEL_SERIAL = /^\d{5}$/;
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 export function parseDate(value: string, order: DateOrder): DateParse {
   const text = value.trim();
+  // A date cell saved as a number ("Standard" format): the day count Excel stores.
+  if (EXCEL_SERIAL.test(text) && Number(text) >= 20000 && Number(text) <= 80000) {
+    return { iso: new Date(EXCEL_EPOCH_MS + Number(text) * 86_400_000).toISOString().slice(0, 10), excelSerial: true };
+  }
+  if (/^(19|20)\d{2}$/.test(text)) return { problem: 'YEAR_ONLY' };
   const iso = ISO_DATE.exec(text);
   if (iso) {
     const result = isoOf(Number(iso[1]), Number(iso[2]), Number(iso[3]));
