@@ -885,6 +885,13 @@ describe('spreadsheets saved by hand: a `sep=` line, a title above the header, F
     expect(result.rows[3].warnings).toEqual([]);
   });
 
+  it('warns of an inventory number used twice in the file, and registers both rows', () => {
+    const result = parse("Marque;Modèle;N° de série;N° d'inventaire\nDell;X;INVD1;VLO-12\nDell;X;INVD2;vlo-12\n");
+    expect(result.rows).toHaveLength(2);
+    expect(result.rows[0].warnings).toEqual([]);
+    expect(result.rows[1].warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/« vlo-12 » déjà utilisé ligne 2/) }));
+  });
+
   it('with both a GLPI Nom and a Désignation, reads the type from the designation', () => {
     const result = parse('Nom;Désignation;Marque;Modèle;N° de série\nPC-COMPTA-3;Ordinateur portable HP;HP;250;NOMDES1\n');
     expect(result.warnings.map((w) => w.message).join(' ')).not.toMatch(/plusieurs fois/);

@@ -123,6 +123,8 @@ interface FileContext {
   /** serialKey → row of its first occurrence. */
   deviceSerials: Map<string, number>;
   mediumSerials: Map<string, number>;
+  /** Inventory number (as compared) → row of its first occurrence: a repeat is a warning, not a refusal. */
+  inventoryNumbers: Map<string, number>;
 }
 
 /** Reads one data record into a device, or explains why it cannot be registered. */
@@ -162,8 +164,14 @@ class RowReader {
     const type = this.type();
     const device: DeviceInput = { type, brand, model, serialNumber: serialNumber ?? '' };
     const inventoryNumber = this.value('inventoryNumber');
-    if (inventoryNumber) device.inventoryNumber = inventoryNumber;
-    else if (this.has('inventoryNumber')) {
+    if (inventoryNumber) {
+      device.inventoryNumber = inventoryNumber;
+      // Two devices under one inventory number: the donor's books cannot tell them apart (often a copy-paste slip).
+      const key = serialKey(inventoryNumber);
+      const first = this.ctx.inventoryNumbers.get(key);
+      if (first === undefined) this.ctx.inventoryNumbers.set(key, this.record.row);
+      else this.warn('inventoryNumber', `Numéro d'inventaire « ${inventoryNumber} » déjà utilisé ligne ${first} : vérifiez-le, chaque appareil sort de l'inventaire sous son propre numéro.`);
+    } else if (this.has('inventoryNumber')) {
       this.warn('inventoryNumber', "Numéro d'inventaire non renseigné : il sera utile pour sortir l'appareil de votre inventaire comptable.");
     }
     const acquisitionDate = this.acquisitionDate();
@@ -406,6 +414,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
     today: options.today,
     deviceSerials: new Map(),
     mediumSerials: new Map(),
+    inventoryNumbers: new Map(),
   };
 
   const result: InventoryParseResult = {
