@@ -79,6 +79,8 @@ describe('likelyMeantSerial', () => {
   it.each([
     ['LAPSSD-001', ['LAPSSD-0001', 'HDD-XYZ-0002'], 'LAPSSD-0001'], // a 0 too few
     ['S3Z9NB0K12345X', ['S3Z9NB0K123456X'], 'S3Z9NB0K123456X'],
+    ['WD-WCC4N1235', ['WD-WCC4N1234'], undefined], // one digit apart: the next disk of the batch
+    ['PRIV-DISK-3', ['PRIV-DISK-2'], undefined],
     ['WD-WCC4N1243', ['WD-WCC4N1234'], 'WD-WCC4N1234'], // two symbols swapped
     ['wd-wcc4n 1234', ['WD-WCC4N1234'], undefined], // the same serial, typed otherwise: no typo
     ['SAMSUNG-EVO-9', ['LAPSSD-0001'], undefined], // another disk

@@ -36,18 +36,27 @@ export function normalizeSerial(serial: string): string {
 }
 
 /**
- * The listed serial a typed one most likely meant: one to two symbols off (a typo, a 0 too few).
- * Typed as is, it would add a medium that no erasure of the real disk ever clears.
+ * The listed serial a typed one most likely meant: a symbol or two dropped or doubled
+ * (LAPSSD-001 for LAPSSD-0001), or two neighbours swapped. Typed as is, it would add a medium
+ * that no erasure of the real disk ever clears. A single symbol changed is not a slip to catch:
+ * disks of one batch, often in one machine, have serials one digit apart (…1234, …1235).
  */
 export function likelyMeantSerial(typed: string, listed: readonly string[]): string | undefined {
   const key = normalizeSerial(typed);
   if (key.length < 4 || listed.some((s) => normalizeSerial(s) === key)) return undefined;
   let best: { serial: string; d: number } | undefined;
   for (const serial of listed) {
-    const d = distance(key, normalizeSerial(serial));
+    const other = normalizeSerial(serial);
+    const d = other.length === key.length ? (swapsNeighbours(key, other) ? 1 : Infinity) : distance(key, other);
     if (d <= 2 && d * 3 < key.length && (!best || d < best.d)) best = { serial, d };
   }
   return best?.serial;
+}
+
+/** Whether `a` is `b` with two neighbouring symbols swapped (1243 for 1234). */
+function swapsNeighbours(a: string, b: string): boolean {
+  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
 /**
