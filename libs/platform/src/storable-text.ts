@@ -1,5 +1,3 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Observable } from 'rxjs';
 import { badRequest } from './problem';
 
 /**
@@ -22,24 +20,17 @@ export function unstorableTextPath(value: unknown, path: string): string | undef
 }
 
 /**
- * Refuses, with a 400 naming the field, a body or query string holding text no column can
- * store: it would otherwise fail in the database (500), or in the worker at every retry of a
- * transition job. It comes from pasting out of another program, or from a broken client.
+ * The 400 for a body or query string holding text no column can store: it would otherwise fail
+ * in the database (500), or in the worker at every retry of a transition job. It comes from
+ * pasting out of another program, or from a broken client. Checked by the validation pipe, on
+ * every body and query string (an interceptor cost every request an rxjs pipeline).
  */
-@Injectable()
-export class StorableTextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() === 'http') {
-      const req = context.switchToHttp().getRequest<{ body?: unknown; query?: unknown }>();
-      const field = unstorableTextPath(req.body, '') ?? unstorableTextPath(req.query, '');
-      if (field !== undefined) {
-        const name = field || '(body)';
-        throw badRequest(
-          `Le champ « ${name} » contient un caractère invalide (caractère nul ou mal encodé), souvent venu d'un copier-coller : retirez-le et renvoyez la demande.`,
-          [{ field: name, message: 'caractère invalide (nul ou mal encodé)' }],
-        );
-      }
-    }
-    return next.handle();
-  }
+export function refuseUnstorableText(value: unknown, parameter = ''): void {
+  const field = unstorableTextPath(value, parameter);
+  if (field === undefined) return;
+  const name = field || '(body)';
+  throw badRequest(
+    `Le champ « ${name} » contient un caractère invalide (caractère nul ou mal encodé), souvent venu d'un copier-coller : retirez-le et renvoyez la demande.`,
+    [{ field: name, message: 'caractère invalide (nul ou mal encodé)' }],
+  );
 }

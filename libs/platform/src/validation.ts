@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { badRequest, FieldError, ProblemException } from './problem';
+import { refuseUnstorableText } from './storable-text';
 
 // Checks of what a value is, not of its bounds: when one fails, the others (length, size, nested
 // fields) only repeat it, so only it is shown: "doit être une liste", not also "au moins 1 élément".
@@ -83,6 +84,7 @@ export const bodyNotAnObject = () => badRequest('Le corps de la requête doit ê
 /** Nest's pipe, told first that a body meant for a DTO must be an object. */
 class RenumValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' || metadata.type === 'query') refuseUnstorableText(value, metadata.data ?? '');
     if (metadata.type === 'body' && this.toValidate(metadata) && (typeof value !== 'object' || value === null || Array.isArray(value))) throw bodyNotAnObject();
     return super.transform(value, metadata);
   }
