@@ -81,6 +81,11 @@ it('releases an expired reservation exactly once, and a second delivery changes 
   // The charity sees it expired; the device is back in the catalogue.
   const mine = await t.http.get('/api/v1/reservations?status=EXPIRED').set(w.charity.agent.auth).expect(200);
   expect(mine.body.items.map((i: { id: string }) => i.id)).toContain(reservationId);
+  // In the history too: the system's release names the charity, which reads it (reason included) as its own.
+  const history = (await t.http.get(`/api/v1/devices/${device.id}/events`).set(w.charity.agent.auth).expect(200)).body.items;
+  expect(history.filter((e: { action: string }) => e.action === 'release')).toEqual([
+    expect.objectContaining({ actorUserId: null, organizationId: null, payload: expect.objectContaining({ charityOrganizationId: w.charity.id, reason: 'Réservation expirée', expired: true }) }),
+  ]);
   const catalog = await t.http.get('/api/v1/catalog?limit=200').set(other.agent.auth).expect(200);
   expect(catalog.body.items.map((i: { id: string }) => i.id)).toContain(device.id);
 

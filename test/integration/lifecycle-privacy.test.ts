@@ -116,6 +116,10 @@ it('lets a coordinator force a reserve and a hand-over for a charity it names: t
   expect(unnamed.body.type).toMatch(/invalid-charity$/);
   await step(t, w.coordinator.agent, device.id, { action: 'reserve', ...forced, charityOrganizationId: otherCharity.id, beneficiaryRef: 'B3-01' });
   expect(await t.db.query(`SELECT charity_organization_id FROM reservation WHERE device_id = $1 AND status = 'ACTIVE'`, [device.id])).toEqual([{ charity_organization_id: otherCharity.id }]);
+  // The charity reads the forced reservation as its own; another charity reads only that it happened.
+  const reserveAs = async (user: TestUser) => (await eventsAs(user, device.id)).filter((e) => e.action === 'reserve').at(-1) as Record<string, unknown>;
+  expect(await reserveAs(otherCharity.agent)).toMatchObject({ organizationId: w.coordinator.id, payload: expect.objectContaining({ charityOrganizationId: otherCharity.id, reservationId: expect.any(String) }) });
+  expect(await reserveAs(w.charity.agent)).toMatchObject({ organizationId: null, actorUserId: null, payload: {} });
   const handedOver = await step(t, w.coordinator.agent, device.id, {
     action: 'distribute',
     ...forced,

@@ -68,7 +68,7 @@ const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
 export function presentPayload(action: string, organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): Record<string, unknown> {
   const hidden = [
     ...(seesSerials(viewer.organizationKind) ? [] : (SERIAL_FIELDS[action] ?? [])),
-    ...(viewer.organizationKind === 'COORDINATOR' || viewer.organizationId === organizationId || viewer.organizationId === payload.custodianOrganizationId
+    ...(viewer.organizationKind === 'COORDINATOR' || [organizationId, payload.custodianOrganizationId, payload.charityOrganizationId].includes(viewer.organizationId)
       ? []
       : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
   ];

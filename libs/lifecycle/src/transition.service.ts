@@ -299,7 +299,8 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
     );
     return {
       set: { reserved_by_organization_id: charity.organizationId },
-      eventPayload: { reservationId: id, expiresAt: expiresAt.toISOString() },
+      // A reservation forced by a coordinator names its charity, which reads it as its own (event-log presentEvent).
+      eventPayload: { reservationId: id, expiresAt: expiresAt.toISOString(), ...(charity.organizationId !== requester.organizationId ? { charityOrganizationId: charity.organizationId } : {}) },
       parties: [charity.organizationId],
       outbox: [{ jobName: 'reservation.expire', payload: { reservationId: id, deviceId: device.id }, runAt: expiresAt }],
     };
@@ -315,7 +316,10 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
     if (expiry && !reservation) {
       throw new Refused({ code: 'reservation-changed', status: 409, title: 'Réservation déjà close', detail: "La réservation expirée n'est plus active : rien à libérer." });
     }
-    return { ...none({ reason: payload.reason, reservationId: reservation?.id, ...(expiry ? { expired: true } : {}) }), set: { reserved_by_organization_id: null } };
+    // Released by the system or a coordinator: the event names the charity whose reservation it was, so it reads it as its own.
+    const forOther = expiry || (job.actor as { organizationId: string }).organizationId !== device.reserved_by_organization_id;
+    const charity = forOther && device.reserved_by_organization_id ? { charityOrganizationId: device.reserved_by_organization_id } : {};
+    return { ...none({ reason: payload.reason, reservationId: reservation?.id, ...charity, ...(expiry ? { expired: true } : {}) }), set: { reserved_by_organization_id: null } };
   },
   distribute: async ({ m, device, payload, now, custodian }) => {
     const beneficiary = payload.beneficiary as { refHash: string; eligibility: string; postalCode: string };
