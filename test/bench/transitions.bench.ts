@@ -32,7 +32,7 @@ const STEPS: Record<string, unknown>[] = [
   { action: 'collect' },
   { action: 'wipe', noStorage: true },
   { action: 'start_refurbish' },
-  { action: 'refurbish', grade: 'B', checklist: { ecran: true, clavier: true }, batteryHealthPct: 80 },
+  { action: 'refurbish', grade: 'B', checklist: { ecran: true, clavier: true }, os: 'Linux Mint 22', batteryHealthPct: 80 },
   { action: 'publish', priceCents: 9000 },
 ];
 

@@ -629,7 +629,7 @@ describe('price cap (invariant 6)', () => {
 describe('refurbish checklist', () => {
   const tech = actor('WORKSHOP', 'agent');
   const refurbish = (type: DeviceType, payload: TransitionPayload) => decide('refurbish', tech, device('REFURBISHING', { type }), payload);
-  const full = { grade: 'B' as const, checklist: { boot: true, screen: true, keyboard: true }, batteryHealthPct: 80 };
+  const full = { grade: 'B' as const, checklist: { boot: true, screen: true, keyboard: true }, os: 'Linux Mint 22', batteryHealthPct: 80 };
 
   it('full checklist and battery health → REFURBISHED', () => {
     expect(refurbish('LAPTOP', full)).toMatchObject({ ok: true, to: 'REFURBISHED' });
@@ -659,6 +659,17 @@ describe('refurbish checklist', () => {
   });
   it.each(['DESKTOP', 'MONITOR', 'PRINTER', 'MFP', 'OTHER'] as DeviceType[])('%s: battery health not required', (type) => {
     expect(refurbish(type, { ...full, batteryHealthPct: undefined }).ok).toBe(true);
+  });
+  // DOMAIN.md refurbish: "OS installed", for what runs one.
+  it.each(['LAPTOP', 'DESKTOP', 'SMARTPHONE', 'TABLET'] as DeviceType[])('%s: an installed OS required', (type) => {
+    for (const os of [undefined, '', '   ', null as unknown as string]) {
+      const v = refurbish(type, { ...full, os });
+      expect(refusalOf(v)).toEqual({ status: 422, code: 'checklist-incomplete' });
+      expect(!v.ok && v.refusal.detail).toMatch(/système d'exploitation installé \(os\)/);
+    }
+  });
+  it.each(['MONITOR', 'PRINTER', 'MFP', 'OTHER'] as DeviceType[])('%s: no OS required', (type) => {
+    expect(refurbish(type, { ...full, os: undefined }).ok).toBe(true);
   });
 });
 

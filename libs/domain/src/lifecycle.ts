@@ -144,6 +144,9 @@ export function actingOrganization(action: TransitionAction, actor: Actor | type
 /** Device types whose battery health must be measured at refurbish. */
 export const BATTERY_TYPES: readonly DeviceType[] = ['LAPTOP', 'SMARTPHONE', 'TABLET'];
 
+/** Device types handed over with an operating system installed (DOMAIN.md `refurbish`: "OS installed"). */
+export const OS_TYPES: readonly DeviceType[] = ['LAPTOP', 'DESKTOP', 'SMARTPHONE', 'TABLET'];
+
 export interface Actor {
   organizationId: string;
   kind: OrganizationKind;
@@ -403,6 +406,9 @@ const GUARDS: Record<GuardName, Guard> = {
     // JSON may carry `null`: only a number is a measured battery health.
     if (BATTERY_TYPES.includes(device.type) && typeof payload.batteryHealthPct !== 'number') {
       return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "L'état de la batterie (batteryHealthPct) est obligatoire pour ce type de matériel." };
+    }
+    if (OS_TYPES.includes(device.type) && (typeof payload.os !== 'string' || payload.os.trim() === '')) {
+      return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "Le système d'exploitation installé (os) est obligatoire pour ce type de matériel, par exemple « Linux Mint 22 » ou « Android 14 »." };
     }
     return null;
   },

@@ -76,13 +76,13 @@ export class RefurbishBody extends OverridableBody {
   @IsObject()
   checklist: Record<string, boolean>;
 
-  @ApiPropertyOptional({ example: 'Linux Mint 22' })
+  @ApiPropertyOptional({ example: 'Linux Mint 22', description: 'The installed operating system: required for laptops, desktops, smartphones and tablets (422 checklist-incomplete)' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   os?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Required for laptops, smartphones and tablets (422 checklist-incomplete)' })
   @IsOptional()
   @IsInt()
   @Min(0)
