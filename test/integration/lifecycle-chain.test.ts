@@ -66,7 +66,9 @@ describe('device lifecycle: the whole chain', () => {
     await expectState(laptop.id, 'DISTRIBUTED', w.charity.id);
 
     await step(t, w.workshop.agent, laptop.id, { action: 'return', reason: 'Écran défectueux sous garantie' });
-    await expectState(laptop.id, 'COLLECTED', w.workshop.id);
+    const returned = await expectState(laptop.id, 'COLLECTED', w.workshop.id);
+    // Its grade, OS and battery were those of its last refurbishment: cleared until the next one.
+    expect(returned).toMatchObject({ grade: null, os: null, batteryHealthPct: null, priceCents: null });
     const publishAgain = await transition(t, w.workshop.admin, laptop.id, { action: 'publish', priceCents: 12000 });
     expect(publishAgain.status).toBe(409);
     expect(publishAgain.body.type).toMatch(/illegal-transition$/);

@@ -352,8 +352,9 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
         WHERE id = (SELECT id FROM distribution WHERE device_id = $1 AND returned_at IS NULL ORDER BY distributed_at DESC LIMIT 1)`,
       [device.id, now, payload.reason],
     );
-    // Back in the workshop: must be erased and published again before it can leave.
-    return { ...none({ reason: payload.reason }), set: { price_cents: null } };
+    // Back in the workshop: must be erased, refurbished and published again before it can leave;
+    // its grade, OS and battery are those of its next refurbishment, not of the last one.
+    return { ...none({ reason: payload.reason }), set: { price_cents: null, grade: null, os: null, battery_health_pct: null } };
   },
   recycle: async ({ payload }) => none({ recyclerOrganizationId: payload.recyclerOrganizationId }),
   dismantle: async () => none(),
