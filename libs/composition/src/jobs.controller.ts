@@ -29,18 +29,16 @@ export class JobsController {
   @ApiOkResponse({ type: JobState })
   @ApiProblems(401, [404, 'Unknown job, or started by someone else'], [503, 'queue-unavailable'])
   async get(@CurrentPrincipal() p: Principal, @Param('jobId') jobId: string) {
-    let job;
+    let read;
     try {
-      job = await this.jobs.getJob(jobId);
+      read = await this.jobs.getJobAndState(jobId);
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    if (job && (await this.mayRead(p, job))) {
-      const state = await job.getState();
-      // Finished between the read of the job and that of its state: read it again, or its result
-      // would be missing (a CI run saw an import answer `completed` with an empty result).
-      if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await this.jobs.getJob(jobId).catch(() => undefined)) ?? job;
+    const job = read?.job;
+    if (read && job && (await this.mayRead(p, job))) {
+      const { state } = read;
       // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
       const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
       return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };

@@ -87,6 +87,24 @@ export class JobProducer implements OnApplicationShutdown {
   }
 
   /**
+   * A job and its state, read consistently: a job that finished between the two reads is read
+   * again, else its result, failure and progress would be those from before it finished (a
+   * fresh-clone CI run saw an import answer `completed` with an empty result).
+   */
+  async getJobAndState(jobId: string): Promise<{ job: Job; state: string } | undefined> {
+    let job = await this.getJob(jobId);
+    if (!job) return undefined;
+    let state: string;
+    try {
+      state = await withTimeout(job.getState(), ADD_TIMEOUT_MS);
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await this.getJob(jobId)) ?? job;
+    return { job, state };
+  }
+
+  /**
    * Enqueues, then waits for the outcome at most `timeoutMs`. It listens before adding, so the
    * outcome of a new job cannot pass unseen, and asks Redis about the job only when the id was
    * already taken (BullMQ's waitUntilFinished asks every time: a round trip per request on the

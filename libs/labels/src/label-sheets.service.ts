@@ -150,18 +150,19 @@ export class LabelSheets {
   /** A finished sheet of the caller's: its file and format; 404 for anyone else, 409 until ready. */
   async download(p: Principal, jobId: string): Promise<{ path: string; format: SheetFormat; filename: string }> {
     if (!SHEET_JOB_ID.test(jobId)) throw notFound("Planche d'étiquettes");
-    let job;
+    let read;
     try {
-      job = await this.jobs.getJob(jobId);
+      read = await this.jobs.getJobAndState(jobId);
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
+    const job = read?.job;
     const requester = job?.name === 'labels.sheet' ? (job.data?.requester as Requester | undefined) : undefined;
-    if (!job || !requester || !isRequester(requester, p)) {
+    if (!read || !job || !requester || !isRequester(requester, p)) {
       throw notFound("Planche d'étiquettes");
     }
-    const state = await job.getState();
+    const { state } = read;
     if (state === 'failed') {
       throw new ProblemException(409, 'sheet-failed', 'Planche non produite', `La production de la planche a échoué : ${job.failedReason ?? 'erreur inconnue'}. Relancez la demande.`);
     }
