@@ -168,6 +168,35 @@ describe('identity and access', () => {
     expect((await t.http.get('/api/v1/audit-events?action=user.created').set(b.coordinator.admin.auth).expect(200)).body.items.map((e: { payload: { userId?: string } }) => e.payload.userId)).not.toContain(user.id);
   });
 
+  it("lets an organisation's admin or a coordinator list its accounts and disable one who left, journaled", async () => {
+    const c = await t.world('Leaver');
+    const users = `/api/v1/organizations/${c.workshop.id}/users`;
+    const created = (await t.http.post(users).set(c.workshop.admin.auth).send({ email: 'parti@example.org', password: 'un-mot-de-passe-long', role: 'agent' }).expect(201)).body;
+    const listed = (await t.http.get(users).set(c.workshop.admin.auth).expect(200)).body;
+    expect(listed.items).toContainEqual({ id: created.id, email: 'parti@example.org', role: 'agent', createdAt: expect.any(String), disabledAt: null });
+    expect(JSON.stringify(listed)).not.toMatch(/password/i);
+    expect(await t.login('parti@example.org', 'un-mot-de-passe-long')).toEqual(expect.any(String));
+
+    // Nobody else: an agent, another organisation's admin (404), nor the account itself.
+    await t.http.patch(`${users}/${created.id}`).set(c.workshop.agent.auth).send({ disabled: true }).expect(403);
+    await t.http.patch(`${users}/${created.id}`).set(c.donor.admin.auth).send({ disabled: true }).expect(404);
+    const own = await t.http.patch(`${users}/${c.workshop.admin.id}`).set(c.workshop.admin.auth).send({ disabled: true });
+    expect(own.status).toBe(409);
+    expect(own.body.type).toMatch(/own-account$/);
+    await t.http.patch(`${users}/${created.id}`).set(c.workshop.admin.auth).send({ disabled: 'yes' }).expect(400);
+
+    const disabled = (await t.http.patch(`${users}/${created.id}`).set(c.workshop.admin.auth).send({ disabled: true }).expect(200)).body;
+    expect(disabled).toMatchObject({ id: created.id, disabledAt: expect.any(String) });
+    await t.http.patch(`${users}/${created.id}`).set(c.workshop.admin.auth).send({ disabled: true }).expect(200); // again: no change, not journaled twice
+    const refused = await t.http.post('/api/v1/auth/login').send({ email: 'parti@example.org', password: 'un-mot-de-passe-long' });
+    expect(refused.status).toBe(401);
+
+    await t.http.patch(`${users}/${created.id}`).set(c.coordinator.agent.auth).send({ disabled: false }).expect(200);
+    expect(await t.login('parti@example.org', 'un-mot-de-passe-long')).toEqual(expect.any(String));
+    const journal = (await t.http.get('/api/v1/audit-events').set(c.coordinator.viewer.auth).expect(200)).body.items;
+    expect(journal.filter((e: { payload: { userId?: string } }) => e.payload.userId === created.id).map((e: { action: string }) => e.action)).toEqual(['user.enabled', 'user.disabled', 'user.created']);
+  });
+
   it('answers a malformed body with a 400 problem naming the field, and rejects unknown fields', async () => {
     const bad = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'X', kind: 'BANK' }).expect(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -3,7 +3,7 @@ import { cursorValue, decodeCursor, encodeCursor, Page, uuidv7 } from '@renum/pl
 import { EntityManager } from 'typeorm';
 
 /** Settings changes (catalog) and account administration (identity): who may act, and at what price. */
-export const AUDIT_ACTIONS = ['price_cap.changed', 'price_grid.changed', 'organization.created', 'user.created', 'api_key.created', 'api_key.revoked', 'territory.settings_changed'] as const;
+export const AUDIT_ACTIONS = ['price_cap.changed', 'price_grid.changed', 'organization.created', 'user.created', 'api_key.created', 'api_key.revoked', 'territory.settings_changed', 'user.disabled', 'user.enabled'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Appends an audit event inside the caller's transaction (the table refuses updates and deletes). */

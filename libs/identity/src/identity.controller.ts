@@ -4,9 +4,9 @@ import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
-import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto } from './identity.dto';
+import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto, UserStatusDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
-import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey, TerritorySettings } from './identity.schemas';
+import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey, TerritorySettings, UserList, UserSummary } from './identity.schemas';
 import type { Principal } from './principal';
 
 /** Login attempts are counted per address and per client, so one office cannot lock out another. */
@@ -117,6 +117,24 @@ export class IdentityController {
   @ApiProblems(400, 401, 403, 404, [409, 'The e-mail is already used (email-taken)'])
   createUser(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateUserDto) {
     return this.identity.createUser(p, id, body.email, body.password, body.role);
+  }
+
+  @Get('organizations/:id/users')
+  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: "The organisation's accounts (its admin, or a coordinator for another organisation)" })
+  @ApiOkResponse({ type: UserList })
+  @ApiProblems(400, 401, 403, 404)
+  listUsers(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: PageQuery) {
+    return this.identity.listUsers(p, id, q);
+  }
+
+  @Patch('organizations/:id/users/:userId')
+  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @ApiOperation({ summary: 'Disable an account (it can no longer log in; an open session ends with its token) or enable it again; journaled' })
+  @ApiOkResponse({ type: UserSummary })
+  @ApiProblems(400, 401, 403, 404, [409, 'Your own account (own-account)'])
+  setUserStatus(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Param('userId', uuid) userId: string, @Body() body: UserStatusDto) {
+    return this.identity.setUserDisabled(p, id, userId, body.disabled);
   }
 
   @Post('organizations/:id/api-keys')

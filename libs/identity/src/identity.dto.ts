@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORGANIZATION_KINDS, OrganizationKind, Role, ROLES } from '@renum/domain';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -88,4 +88,10 @@ export class TerritorySettingsDto {
   @ArrayUnique({ message: 'chaque code ne doit figurer qu’une fois' })
   @Matches(/^[a-z0-9_]{2,50}$/, { each: true, message: 'chaque code : 2 à 50 caractères parmi a-z, 0-9 et _ (par exemple minima_sociaux)' })
   eligibilityCodes?: string[];
+}
+
+export class UserStatusDto {
+  @ApiProperty({ description: 'true: the account can no longer log in (sessions already open end within the token lifetime); false: enabled again' })
+  @IsBoolean()
+  disabled: boolean;
 }

@@ -56,7 +56,20 @@ export class ApiKeySummary {
 
 export class ApiKeyList {
   @ApiProperty({ type: () => [ApiKeySummary] }) items: ApiKeySummary[];
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: one page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
+}
+
+export class UserSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'email' }) email: string;
+  @ApiProperty({ enum: ROLES }) role: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while the account is disabled: it cannot log in' }) disabledAt: string | null;
+}
+
+export class UserList {
+  @ApiProperty({ type: () => [UserSummary] }) items: UserSummary[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
 }
 
 export class RevokedApiKey {

@@ -147,6 +147,40 @@ export class IdentityService {
     return { id, name, key: `rk_${prefix}_${secret}` };
   }
 
+  /** An organisation's accounts, oldest first (by id, UUID v7), for who manages them. */
+  async listUsers(p: Principal, organizationId: string, q: PageQuery = {}) {
+    const org = await this.manageableOrganization(p, organizationId);
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor, { i: cursorValue.uuid });
+    const users = await this.db.getRepository(AppUser).find({ where: { organizationId: org.id, ...(after ? { id: MoreThan(after.i) } : {}) }, order: { id: 'ASC' }, take: limit + 1 });
+    const page = users.slice(0, limit);
+    return { items: page.map(presentUser), nextCursor: users.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null };
+  }
+
+  /**
+   * Disables an account (someone who left) or enables it again; journaled. A disabled account
+   * cannot log in; a session already open ends with its token (JWT_TTL_SECONDS). Nobody disables
+   * their own account: an organisation would lose its last admin by a slip.
+   */
+  async setUserDisabled(p: Principal, organizationId: string, userId: string, disabled: boolean) {
+    const org = await this.manageableOrganization(p, organizationId);
+    if (userId === p.userId) {
+      throw new ProblemException(409, 'own-account', 'Votre propre compte', "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur ou au coordinateur.");
+    }
+    return this.db.transaction(async (m) => {
+      const [rows] = await m.query(
+        `UPDATE app_user u SET disabled_at = CASE WHEN $3::boolean THEN coalesce(u.disabled_at, now()) END FROM app_user before
+          WHERE u.id = $1 AND u.organization_id = $2 AND before.id = u.id
+          RETURNING u.id, u.email, u.role, u.created_at, u.disabled_at, (before.disabled_at IS NOT NULL) <> $3::boolean AS changed`,
+        [userId, org.id, disabled],
+      );
+      if (!rows.length) throw notFound('Compte');
+      if (rows[0].changed) await recordAudit(m, p, disabled ? 'user.disabled' : 'user.enabled', { userId, organizationId: org.id, email: rows[0].email });
+      const r = rows[0];
+      return presentUser({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at } as AppUser);
+    });
+  }
+
   /** Oldest first, by id (UUID v7: creation order). */
   async listApiKeys(p: Principal, organizationId: string, q: PageQuery = {}) {
     const org = await this.manageableOrganization(p, organizationId);
@@ -229,4 +263,8 @@ function presentSettings(row: Record<string, any>): TerritorySettingsView {
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
+}
+
+function presentUser(u: AppUser) {
+  return { id: u.id, email: u.email, role: u.role, createdAt: new Date(u.createdAt).toISOString(), disabledAt: u.disabledAt ? new Date(u.disabledAt).toISOString() : null };
 }
