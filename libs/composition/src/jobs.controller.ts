@@ -36,15 +36,14 @@ export class JobsController {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    const job = read?.job;
-    if (read && job && (await this.mayRead(p, job))) {
-      const { state } = read;
+    if (read && (await this.mayRead(p, read.job))) {
+      const { job, state } = read;
       // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
       const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
       return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
     }
     // A finished transition may have left Redis: its stored answer, applied or refused, is the truth.
-    if (!job && jobId.startsWith('tr-')) {
+    if (!read && jobId.startsWith('tr-')) {
       const [row] = await this.db.query(
         `SELECT status_code, body FROM idempotency_record WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3`,
         [jobId, p.organizationId, p.userId ?? null],
@@ -52,7 +51,7 @@ export class JobsController {
       if (row) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
     }
     // A finished import may have left Redis too: its result is kept in inventory_import.
-    if (!job && jobId.startsWith('imp-')) {
+    if (!read && jobId.startsWith('imp-')) {
       const [row] = await this.db.query(
         `SELECT status, result, failure_reason FROM inventory_import
           WHERE job_id = $1 AND organization_id = $2 AND created_by_user_id IS NOT DISTINCT FROM $3`,

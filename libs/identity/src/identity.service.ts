@@ -150,11 +150,7 @@ export class IdentityService {
   /** An organisation's accounts, oldest first (by id, UUID v7), for who manages them. */
   async listUsers(p: Principal, organizationId: string, q: PageQuery = {}) {
     const org = await this.manageableOrganization(p, organizationId);
-    const limit = q.limit ?? 50;
-    const after = decodeCursor(q.cursor, { i: cursorValue.uuid });
-    const users = await this.db.getRepository(AppUser).find({ where: { organizationId: org.id, ...(after ? { id: MoreThan(after.i) } : {}) }, order: { id: 'ASC' }, take: limit + 1 });
-    const page = users.slice(0, limit);
-    return { items: page.map(presentUser), nextCursor: users.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null };
+    return this.pageOfOrganization(AppUser, org.id, q, presentUser);
   }
 
   /**
@@ -184,14 +180,20 @@ export class IdentityService {
   /** Oldest first, by id (UUID v7: creation order). */
   async listApiKeys(p: Principal, organizationId: string, q: PageQuery = {}) {
     const org = await this.manageableOrganization(p, organizationId);
+    return this.pageOfOrganization(ApiKey, org.id, q, (k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt }));
+  }
+
+  /** One page of an organisation's accounts or API keys, by id (UUID v7: creation order). */
+  private async pageOfOrganization<E extends AppUser | ApiKey, T>(entity: new () => E, organizationId: string, q: PageQuery, present: (row: E) => T) {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, { i: cursorValue.uuid });
-    const keys = await this.db.getRepository(ApiKey).find({ where: { organizationId: org.id, ...(after ? { id: MoreThan(after.i) } : {}) }, order: { id: 'ASC' }, take: limit + 1 });
-    const page = keys.slice(0, limit);
-    return {
-      items: page.map((k) => ({ id: k.id, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt })),
-      nextCursor: keys.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null,
-    };
+    const rows = (await this.db.getRepository<AppUser | ApiKey>(entity).find({
+      where: { organizationId, ...(after ? { id: MoreThan(after.i) } : {}) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    })) as E[];
+    const page = rows.slice(0, limit);
+    return { items: page.map(present), nextCursor: rows.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null };
   }
 
   async revokeApiKey(p: Principal, organizationId: string, keyId: string) {

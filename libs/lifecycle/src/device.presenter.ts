@@ -64,11 +64,16 @@ const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
   release: ['reason'],
 };
 
+/** Whether an event is `viewer`'s own: it acted, or the event names it as new custodian or as the charity acted for. */
+export function eventConcerns(organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): boolean {
+  return [organizationId, payload.custodianOrganizationId, payload.charityOrganizationId].includes(viewer.organizationId);
+}
+
 /** An event's payload as `viewer` may read it (omitted, never faked; the hash covers the stored payload). */
 export function presentPayload(action: string, organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): Record<string, unknown> {
   const hidden = [
     ...(seesSerials(viewer.organizationKind) ? [] : (SERIAL_FIELDS[action] ?? [])),
-    ...(viewer.organizationKind === 'COORDINATOR' || [organizationId, payload.custodianOrganizationId, payload.charityOrganizationId].includes(viewer.organizationId)
+    ...(viewer.organizationKind === 'COORDINATOR' || eventConcerns(organizationId, payload, viewer)
       ? []
       : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
   ];

@@ -72,12 +72,7 @@ export class DevicesController {
   @ApiProblems(400, 401, [403, 'Not a workshop, or the device is not in its custody (not-custodian)'], 404)
   async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
     const { startedAt, endedAt, ...rest } = body;
-    const recorded = await this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
-    const warnings = [
-      ...(recorded.mediumAdded ? [`Nouveau support « ${body.mediumSerial} » ajouté à ce matériel : vérifiez son numéro, chaque support listé doit être effacé ou détruit avant la sortie du matériel.`] : []),
-      ...(recorded.countsForCustody ? [] : ["Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support."]),
-    ];
-    return { ...recorded, ...(warnings.length ? { warning: warnings.join(' ') } : {}) };
+    return this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
   }
 
   @Get(':device/erasures')

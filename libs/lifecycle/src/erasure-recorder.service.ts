@@ -66,7 +66,7 @@ export class ErasureRecorder {
   ) {}
 
   /** `POST /devices/{device}/erasures`. */
-  async recordByHand(p: Principal, deviceRef: string, input: ErasureFacts & { newMedium?: boolean }): Promise<RecordedErasure> {
+  async recordByHand(p: Principal, deviceRef: string, input: ErasureFacts & { newMedium?: boolean }): Promise<RecordedErasure & { warning?: string }> {
     const deviceId = await this.access.resolve(p, deviceRef);
     const { newMedium, ...facts } = input;
     return this.db.transaction(async (m) => {
@@ -81,7 +81,12 @@ export class ErasureRecorder {
           });
         }
       }
-      return this.record(m, device, facts, p);
+      const recorded = await this.record(m, device, facts, p);
+      const warnings = [
+        ...(recorded.mediumAdded ? [`Nouveau support « ${facts.mediumSerial.trim()} » ajouté à ce matériel : vérifiez son numéro, chaque support listé doit être effacé ou détruit avant la sortie du matériel.`] : []),
+        ...(recorded.countsForCustody ? [] : ["Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support."]),
+      ];
+      return { ...recorded, ...(warnings.length ? { warning: warnings.join(' ') } : {}) };
     });
   }
 

@@ -1,7 +1,7 @@
-import { ChainedEventFields, eventHash, GENESIS_HASH, StoredChainedEvent, verifyChain } from '@renum/domain';
+import { ChainedEventFields, eventHash, GENESIS_HASH, LIFECYCLE, StoredChainedEvent, TRANSITION_ACTIONS, verifyChain } from '@renum/domain';
 import type { Statement } from '@renum/db';
 import { EntityManager } from 'typeorm';
-import { EventViewer, presentPayload } from './device.presenter';
+import { eventConcerns, EventViewer, presentPayload } from './device.presenter';
 
 export interface NewEvent {
   action: string;
@@ -79,14 +79,11 @@ export function toStoredEvent(r: EventRow): StoredChainedEvent {
   };
 }
 
-/** What charities do for the people they refer: another charity reads that it happened, not who did it, for whom or at what price. */
-const CHARITY_ACTIONS = ['reserve', 'release', 'distribute'];
-
-/** Whether a reservation or hand-over event is the viewing charity's: it acted, or a coordinator acted for it. */
-function concernsCharity(e: StoredChainedEvent, viewer: EventViewer): boolean {
-  const payload = e.payload as Record<string, unknown>;
-  return [e.organizationId, payload.charityOrganizationId, payload.custodianOrganizationId].includes(viewer.organizationId);
-}
+/**
+ * What charities do for the people they refer (the actions the lifecycle table gives them):
+ * another charity reads that it happened, not who did it, for whom or at what price.
+ */
+const CHARITY_ACTIONS: readonly string[] = TRANSITION_ACTIONS.filter((a) => LIFECYCLE[a].actors.some((r) => r.kind === 'CHARITY'));
 
 /**
  * API.md `Event`, as `viewer` may read it. Payload fields it may not read are omitted; who did
@@ -95,7 +92,7 @@ function concernsCharity(e: StoredChainedEvent, viewer: EventViewer): boolean {
  */
 export function presentEvent(e: StoredChainedEvent, viewer: EventViewer) {
   const { deviceId: _deviceId, ...rest } = e;
-  if (viewer.organizationKind === 'CHARITY' && CHARITY_ACTIONS.includes(e.action) && !concernsCharity(e, viewer)) {
+  if (viewer.organizationKind === 'CHARITY' && CHARITY_ACTIONS.includes(e.action) && !eventConcerns(e.organizationId, e.payload as Record<string, unknown>, viewer)) {
     return { ...rest, actorUserId: null, organizationId: null, payload: {} };
   }
   return { ...rest, payload: presentPayload(e.action, e.organizationId, e.payload as Record<string, unknown>, viewer) };

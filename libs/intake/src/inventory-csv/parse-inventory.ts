@@ -256,11 +256,11 @@ class RowReader {
     const type = value ? deviceTypeOf(value) : undefined;
     if (type) return type;
     // No usable type: the designation often says it ("Ordinateur portable HP 250 G7").
-    const source = (['description', 'name'] as const).find((f) => this.value(f) && deviceTypeInText(this.value(f)!));
     const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
-    if (source) {
-      const text = this.value(source)!;
-      const named = deviceTypeInText(text)!;
+    for (const source of ['description', 'name'] as const) {
+      const text = this.value(source);
+      const named = text ? deviceTypeInText(text) : undefined;
+      if (!named) continue;
       this.warn(this.has('type') ? 'type' : source, `${what} : appareil classé « ${DEVICE_TYPE_LABELS_FR[named]} » d'après « ${text} », à corriger si besoin.`);
       return named;
     }
