@@ -42,6 +42,12 @@ describe('identity and access', () => {
     const res = await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: 'CCAS de Démo', kind: 'CHARITY', siret: '216 901 231 00019' }).expect(201);
     expect(res.body).toMatchObject({ id: expect.any(String), name: 'CCAS de Démo', kind: 'CHARITY', territoryId: a.territoryId, siret: '21690123100019' });
     await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: 'CCAS de Démo', kind: 'CHARITY' }).expect(409);
+    // Typed again in other case by another coordinator, it is the same CCAS: the answer names it as registered.
+    const again = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'ccas DE démo', kind: 'CHARITY' }).expect(409);
+    expect(again.body).toMatchObject({ type: expect.stringMatching(/organization-exists$/), existingName: 'CCAS de Démo' });
+    expect(again.body.detail).toContain('« CCAS de Démo »');
+    // Another territory may have its own.
+    await t.http.post('/api/v1/organizations').set(b.coordinator.agent.auth).send({ name: 'ccas de démo', kind: 'CHARITY' }).expect(201);
   });
 
   it('hides the organisations of another territory from a coordinator (404, never 403)', async () => {
@@ -206,6 +212,16 @@ describe('identity and access', () => {
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'iban' })]);
     const notJson = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).set('Content-Type', 'application/json').send('{"name":').expect(400);
     expect(notJson.body.type).toMatch(/validation-error$/);
+  });
+
+  it('answers a request Node cannot parse with a problem document, not a bare status line', async () => {
+    // A header over Node's 16 KB limit (a runaway cookie, a token pasted twice) never reaches Express.
+    const big = await t.http.get('/api/v1/me').set(a.donor.agent.auth).set('X-Filler', 'x'.repeat(20_000));
+    expect(big.status).toBe(431);
+    expect(big.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(big.body).toMatchObject({ status: 431, type: expect.stringMatching(/headers-too-large$/), title: expect.any(String) });
+    // The server still answers on a new connection.
+    await t.http.get('/api/v1/me').set(a.donor.agent.auth).expect(200);
   });
 
   it('rate-limits repeated login failures for one address', async () => {

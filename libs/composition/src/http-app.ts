@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ProblemFilter, renumValidationPipe } from '@renum/platform';
+import { answerUnparsableRequestsWithProblems, ProblemFilter, renumValidationPipe } from '@renum/platform';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RenumModule } from './renum.module';
@@ -41,6 +41,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'd/{*path}', 'verify/{*path}'] });
   app.useGlobalPipes(renumValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  answerUnparsableRequestsWithProblems(app.getHttpServer());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -87,7 +87,7 @@ export class IdentityController {
   @Allow({ kinds: ['COORDINATOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: "Onboard an organisation in the coordinator's territory" })
   @ApiCreatedResponse({ type: Organization })
-  @ApiProblems(400, 401, 403, [409, 'An organisation of that name exists in the territory (organization-exists)'])
+  @ApiProblems(400, 401, 403, [409, 'An organisation of that name, whatever its case, exists in the territory (organization-exists; `existingName` spells it as registered)'])
   createOrganization(@CurrentPrincipal() p: Principal, @Body() body: CreateOrganizationDto) {
     return this.identity.createOrganization(p, body.name, body.kind, body.siret);
   }

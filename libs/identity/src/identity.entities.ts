@@ -31,6 +31,8 @@ export class Territory {
 
 @Entity('organization')
 @Index('organization_territory_name_key', ['territoryId', 'name'], { unique: true })
+// Unique on (territory_id, lower(name)): an expression TypeORM cannot describe, made by its migration.
+@Index('organization_territory_lower_name_key', { synchronize: false })
 @Check('organization_kind_check', `kind IN ('DONOR','WORKSHOP','CHARITY','COORDINATOR','RECYCLER')`)
 export class Organization {
   @PrimaryColumn('uuid')

@@ -44,13 +44,16 @@ export class IdentityService {
   }
 
   async insertOrganization(m: EntityManager, territoryId: string, name: string, kind: OrganizationKind, siret?: string): Promise<Organization> {
+    const exists = (existing: string) =>
+      new ProblemException(409, 'organization-exists', 'Organisation déjà existante', `Une organisation « ${existing} » existe déjà sur ce territoire (les majuscules ne comptent pas).`, { existingName: existing });
+    // Read first so the answer names the one already there, spelled as it was registered.
+    const [same] = await m.query('SELECT name FROM organization WHERE territory_id = $1 AND lower(name) = lower($2)', [territoryId, name]);
+    if (same) throw exists(same.name);
     const org = m.create(Organization, { id: uuidv7(), territoryId, name, kind, siret: siret ?? null });
     try {
       await m.insert(Organization, org);
     } catch (error) {
-      if (pgCode(error) === PG_UNIQUE_VIOLATION) {
-        throw new ProblemException(409, 'organization-exists', 'Organisation déjà existante', `Une organisation « ${name} » existe déjà sur ce territoire.`);
-      }
+      if (pgCode(error) === PG_UNIQUE_VIOLATION) throw exists(name); // created meanwhile
       throw error;
     }
     return org;

@@ -10,3 +10,4 @@ export * from './shutdown';
 export * from './platform.schemas';
 export * from './uploaded-text';
 export * from './storable-text';
+export * from './unparsable-request';
