@@ -144,9 +144,17 @@ describe('erasure certificate and public verification', () => {
   it('is refused while a disk found after the wipe has no valid erasure, and given again once it is erased', async () => {
     const { devices } = await registerHosts(t, w, [{ type: 'DESKTOP', brand: 'Fujitsu', model: 'Esprimo', serialNumber: 'FJ-FOUND-DISK' }]);
     await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
-    expect((await certificate(devices[0].id)).status).toBe(200);
+    const first = await certificate(devices[0].id);
+    expect(first.status).toBe(200);
+    expect((await t.http.get(`/verify/${first.headers['x-certificate-id']}`)).text).toContain('Certificat valide');
     // Refurbishing, the technician finds a disk after all; its first erasure fails.
     expect((await erase(t, w.workshop.agent, devices[0].id, 'HIDDEN-DISK-1', { result: 'FAILED' })).status).toBe(201);
+    // Whoever holds the printed certificate learns from its QR that it no longer proves the erasure.
+    const superseded = await t.http.get(`/verify/${first.headers['x-certificate-id']}`);
+    expect(superseded.text).toContain('data-valid="false"');
+    expect(superseded.text).toContain('Certificat dépassé : l’effacement n’est plus prouvé');
+    expect(superseded.text).toContain('1 support de stockage a été enregistré sur ce matériel sans figurer dans ce certificat');
+    expect(superseded.text).not.toContain('Certificat valide');
     const refused = await t.http.get(`/api/v1/devices/${devices[0].id}/erasure-certificate.pdf`).set(w.donor.agent.auth);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ type: expect.stringMatching(/erasure-not-proven$/), missingMedia: ['HIDDEN-DISK-1'], detail: expect.stringMatching(/HIDDEN-DISK-1.*effacer ces supports/) });

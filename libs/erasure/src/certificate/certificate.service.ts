@@ -235,6 +235,11 @@ export class CertificateService {
       'SELECT count(*)::int AS n FROM erasure_record WHERE id = ANY($1::uuid[]) AND voided_at IS NOT NULL',
       [(row.facts as CertificateFacts).media.map((x) => x.erasure?.id).filter(Boolean)],
     );
+    // A disk found since (opened for repair, or named by a later log) was never covered by this certificate.
+    const [unlisted] = await this.db.query(
+      'SELECT count(*)::int AS n FROM device_medium WHERE device_id = $1 AND NOT (serial_number = ANY($2::text[]))',
+      [row.device_id, (row.facts as CertificateFacts).media.map((x) => x.serial)],
+    );
     const [device] = await this.db.query('SELECT status FROM device WHERE id = $1', [row.device_id]);
     return {
       facts: row.facts as CertificateFacts,
@@ -242,6 +247,7 @@ export class CertificateService {
       sameEvent,
       valid: chain.valid && sameEvent,
       voidedErasures: voided.n as number,
+      unlistedMedia: unlisted.n as number,
       currentStatusLabel: STATUS_LABELS_FR[device.status as DeviceStatus],
     };
   }

@@ -10,12 +10,16 @@ const layout = (title: string, body: string) => `<!doctype html>
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.2rem}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}th{width:40%;font-weight:600}
 code{font-size:.85em;word-break:break-all}</style></head><body>${body}</body></html>`;
 
+const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+
 export interface VerificationView {
   facts: CertificateFacts;
   valid: boolean;
   chain: { valid: boolean; length: number; brokenAt?: number };
   sameEvent: boolean;
   voidedErasures: number;
+  /** Media of the device now that the certificate does not list (found after it was issued). */
+  unlistedMedia: number;
   /** The device's status now, in French. */
   currentStatusLabel: string;
 }
@@ -26,11 +30,20 @@ export interface VerificationView {
  */
 export function verifyPageHtml(v: VerificationView): string {
   const f = v.facts;
-  const verdict = v.valid
-    ? `<p class="ok" data-valid="true"><strong>Certificat valide.</strong> L’historique infalsifiable du matériel est intact (${v.chain.length} événements) et contient toujours l’événement n° ${f.eventSeq} sur lequel ce certificat s’appuie.</p>`
-    : `<p class="ko" data-valid="false"><strong>Certificat invalide.</strong> L’historique du matériel ne se vérifie plus${v.chain.brokenAt ? ` (rupture à l’événement n° ${v.chain.brokenAt})` : ''} : ce certificat ne peut pas être considéré comme une preuve. Contactez le coordinateur de la filière.</p>`;
+  const intact = `L’historique infalsifiable du matériel est intact (${v.chain.length} événements) et contient toujours l’événement n° ${f.eventSeq} sur lequel ce certificat s’appuie`;
+  // An authentic certificate stops proving the erasure when one of its erasures was voided, or a
+  // disk it does not list was found on the device: saying « valide » then would mislead its holder.
+  const superseded = v.voidedErasures > 0 || v.unlistedMedia > 0;
+  const verdict = !v.valid
+    ? `<p class="ko" data-valid="false"><strong>Certificat invalide.</strong> L’historique du matériel ne se vérifie plus${v.chain.brokenAt ? ` (rupture à l’événement n° ${v.chain.brokenAt})` : ''} : ce certificat ne peut pas être considéré comme une preuve. Contactez le coordinateur de la filière.</p>`
+    : superseded
+      ? `<p class="ko" data-valid="false"><strong>Certificat dépassé : l’effacement n’est plus prouvé.</strong> ${intact}, mais ce qu’il atteste ne couvre plus le matériel (voir ci-dessous). Un certificat plus récent peut exister une fois les supports effacés à nouveau.</p>`
+      : `<p class="ok" data-valid="true"><strong>Certificat valide.</strong> ${intact}.</p>`;
   const voided = v.voidedErasures
-    ? `<p class="ko">Attention : ${v.voidedErasures} effacement(s) cité(s) ici ont depuis été annulés par une contre-vérification. Un certificat plus récent peut exister.</p>`
+    ? `<p class="ko">Attention : ${plural(v.voidedErasures, 'effacement cité ici a', 'effacements cités ici ont')} depuis été ${v.voidedErasures > 1 ? 'annulés' : 'annulé'} par une contre-vérification.</p>`
+    : '';
+  const unlisted = v.unlistedMedia
+    ? `<p class="ko">Attention : ${plural(v.unlistedMedia, 'support de stockage a', 'supports de stockage ont')} été ${v.unlistedMedia > 1 ? 'enregistrés' : 'enregistré'} sur ce matériel sans figurer dans ce certificat, qui ne prouve donc pas ${v.unlistedMedia > 1 ? 'leur' : 'son'} effacement.</p>`
     : '';
   // A certificate describes one moment; a reader holding an old one must learn the device moved on
   // (a device returned by its beneficiary is no longer erased until the workshop wipes it again).
@@ -61,7 +74,7 @@ export function verifyPageHtml(v: VerificationView): string {
       return `<h3>Support ${i + 1}</h3><table>${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${val.startsWith('<code>') ? val : esc(val)}</td></tr>`).join('')}</table>`;
     })
     .join('');
-  const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}${since}
+  const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}${unlisted}${since}
 <h2>Matériel</h2><table>
 <tr><th>Code Renum</th><td>${esc(f.device.code)}</td></tr>
 <tr><th>Type</th><td>${esc(f.device.typeLabel)}</td></tr>
