@@ -46,7 +46,7 @@ describe('labels: single labels, scan resolution, public device page', () => {
       expect(svg).toContain(`>${device.code}</text>`);
       expect(svg).toContain('Ordinateur portable');
       expect(svg).toContain(w.donor.name.split(' ')[0]);
-      const mistyped = await t.http.get(`/api/v1/devices/${mistype(device.code)}/label.svg`).set(w.donor.agent.auth).expect(400);
+      const mistyped = await t.http.get(`/api/v1/devices/${mistype(device.code)}/label.svg`).set(w.donor.agent.auth).expect(404);
       expect(mistyped.body.type).toMatch(/invalid-code$/);
     });
   });
@@ -74,18 +74,18 @@ describe('labels: single labels, scan resolution, public device page', () => {
       expect(res.body.device).toMatchObject({ id: device.id, code: device.code, status: 'REGISTERED' });
     });
 
-    it('tells a mistyped code apart from an unknown one: 400 invalid-code that says so', async () => {
-      const res = await scan(mistype(device.code)).expect(400);
+    it('tells a mistyped code apart from an unknown one: 404 (API.md) of type invalid-code that says so', async () => {
+      const res = await scan(mistype(device.code)).expect(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.type).toMatch(/invalid-code$/);
       expect(res.body.detail).toMatch(/mal saisi|contrôle/);
-      // A well-formed code nobody holds (RN-0000-0000 has a valid check symbol) is a 404.
-      await scan('RN-0000-0000').expect(404);
+      // A well-formed code nobody holds (RN-0000-0000 has a valid check symbol) is a plain not-found.
+      expect((await scan('RN-0000-0000').expect(404)).body.type).toMatch(/\/not-found$/);
     });
 
     it('tells a code with a symbol missing or one too many that it is mistyped, not unknown', async () => {
       for (const typed of [device.code.slice(0, -1), `${device.code}6`]) {
-        const res = await scan(typed).expect(400);
+        const res = await scan(typed).expect(404);
         expect(res.body.type).toMatch(/invalid-code$/);
         expect(res.body.detail).toMatch(/caractère\(s\) après « RN- » au lieu de 8/);
       }

@@ -143,7 +143,7 @@ describe('transitions are applied exactly once', () => {
     const unknownDevice = await transition(t, w.workshop.agent, 'RN-0000-0000', { action: 'collect' });
     expect(unknownDevice.status).toBe(404);
     const mistyped = await transition(t, w.workshop.agent, device.code.slice(0, -1) + (device.code.endsWith('1') ? '2' : '1'), { action: 'collect' });
-    expect(mistyped.status).toBe(400);
+    expect(mistyped.status).toBe(404); // API.md: 404 unknown device; the type says it is mistyped
     expect(mistyped.body.type).toMatch(/invalid-code$/);
     const forbidden = await transition(t, w.charity.agent, device.id, { action: 'collect' });
     expect(forbidden.status).toBe(404); // a charity cannot even see a REGISTERED device

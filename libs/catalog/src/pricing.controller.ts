@@ -9,6 +9,7 @@ import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGr
 import { PricingService } from './pricing.service';
 import { AuditPage, PriceCapList, PriceCapSet, PriceGrid, PriceGridEntry, PriceSuggestion } from './catalog.schemas';
 import { ApiProblems } from '@renum/platform';
+import { DEVICE_PARAM } from '@renum/lifecycle';
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -61,7 +62,7 @@ export class PricingController {
 
   @Get('devices/:device/price-suggestion')
   @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
-  @ApiParam({ name: 'device', description: 'Device id or public code' })
+  @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Price to publish at, from the grid for the device type and grade, clamped to the cap' })
   @ApiOkResponse({ type: PriceSuggestion })
   @ApiProblems(401, [403, 'Workshops and coordinators only'], 404)

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
 import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './erasure.dto';
-import { SEES_SERIALS } from '@renum/lifecycle';
+import { DEVICE_PARAM, SEES_SERIALS } from '@renum/lifecycle';
 import { ErasureImportService } from './import/erasure-import.service';
 import { MAX_REPORT_BYTES, reportTooLarge } from './import/report-file';
 import { RecheckService } from './recheck/recheck.service';
@@ -24,7 +24,6 @@ class ReportUploadFilter implements ExceptionFilter {
   }
 }
 
-const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXJ; dashes and case optional)' };
 
 @ApiTags('erasures')
 @ApiBearerAuth()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DEVICE_TYPE_LABELS_FR, DeviceType, malformedCodeDetail, parsePublicCode } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { badCode, DeviceAccess, visibilitySql } from '@renum/lifecycle';
+import { badCodeDetail, DeviceAccess, visibilitySql } from '@renum/lifecycle';
 import { notFound, ProblemException, RenumConfig } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import type { LabelContent } from './render';
@@ -67,7 +67,7 @@ export class LabelSource {
   async resolveCodes(p: Principal, codes: string[]): Promise<string[]> {
     const parsed = codes.map((raw) => parsePublicCode(raw));
     const mistyped = parsed.flatMap((r, i) =>
-      r.ok ? [] : [{ raw: codes[i], field: `codes[${i}]`, message: r.reason === 'bad-check' ? (badCode(codes[i]).getResponse() as { detail: string }).detail : malformedCodeDetail(codes[i]) }],
+      r.ok ? [] : [{ raw: codes[i], field: `codes[${i}]`, message: r.reason === 'bad-check' ? badCodeDetail(codes[i]) : malformedCodeDetail(codes[i]) }],
     );
     if (mistyped.length) {
       const detail = mistyped.length === 1 ? mistyped[0].message : `${mistyped.length} codes mal saisis : ${mistyped.map((m) => `« ${m.raw} »`).join(', ')}. Corrigez-les (RN-XXXX-XXXX) et renvoyez la liste.`;

@@ -10,8 +10,8 @@ import { LabelSheets, sheetFormat } from './label-sheets.service';
 import { labelPng, labelSvg } from './render';
 import { SheetJobAccepted, SheetRequest } from './sheet.dto';
 import { ApiProblems, binaryContent, jsonContent } from '@renum/platform';
+import { DEVICE_PARAM } from '@renum/lifecycle';
 
-const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXJ; dashes and case optional)' };
 // A label shows the custodian's name, which changes with custody: cache briefly, privately.
 const LABEL_CACHE = 'private, max-age=300';
 

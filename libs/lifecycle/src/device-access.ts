@@ -31,8 +31,16 @@ export function visibilitySql(p: Pick<Principal, 'organizationKind' | 'organizat
   return { sql: byKind[p.organizationKind], params };
 }
 
-export const badCode = (raw: string) =>
-  new ProblemException(400, 'invalid-code', 'Code mal saisi', `« ${raw} » n'est pas un code Renum valide : le caractère de contrôle ne correspond pas. Vérifiez la saisie.`);
+/** The `{device}` path parameter, as every controller documents it. */
+export const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXJ; dashes and case optional). A code whose check symbol or length is wrong answers 404 with type invalid-code, saying what to fix' };
+
+export const badCodeDetail = (raw: string) => `« ${raw} » n'est pas un code Renum valide : le caractère de contrôle ne correspond pas. Vérifiez la saisie.`;
+
+/**
+ * A `{device}` no device can answer to. API.md answers an unknown device with 404; the type and
+ * the detail tell a mistyped code (caught by its check symbol, before any lookup) from an unknown one.
+ */
+const mistypedDevice = (detail: string) => new ProblemException(404, 'invalid-code', 'Code mal saisi', detail);
 
 /** Resolves `{device}` (id or public code, any case, with or without dashes) for a caller. */
 @Injectable()
@@ -63,9 +71,8 @@ export class DeviceAccess {
     if (id) return id;
     const parsed = parsePublicCode(ref);
     if (parsed.ok) return parsed.code;
-    if (parsed.reason === 'bad-check') throw badCode(ref);
-    // Neither an id nor a code: no device can answer to it, so the typing is what to fix (a symbol
-    // missing or one too many), not a search for a device.
-    throw new ProblemException(400, 'invalid-code', 'Code mal saisi', malformedCodeDetail(ref));
+    // Neither an id nor a code: no device can answer to it, so the typing is what to fix (a wrong
+    // check symbol, a symbol missing or one too many), not a search for a device.
+    throw mistypedDevice(parsed.reason === 'bad-check' ? badCodeDetail(ref) : malformedCodeDetail(ref));
   }
 }

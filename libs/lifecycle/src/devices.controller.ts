@@ -10,8 +10,8 @@ import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordLi
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
 import { ApiProblems } from '@renum/platform';
+import { DEVICE_PARAM } from './device-access';
 
-const DEVICE_PARAM = { name: 'device', description: 'Device id or public code (RN-4F7K-2QXJ; dashes and case optional)' };
 const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
 
 @ApiTags('devices')
