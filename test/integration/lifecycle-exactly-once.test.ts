@@ -362,6 +362,28 @@ describe('with Redis down', () => {
     stopRedis(port);
   });
 
+  it('answers 202 with the status URL, never 503 « nothing applied », when Redis stalls after the job was sent', async () => {
+    const [device, first] = await registerDevices(t, w, [{}, {}]);
+    // The api has its event stream open already (opening it while Redis stalls is a certain 503: nothing was sent).
+    expect((await transition(t, w.workshop.agent, first.id, { action: 'collect' })).status).toBe(200);
+    // Redis stops answering for 3 s (a stalled server, a slow network): the add is sent, not confirmed.
+    expect(spawnSync('redis-cli', ['-p', String(port), 'client', 'pause', '3000', 'all']).stdout.toString()).toMatch(/OK/);
+    const key = randomUUID();
+    const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ jobId: expect.stringMatching(/^tr-/), statusUrl: `/api/v1/jobs/${res.body.jobId}` });
+    // Redis catches up and runs the job it was sent: the status URL says so, and the same key gets that answer.
+    const done = await eventually(async () => {
+      const job = await t.http.get(res.body.statusUrl).set(w.workshop.agent.auth);
+      return job.body.state === 'completed' ? job.body : undefined;
+    }, 20000);
+    expect(done.result).toMatchObject({ statusCode: 200, body: { device: { status: 'COLLECTED' } } });
+    const again = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(done.result.body);
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM device_event WHERE device_id = $1 AND action = 'collect'`, [device.id])).toEqual([{ n: 1 }]);
+  });
+
   it('answers 503 queue-unavailable, changes nothing, and publishes outbox rows once Redis is back', async () => {
     const [device] = await registerDevices(t, w, [{}]);
     const before = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);

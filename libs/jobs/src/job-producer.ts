@@ -11,13 +11,28 @@ export class QueueUnavailableError extends Error {
   }
 }
 
+/**
+ * The add was sent but Redis did not confirm it in time (a stalled Redis, a slow network): the job
+ * may still be added when Redis catches up, so the caller must not say that nothing was done.
+ */
+export class QueueAddUnconfirmedError extends QueueUnavailableError {
+  constructor(
+    readonly jobId: string,
+    cause?: unknown,
+  ) {
+    super(cause);
+  }
+}
+
+class TimeoutError extends Error {}
+
 export type WaitOutcome<T> = { state: 'completed'; value: T } | { state: 'failed'; reason: string } | { state: 'timeout' };
 
 const ADD_TIMEOUT_MS = 2000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
     promise.then(
       (v) => (clearTimeout(timer), resolve(v)),
       (e) => (clearTimeout(timer), reject(e)),
@@ -72,7 +87,7 @@ export class JobProducer implements OnApplicationShutdown {
         ADD_TIMEOUT_MS,
       );
     } catch (error) {
-      throw new QueueUnavailableError(error);
+      throw error instanceof TimeoutError ? new QueueAddUnconfirmedError(opts.jobId, error) : new QueueUnavailableError(error);
     }
   }
 

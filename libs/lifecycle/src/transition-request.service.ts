@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { forbiddenActionDetail, mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { JobProducer, QueueUnavailableError } from '@renum/jobs';
+import { JobProducer, QueueAddUnconfirmedError, QueueUnavailableError } from '@renum/jobs';
 import { ProblemException, RenumConfig } from '@renum/platform';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -15,6 +15,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** 503 when Redis does not answer; `retry` says how to try again (a transition: with the same Idempotency-Key). */
 export const queueUnavailable = (retry = 'Réessayez dans quelques instants.') =>
   new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', `La file de traitement ne répond pas : rien n'a été appliqué. ${retry}`);
+
+/** 202: not answered within the wait; the job's status URL will tell (API.md). */
+const pending = (jobId: string) => ({ statusCode: 202 as const, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } });
 
 /**
  * API side of a transition: authenticate, validate, check the action is plausible for this
@@ -75,6 +78,9 @@ export class TransitionRequestService {
         this.config.TRANSITION_WAIT_MS,
       ));
     } catch (error) {
+      // Sent but not confirmed: the job may run once Redis catches up, so « nothing applied » would
+      // be a lie that a retry under a new key turns into a double. The status URL tells what happened.
+      if (error instanceof QueueAddUnconfirmedError) return pending(jobId);
       if (error instanceof QueueUnavailableError) throw queueUnavailable('Réessayez avec la même Idempotency-Key.');
       throw error;
     }
@@ -82,7 +88,7 @@ export class TransitionRequestService {
     if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
     const after = await this.storedOutcome(jobId, fingerprint);
     if (after) return after;
-    if (outcome.state === 'timeout') return { statusCode: 202, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } };
+    if (outcome.state === 'timeout') return pending(jobId);
     throw new ProblemException(500, 'transition-failed', 'Transition non appliquée', "Le traitement a échoué après plusieurs essais ; rien n'a été appliqué. Réessayez plus tard avec la même Idempotency-Key.");
   }
 
