@@ -33,6 +33,12 @@ export interface JobCatalogue {
   };
   /** Fires at a reservation's expiry (delayed, through the outbox); releases it exactly once. */
   'reservation.expire': { reservationId: string; deviceId: string };
+  /**
+   * Safety net of invariant 3 (repeatable job, job scheduler 'reservation-expire-overdue'): enqueues
+   * `reservation.expire` for ACTIVE reservations overdue by more than a grace, whose delayed job
+   * spent its attempts (a database fault at expiry time) or was lost with Redis's data.
+   */
+  'reservation.expire-overdue': Record<string, never>;
   /** Notification after a committed transition (webhooks, mails later). */
   'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
   /** RGPD retention sweep: erases beneficiary reference hashes past the period (repeatable job, job scheduler 'beneficiary-retention'). */
@@ -61,6 +67,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'device.transition': 'transitions',
   'device.transitioned': 'events',
   'reservation.expire': 'transitions',
+  'reservation.expire-overdue': 'events',
   'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
