@@ -47,6 +47,11 @@ export interface JobCatalogue {
   'erasure.certificate': { deviceId: string; seq: number; requester: Requester };
   /** A FAILED re-check voided an erasure on a device that already left custody: tell the coordinator. */
   'erasure.incident': { incidentId: string; deviceId: string; erasureId: string; territoryId: string };
+  /**
+   * Puts every workshop's PASSED logical erasures never drawn (those typed by hand) to the
+   * independent re-check draw (repeatable job, job scheduler 'erasure-draw-for-recheck').
+   */
+  'erasure.draw-for-recheck': Record<string, never>;
   /** A label sheet of more than 200 labels, written under STORAGE_DIR/labels/{jobId}.pdf|.zpl (job id 'doc-…'). */
   'labels.sheet': {
     requester: Requester;
@@ -71,6 +76,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
+  'erasure.draw-for-recheck': 'events',
   'inventory.import': 'imports',
   'labels.sheet': 'documents',
   'labels.sweep': 'documents',
