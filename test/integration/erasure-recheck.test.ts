@@ -7,11 +7,18 @@ import { RECHECK_DRAW_SCHEDULER_ID, RecheckDrawProcessor } from '@renum/erasure'
 describe('independent re-checks of erasures (R2v3)', () => {
   let t: TestApp;
   let w: World;
+  let scheduler: unknown;
 
   beforeAll(async () => {
     // Every erasure drawn, so the test knows which ones are in the queue.
     t = await TestApp.start({ env: { RECHECK_SHARE: '1' } });
     w = await t.world('Recheck');
+    // The scheduled draw (every 15 minutes) is run by hand below: a tick during a test would draw
+    // what the test means to draw by request. It was registered at start-up; keep it and take it off.
+    const queue = t.get(JobProducer).queue(JOB_QUEUE['erasure.draw-for-recheck']);
+    scheduler = await eventually(() => queue.getJobScheduler(RECHECK_DRAW_SCHEDULER_ID));
+    t.get(RecheckDrawProcessor).onApplicationShutdown();
+    await queue.removeJobScheduler(RECHECK_DRAW_SCHEDULER_ID);
   });
   afterAll(() => t?.close());
 
@@ -122,7 +129,6 @@ describe('independent re-checks of erasures (R2v3)', () => {
 
   it('draws, by a scheduled job, the erasures typed by hand in every workshop, once', async () => {
     const jobs = t.get(JobProducer);
-    const scheduler = await eventually(() => jobs.queue(JOB_QUEUE['erasure.draw-for-recheck']).getJobScheduler(RECHECK_DRAW_SCHEDULER_ID));
     expect(scheduler).toMatchObject({ name: 'erasure.draw-for-recheck', pattern: '*/15 * * * *', tz: 'Europe/Paris' });
 
     const second = await t.world('SecondWorkshop');
