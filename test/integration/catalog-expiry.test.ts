@@ -3,8 +3,11 @@
  * releases the device once; any further delivery changes nothing; a reservation distributed
  * before its expiry is never released. Time is shortened honestly: the reservation's
  * expires_at is moved to the past in SQL and the real delayed job is promoted (delivered now).
+ * The periodic sweep of overdue reservations, the safety net when that job is lost or failed for
+ * good, is called directly (its scheduler runs every 10 minutes).
  */
-import { JobProducer, outboxJobId } from '@renum/jobs';
+import { JOB_QUEUE, JobProducer, outboxJobId } from '@renum/jobs';
+import { OVERDUE_SWEEP_SCHEDULER_ID, overdueExpiryJobId, ReservationExpirySweep } from '@renum/lifecycle';
 import { erase, step } from '../support/flows';
 import { eventually, TestApp, World } from '../support/test-app';
 import { addOrganizations, availableDevices } from '../support/catalog-support';
@@ -12,11 +15,18 @@ import { addOrganizations, availableDevices } from '../support/catalog-support';
 let t: TestApp;
 let w: World;
 let jobs: JobProducer;
+let sweepScheduler: unknown;
 
 beforeAll(async () => {
   t = await TestApp.start();
   w = await t.world('Expiry');
   jobs = t.get(JobProducer);
+  // The sweep of overdue reservations (every 10 minutes) is run by hand below: a tick during a test
+  // would change what it counts. It was registered at start-up; keep it and take it off.
+  const queue = jobs.queue(JOB_QUEUE['reservation.expire-overdue']);
+  sweepScheduler = await eventually(() => queue.getJobScheduler(OVERDUE_SWEEP_SCHEDULER_ID));
+  t.get(ReservationExpirySweep).onApplicationShutdown();
+  await queue.removeJobScheduler(OVERDUE_SWEEP_SCHEDULER_ID);
 });
 afterAll(() => t?.close());
 
@@ -184,4 +194,113 @@ it('leaves alone a reservation the charity released itself', async () => {
   expect((await deliverNow(job)).released).toBe(false);
   expect(await statusOf(device.id)).toBe('RESERVED');
   expect((await releases(device.id)).map((e: { payload: { expired?: boolean } }) => e.payload.expired ?? false)).toEqual([false]);
+});
+
+describe('the sweep of overdue reservations (their delayed job lost or failed for good)', () => {
+  const sweep = () => t.get(ReservationExpirySweep).sweep();
+  const reservationStatus = async (id: string) => (await t.db.query('SELECT status FROM reservation WHERE id = $1', [id]))[0].status;
+
+  async function overdueReservation(overdue: string) {
+    const [device] = await availableDevices(t, w, 1);
+    const reserved = await step(t, w.charity.agent, device.id, { action: 'reserve' });
+    const reservationId: string = reserved.event.payload.reservationId;
+    const { job } = await scheduledExpiry(reservationId);
+    await t.db.query(`UPDATE reservation SET expires_at = now() - $2::interval WHERE id = $1`, [reservationId, overdue]);
+    return { device, reservationId, job };
+  }
+
+  /** The sweep's expiry job for the reservation, once finished. */
+  async function sweptExpiry(reservationId: string) {
+    return eventually(async () => {
+      const job = await jobs.getJob(overdueExpiryJobId(reservationId));
+      return job?.finishedOn ? job : undefined;
+    }, 15000);
+  }
+
+  it('releases once a reservation whose delayed job Redis lost, and a second sweep changes nothing', async () => {
+    const { device, reservationId, job } = await overdueReservation('6 minutes');
+    await job.remove(); // Redis lost its data: the outbox row still says published.
+    // Overdue by less than the grace: its delayed job goes first, the sweep leaves it alone.
+    const recent = await overdueReservation('1 minute');
+
+    expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
+    const swept = await sweptExpiry(reservationId);
+    expect(swept.returnvalue).toEqual({ released: true });
+    expect(await reservationStatus(reservationId)).toBe('EXPIRED');
+    expect(await statusOf(device.id)).toBe('AVAILABLE');
+    expect(await releases(device.id)).toEqual([{ payload: expect.objectContaining({ expired: true, reservationId }) }]);
+    expect(await jobs.getJob(overdueExpiryJobId(recent.reservationId))).toBeUndefined();
+    expect(await recent.job.getState()).toBe('delayed');
+
+    expect(await sweep()).toEqual({ overdue: 0, enqueued: 0, pending: 0 });
+    expect((await jobs.getJob(overdueExpiryJobId(reservationId)))!.finishedOn).toBe(swept.finishedOn);
+    expect(await releases(device.id)).toHaveLength(1);
+    expect(await statusOf(device.id)).toBe('AVAILABLE');
+
+    // The recent one is its delayed job's to release.
+    expect(await deliverNow(recent.job)).toEqual({ released: true });
+  });
+
+  it('runs again an expiry that failed for good during a database fault', async () => {
+    const { device, reservationId } = await overdueReservation('10 minutes');
+    // A database fault at expiry time: the job spends its attempts (one here) and stays failed.
+    await t.db.query(`CREATE FUNCTION test_reservation_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'database unavailable (test)'; END $$`);
+    await t.db.query(`CREATE TRIGGER test_reservation_fault BEFORE UPDATE ON reservation FOR EACH ROW EXECUTE FUNCTION test_reservation_fault()`);
+    try {
+      await jobs.enqueue('reservation.expire', { reservationId, deviceId: device.id }, { jobId: overdueExpiryJobId(reservationId), attempts: 1 });
+      const failed = await sweptExpiry(reservationId);
+      expect(await failed.getState()).toBe('failed');
+      expect(failed.failedReason).toMatch(/database unavailable/);
+    } finally {
+      await t.db.query('DROP TRIGGER test_reservation_fault ON reservation');
+      await t.db.query('DROP FUNCTION test_reservation_fault()');
+    }
+    expect(await reservationStatus(reservationId)).toBe('ACTIVE');
+    expect(await statusOf(device.id)).toBe('RESERVED');
+
+    // BullMQ would not add a job under the failed one's id: the sweep removes it and adds it again.
+    expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
+    const swept = await eventually(async () => {
+      const job = await jobs.getJob(overdueExpiryJobId(reservationId));
+      return job?.returnvalue ? job : undefined;
+    }, 15000);
+    expect(swept.returnvalue).toEqual({ released: true });
+    expect(await reservationStatus(reservationId)).toBe('EXPIRED');
+    expect(await statusOf(device.id)).toBe('AVAILABLE');
+    expect(await releases(device.id)).toHaveLength(1);
+
+    expect(await sweep()).toEqual({ overdue: 0, enqueued: 0, pending: 0 });
+    expect(await releases(device.id)).toHaveLength(1);
+  });
+
+  it('leaves a refused expiry to its hourly retry: a sweep adds nothing while it waits in the delayed set', async () => {
+    const { device, reservationId, job } = await overdueReservation('6 minutes');
+    await job.remove();
+    // A disk turns up while the device is reserved, and its first erasure fails: the release is refused.
+    expect((await erase(t, w.workshop.agent, device.id, 'SWEPT-LATE-DISK', { result: 'FAILED' })).status).toBe(201);
+
+    expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
+    const waiting = await eventually(async () => {
+      const current = await jobs.getJob(overdueExpiryJobId(reservationId));
+      return current && current.attemptsStarted > 0 && (await current.getState()) === 'delayed' ? current : undefined;
+    });
+    expect(waiting.delay).toBeGreaterThan(59 * 60_000);
+    expect(await sweep()).toEqual({ overdue: 1, enqueued: 0, pending: 1 });
+    expect(await reservationStatus(reservationId)).toBe('ACTIVE');
+    expect(await releases(device.id)).toEqual([]);
+
+    // Erased again: the hourly retry (delivered now) releases it, once.
+    expect((await erase(t, w.workshop.agent, device.id, 'SWEPT-LATE-DISK')).status).toBe(201);
+    expect(await deliverNow(waiting)).toEqual({ released: true });
+    expect(await reservationStatus(reservationId)).toBe('EXPIRED');
+    expect(await statusOf(device.id)).toBe('AVAILABLE');
+    expect(await sweep()).toEqual({ overdue: 0, enqueued: 0, pending: 0 });
+    expect(await releases(device.id)).toHaveLength(1);
+  });
+
+  it('is scheduled every 10 minutes when the application starts, and runs as a job of the worker', async () => {
+    expect(sweepScheduler).toMatchObject({ name: 'reservation.expire-overdue', pattern: '*/10 * * * *', tz: 'Europe/Paris' });
+    const job = await jobs.enqueue('reservation.expire-overdue', {}, { jobId: 'ev-overdue-sweep-test' });
+    expect(await jobs.waitFor(job, 15000)).toEqual({ state: 'completed', value: { overdue: 0, enqueued: 0, pending: 0 } });
+  });
 });

@@ -1,15 +1,24 @@
 import { erase, FULL_CHECKLIST, registerDevices, step, toAvailable, transition } from '../support/flows';
 import { collectedEarlier, freshLog, readLog, registerHosts, SHARED_NWIPE_DIR, uploadReport } from '../support/erasure-fixtures';
 import { eventually, TestApp, World } from '../support/test-app';
+import { JOB_QUEUE, JobProducer } from '@renum/jobs';
+import { RECHECK_DRAW_SCHEDULER_ID, RecheckDrawProcessor } from '@renum/erasure';
 
 describe('independent re-checks of erasures (R2v3)', () => {
   let t: TestApp;
   let w: World;
+  let scheduler: unknown;
 
   beforeAll(async () => {
     // Every erasure drawn, so the test knows which ones are in the queue.
     t = await TestApp.start({ env: { RECHECK_SHARE: '1' } });
     w = await t.world('Recheck');
+    // The scheduled draw (every 15 minutes) is run by hand below: a tick during a test would draw
+    // what the test means to draw by request. It was registered at start-up; keep it and take it off.
+    const queue = t.get(JobProducer).queue(JOB_QUEUE['erasure.draw-for-recheck']);
+    scheduler = await eventually(() => queue.getJobScheduler(RECHECK_DRAW_SCHEDULER_ID));
+    t.get(RecheckDrawProcessor).onApplicationShutdown();
+    await queue.removeJobScheduler(RECHECK_DRAW_SCHEDULER_ID);
   });
   afterAll(() => t?.close());
 
@@ -116,5 +125,51 @@ describe('independent re-checks of erasures (R2v3)', () => {
     await step(t, w.workshop.agent, d.id, { action: 'wipe' });
     const decided = (await t.http.get('/api/v1/erasures/rechecks?status=CONFIRMED').set(w.workshop.agent.auth)).body.items;
     expect(decided).toContainEqual(expect.objectContaining({ id: r.id, decidedByUserId: w.workshop.admin.id, note: 'Relu : zéros' }));
+  });
+
+  it('draws, by a scheduled job, the erasures typed by hand in every workshop, once', async () => {
+    const jobs = t.get(JobProducer);
+    expect(scheduler).toMatchObject({ name: 'erasure.draw-for-recheck', pattern: '*/15 * * * *', tz: 'Europe/Paris' });
+
+    const second = await t.world('SecondWorkshop');
+    const [mine] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'HAND-A-1' }, { kind: 'HDD', serialNumber: 'HAND-A-2' }, { kind: 'HDD', serialNumber: 'HAND-A-3' }] }]);
+    const [theirs] = await registerDevices(t, second, [{ media: [{ kind: 'SSD', serialNumber: 'HAND-B-1' }] }]);
+    await step(t, w.workshop.agent, mine.id, { action: 'collect' });
+    await step(t, second.workshop.agent, theirs.id, { action: 'collect' });
+    const recorded = async (res: { status: number; body: { id: string } }) => {
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    const logical = [
+      await recorded(await erase(t, w.workshop.agent, mine.id, 'HAND-A-1')),
+      await recorded(await erase(t, w.workshop.agent, mine.id, 'HAND-A-2')),
+      await recorded(await erase(t, second.workshop.agent, theirs.id, 'HAND-B-1')),
+    ];
+    // Neither a failed erasure nor a destruction is a logical wipe to re-check.
+    const others = [
+      await recorded(await erase(t, w.workshop.agent, mine.id, 'HAND-A-3', { result: 'FAILED', errors: 3 })),
+      await recorded(await erase(t, w.workshop.agent, mine.id, 'HAND-A-3', { level: 'DESTROY', method: 'Shredding', tool: 'Broyeur', verification: 'NONE' })),
+    ];
+    const draws = async (ids: string[]) => t.db.query('SELECT erasure_id, selected FROM erasure_draw WHERE erasure_id = ANY($1) ORDER BY erasure_id', [ids]);
+    const rechecks = async (ids: string[]) => t.db.query('SELECT erasure_id, status FROM erasure_recheck WHERE erasure_id = ANY($1) ORDER BY erasure_id', [ids]);
+    // Typed by hand: in no draw until the scheduled job runs.
+    expect(await draws([...logical, ...others])).toEqual([]);
+
+    const job = await jobs.enqueue('erasure.draw-for-recheck', {}, { jobId: 'ev-recheck-draw-test' });
+    expect(await jobs.waitFor(job, 15000)).toEqual({ state: 'completed', value: { workshops: 2, considered: 3, selected: 3 } });
+    const sorted = [...logical].sort();
+    expect(await draws([...logical, ...others])).toEqual(sorted.map((erasure_id) => ({ erasure_id, selected: true })));
+    expect(await rechecks([...logical, ...others])).toEqual(sorted.map((erasure_id) => ({ erasure_id, status: 'PENDING' })));
+    // Each workshop finds its own in its queue.
+    expect((await pending(w.workshop.agent)).map((r: { erasureId: string }) => r.erasureId)).toEqual(expect.arrayContaining(logical.slice(0, 2)));
+    expect((await pending(second.workshop.agent)).map((r: { erasureId: string }) => r.erasureId)).toEqual([logical[2]]);
+
+    // Run again: nothing new is drawn; the admin's request still works and finds nothing either.
+    expect(await t.get(RecheckDrawProcessor).run()).toEqual({ workshops: 0, considered: 0, selected: 0 });
+    expect(await draws([...logical, ...others])).toHaveLength(3);
+    expect(await rechecks([...logical, ...others])).toHaveLength(3);
+    const asked = await t.http.post('/api/v1/erasures/rechecks/draw').set(w.workshop.admin.auth).send({});
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ considered: 0, selected: [] });
   });
 });

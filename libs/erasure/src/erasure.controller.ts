@@ -73,7 +73,7 @@ export class ErasuresController {
   @ApiCreatedResponse({ type: RecheckDraw })
   @ApiProblems(400, 401, [403, 'Workshop admins only'])
   draw(@CurrentPrincipal() p: Principal, @Body() _body: RecheckDrawInput) {
-    return this.rechecks.drawExisting(p);
+    return this.rechecks.drawExisting(p.organizationId);
   }
 
   @Post('rechecks/:id')

@@ -33,6 +33,12 @@ export interface JobCatalogue {
   };
   /** Fires at a reservation's expiry (delayed, through the outbox); releases it exactly once. */
   'reservation.expire': { reservationId: string; deviceId: string };
+  /**
+   * Safety net of invariant 3 (repeatable job, job scheduler 'reservation-expire-overdue'): enqueues
+   * `reservation.expire` for ACTIVE reservations overdue by more than a grace, whose delayed job
+   * spent its attempts (a database fault at expiry time) or was lost with Redis's data.
+   */
+  'reservation.expire-overdue': Record<string, never>;
   /** Notification after a committed transition (webhooks, mails later). */
   'device.transitioned': { deviceId: string; seq: number; action: string; fromStatus: string | null; toStatus: string };
   /** RGPD retention sweep: erases beneficiary reference hashes past the period (repeatable job, job scheduler 'beneficiary-retention'). */
@@ -41,6 +47,11 @@ export interface JobCatalogue {
   'erasure.certificate': { deviceId: string; seq: number; requester: Requester };
   /** A FAILED re-check voided an erasure on a device that already left custody: tell the coordinator. */
   'erasure.incident': { incidentId: string; deviceId: string; erasureId: string; territoryId: string };
+  /**
+   * Puts every workshop's PASSED logical erasures never drawn (those typed by hand) to the
+   * independent re-check draw (repeatable job, job scheduler 'erasure-draw-for-recheck').
+   */
+  'erasure.draw-for-recheck': Record<string, never>;
   /** A label sheet of more than 200 labels, written under STORAGE_DIR/labels/{jobId}.pdf|.zpl (job id 'doc-…'). */
   'labels.sheet': {
     requester: Requester;
@@ -61,9 +72,11 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'device.transition': 'transitions',
   'device.transitioned': 'events',
   'reservation.expire': 'transitions',
+  'reservation.expire-overdue': 'events',
   'beneficiary.retention': 'events',
   'erasure.certificate': 'documents',
   'erasure.incident': 'events',
+  'erasure.draw-for-recheck': 'events',
   'inventory.import': 'imports',
   'labels.sheet': 'documents',
   'labels.sweep': 'documents',

@@ -91,6 +91,32 @@ export class JobProducer implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Adds a job under `jobId` unless one under that id is still to run (waiting, delayed, active),
+   * for periodic sweeps: a sweep repeated adds nothing twice. BullMQ ignores an add whose id
+   * exists in any state, and finished jobs stay in Redis (failed ones a week), so a finished one
+   * is removed first, as `enqueueAndWait` does: its attempts were spent on earlier conditions (a
+   * database fault), or it completed and the caller, sweeping again, knows its outcome outdated.
+   * Every handler is safe to run twice. Throws QueueUnavailableError as `enqueue` does.
+   */
+  async enqueueUnlessPending<N extends JobName>(name: N, data: JobCatalogue[N], opts: { jobId: string; attempts?: number }): Promise<'added' | 'pending'> {
+    if (this.connection.status !== 'ready') throw new QueueUnavailableError(`Redis connection ${this.connection.status}`);
+    const queue = this.queue(JOB_QUEUE[name]);
+    try {
+      const existing = await withTimeout(Job.fromId(queue, opts.jobId), ADD_TIMEOUT_MS);
+      if (existing) {
+        // One read of the job's hash: finishedOn is set when it completed or failed for good.
+        if (existing.finishedOn === undefined) return 'pending';
+        // Refused when a twin sweep removed it first: then the add below is theirs or a no-op.
+        await withTimeout(existing.remove(), ADD_TIMEOUT_MS).catch(() => undefined);
+      }
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+    await this.enqueue(name, data, opts);
+    return 'added';
+  }
+
   async getJob(jobId: string): Promise<Job | undefined> {
     const queueName = queueOfJobId(jobId);
     if (!queueName) return undefined;

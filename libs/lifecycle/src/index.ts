@@ -9,3 +9,4 @@ export * from './erasure-recorder.service';
 export * from './event-log';
 export * from './transition.service';
 export * from './transition-request.service';
+export * from './reservation-expiry-sweep';

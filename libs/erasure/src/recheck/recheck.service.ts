@@ -29,21 +29,46 @@ export class RecheckService {
     return this.draw(m, p.organizationId, erasureIds, seed);
   }
 
-  /** `POST /erasures/rechecks/draw`: every PASSED logical erasure of the workshop never put to a draw (manual ones too). */
-  async drawExisting(p: Principal) {
+  /**
+   * Every PASSED logical erasure of the workshop never put to a draw (those typed by hand): for
+   * `POST /erasures/rechecks/draw` and, for every workshop, the scheduled `erasure.draw-for-recheck`.
+   */
+  async drawExisting(organizationId: string) {
     const usedSeed = randomBytes(12).toString('hex');
     return this.db.transaction(async (m) => {
-      // One draw at a time per workshop, so two clicks do not sample the same population twice.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recheck-draw:${p.organizationId}`]);
+      // One draw at a time per workshop, so two clicks (or a click and the scheduled job) do not sample the same population twice.
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recheck-draw:${organizationId}`]);
       const rows: { id: string }[] = await m.query(
         `SELECT e.id FROM erasure_record e
           WHERE e.organization_id = $1 AND e.result = 'PASSED' AND e.level <> 'DESTROY' AND e.voided_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id)`,
-        [p.organizationId],
+        [organizationId],
       );
-      const selected = await this.draw(m, p.organizationId, rows.map((r) => r.id), usedSeed);
+      const selected = await this.draw(m, organizationId, rows.map((r) => r.id), usedSeed);
       return { considered: rows.length, share: this.share, seed: usedSeed, selected };
     });
+  }
+
+  /**
+   * The scheduled draw: each workshop with erasures never put to a draw gets one, its own
+   * transaction and seed, as if its admin had asked for it.
+   */
+  async drawEveryWorkshop(): Promise<{ workshops: number; considered: number; selected: number }> {
+    const workshops: { organization_id: string }[] = await this.db.query(
+      `SELECT DISTINCT e.organization_id FROM erasure_record e JOIN organization o ON o.id = e.organization_id AND o.kind = 'WORKSHOP'
+        WHERE e.result = 'PASSED' AND e.level <> 'DESTROY' AND e.voided_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id)`,
+    );
+    const total = { workshops: 0, considered: 0, selected: 0 };
+    for (const { organization_id } of workshops) {
+      const draw = await this.drawExisting(organization_id);
+      if (draw.considered === 0) continue; // drawn meanwhile by its admin
+      total.workshops++;
+      total.considered += draw.considered;
+      total.selected += draw.selected.length;
+      this.logger.log({ msg: 'erasures drawn for re-check', organizationId: organization_id, considered: draw.considered, selected: draw.selected.length, seed: draw.seed });
+    }
+    return total;
   }
 
   private async draw(m: EntityManager, organizationId: string, erasureIds: string[], seed: string) {
