@@ -63,6 +63,52 @@ describe('identity and access', () => {
     expect(list.body.items.some((o: { territoryId: string }) => o.territoryId !== a.territoryId)).toBe(false);
   });
 
+  it("answers 403, saying who may, to a caller who sees an organisation but may not manage its accounts and keys; 404 for another territory's", async () => {
+    const c = await t.world('Managers');
+    const charity = c.charity.id;
+    const [userId, keyId] = [c.charity.agent.id, (await t.http.post(`/api/v1/organizations/${charity}/api-keys`).set(c.charity.admin.auth).send({ name: 'Accueil' }).expect(201)).body.id];
+    const calls = (org: string) => [
+      t.http.post(`/api/v1/organizations/${org}/users`).send({ email: 'intrus@managers.test', password: 'long-enough-pw', role: 'admin' }),
+      t.http.get(`/api/v1/organizations/${org}/users`),
+      t.http.patch(`/api/v1/organizations/${org}/users/${userId}`).send({ disabled: true }),
+      t.http.post(`/api/v1/organizations/${org}/api-keys`).send({ name: 'Intrus' }),
+      t.http.get(`/api/v1/organizations/${org}/api-keys`),
+      t.http.delete(`/api/v1/organizations/${org}/api-keys/${keyId}`),
+    ];
+    // Every member of the territory sees the charity (GET 200), whatever its kind and role; only
+    // its admin and the coordination manage its accounts and keys.
+    const others = [c.workshop.admin, c.workshop.agent, c.donor.admin, c.recycler.admin, c.charity.agent, c.charity.viewer, c.coordinator.viewer];
+    for (const user of others) {
+      await t.http.get(`/api/v1/organizations/${charity}`).set(user.auth).expect(200);
+      for (const call of calls(charity)) {
+        const res = await call.set(user.auth);
+        expect([user.email, res.status, res.body.type]).toEqual([user.email, 403, expect.stringMatching(/forbidden$/)]);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.detail).toContain(`Seul l'administrateur de « ${c.charity.name} », ou un coordinateur du territoire`);
+      }
+    }
+    // A coordination's accounts: its admins only, and the answer says so.
+    const coordination = await t.http.get(`/api/v1/organizations/${c.coordinator.id}/users`).set(c.workshop.admin.auth);
+    expect(coordination.status).toBe(403);
+    expect(coordination.body.detail).toMatch(/Seul un administrateur d'une coordination/);
+    // Another territory's charity is invisible to each of them, admin or not: 404, never 403.
+    for (const user of [...others, c.charity.admin, c.coordinator.admin]) {
+      await t.http.get(`/api/v1/organizations/${b.charity.id}`).set(user.auth).expect(404);
+      for (const call of calls(b.charity.id)) {
+        const res = await call.set(user.auth);
+        expect([user.email, res.status, res.body.type]).toEqual([user.email, 404, expect.stringMatching(/not-found$/)]);
+      }
+    }
+    // Nothing changed: no account, no key, the agent still enabled, the key not revoked.
+    expect(await t.db.query(`SELECT 1 FROM app_user WHERE email = 'intrus@managers.test'`)).toEqual([]);
+    expect(await t.db.query(`SELECT 1 FROM api_key WHERE name = 'Intrus'`)).toEqual([]);
+    expect(await t.db.query('SELECT disabled_at FROM app_user WHERE id = $1', [userId])).toEqual([{ disabled_at: null }]);
+    expect(await t.db.query('SELECT revoked_at FROM api_key WHERE id = $1', [keyId])).toEqual([{ revoked_at: null }]);
+    // Its admin and the coordination still do.
+    await t.http.get(`/api/v1/organizations/${charity}/users`).set(c.charity.admin.auth).expect(200);
+    await t.http.get(`/api/v1/organizations/${charity}/api-keys`).set(c.coordinator.agent.auth).expect(200);
+  });
+
   it("lets an organisation's admin add users, but not its agents", async () => {
     await t.http
       .post(`/api/v1/organizations/${a.charity.id}/users`)
@@ -183,9 +229,9 @@ describe('identity and access', () => {
     expect(JSON.stringify(listed)).not.toMatch(/password/i);
     expect(await t.login('parti@example.org', 'un-mot-de-passe-long')).toEqual(expect.any(String));
 
-    // Nobody else: an agent, another organisation's admin (404), nor the account itself.
+    // Nobody else: an agent, another organisation's admin (403: the workshop is visible to it), nor the account itself.
     await t.http.patch(`${users}/${created.id}`).set(c.workshop.agent.auth).send({ disabled: true }).expect(403);
-    await t.http.patch(`${users}/${created.id}`).set(c.donor.admin.auth).send({ disabled: true }).expect(404);
+    await t.http.patch(`${users}/${created.id}`).set(c.donor.admin.auth).send({ disabled: true }).expect(403);
     const own = await t.http.patch(`${users}/${c.workshop.admin.id}`).set(c.workshop.admin.auth).send({ disabled: true });
     expect(own.status).toBe(409);
     expect(own.body.type).toMatch(/own-account$/);

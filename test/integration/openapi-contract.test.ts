@@ -1,5 +1,5 @@
 import { DEVICE_STATUSES } from '@renum/domain';
-import { registerDevices, step, uniqueSerial } from '../support/flows';
+import { erase, registerDevices, step, uniqueSerial } from '../support/flows';
 import { TestApp, World } from '../support/test-app';
 
 /**
@@ -134,11 +134,15 @@ describe('every call of API.md in /api/docs-json', () => {
   });
 
   it('gives lists their {items, nextCursor} shape', () => {
-    for (const path of ['/api/v1/devices', '/api/v1/catalog', '/api/v1/reservations']) {
+    for (const path of ['/api/v1/devices', '/api/v1/catalog', '/api/v1/reservations', '/api/v1/devices/{device}/events', '/api/v1/devices/{device}/erasures']) {
       const schema = deref(doc.paths[path].get.responses['200'].content[JSON_TYPE].schema)!;
       expect(schema.properties.items.type).toBe('array');
       expect(schema.properties.nextCursor).toEqual(expect.objectContaining({ type: 'string', nullable: true }));
       expect(schema.required).toEqual(expect.arrayContaining(['items', 'nextCursor']));
+      // "… and accept ?cursor=&limit=", a bad one being a 400 problem.
+      const query = (doc.paths[path].get.parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['cursor', 'limit']));
+      expect(Object.keys(doc.paths[path].get.responses)).toContain('400');
     }
     const reservation = deref(deref(doc.paths['/api/v1/reservations'].get.responses['200'].content[JSON_TYPE].schema)!.properties.items.items)!;
     expect(reservation.properties.status.enum).toEqual(['ACTIVE', 'RELEASED', 'EXPIRED', 'DISTRIBUTED']);
@@ -180,7 +184,7 @@ describe('the schemas match what the API answers', () => {
     expect((schemaNamed(schema).required ?? []).filter((k: string) => !(k in body))).toEqual([]);
   };
 
-  it('a device, its events and a transition answer have the documented fields', async () => {
+  it('a device, its events, its erasure records and a transition answer have the documented fields', async () => {
     const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: uniqueSerial('SSD') }] }]);
     const full = (await t.http.get(`/api/v1/devices/${device.id}`).set(w.donor.agent.auth).expect(200)).body;
     keysWithin(full, 'Device');
@@ -190,7 +194,13 @@ describe('the schemas match what the API answers', () => {
     keysWithin(applied.device, 'Device');
     keysWithin(applied.event, 'Event');
     const events = (await t.http.get(`/api/v1/devices/${device.id}/events`).set(w.donor.agent.auth).expect(200)).body;
+    keysWithin(events, 'EventList');
     for (const event of events.items) keysWithin(event, 'Event');
+    expect((await erase(t, w.workshop.agent, device.id, full.media[0].serialNumber)).status).toBe(201);
+    const erasures = (await t.http.get(`/api/v1/devices/${device.id}/erasures`).set(w.donor.agent.auth).expect(200)).body;
+    keysWithin(erasures, 'ErasureRecordList');
+    expect(erasures.items).toHaveLength(1);
+    keysWithin(erasures.items[0], 'ErasureRecord');
     const problem = (await t.http.get('/api/v1/devices/RN-0000-0000').set(w.donor.agent.auth)).body;
     keysWithin(problem, 'ProblemDocument');
   });

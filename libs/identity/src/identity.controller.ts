@@ -2,7 +2,7 @@ import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
-import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
+import { AccessRule, Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto, UserStatusDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
@@ -31,6 +31,16 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
 }
 
 const uuid = new ParseUUIDPipe({ version: undefined });
+
+/**
+ * An organisation's accounts and API keys: `IdentityService.manageableOrganization` decides who
+ * (its admin, or a coordinator), after visibility: another territory's organisation is 404 for
+ * every caller, one of the caller's territory it may not manage is 403. A narrower policy here
+ * would answer 403 before looking, for organisations the caller cannot see.
+ */
+const MANAGES_ACCOUNTS: AccessRule = {};
+const NOT_MANAGER: [number, string] = [403, 'The organisation is visible but the caller may not manage its accounts and keys (its admin, or a coordinator, may), or the caller is an API key'];
+const INVISIBLE: [number, string] = [404, "Unknown organisation, or another territory's"];
 
 @ApiTags('identity')
 @Controller()
@@ -111,55 +121,55 @@ export class IdentityController {
   }
 
   @Post('organizations/:id/users')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: 'Add a user to an organisation (its admin, or a coordinator for another organisation)' })
   @ApiCreatedResponse({ type: CreatedUser })
-  @ApiProblems(400, 401, 403, 404, [409, 'The e-mail is already used (email-taken)'])
+  @ApiProblems(400, 401, NOT_MANAGER, INVISIBLE, [409, 'The e-mail is already used (email-taken)'])
   createUser(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateUserDto) {
     return this.identity.createUser(p, id, body.email, body.password, body.role);
   }
 
   @Get('organizations/:id/users')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: "The organisation's accounts (its admin, or a coordinator for another organisation)" })
   @ApiOkResponse({ type: UserList })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, NOT_MANAGER, INVISIBLE)
   listUsers(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: PageQuery) {
     return this.identity.listUsers(p, id, q);
   }
 
   @Patch('organizations/:id/users/:userId')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: 'Disable an account (it can no longer log in; an open session ends with its token) or enable it again; journaled' })
   @ApiOkResponse({ type: UserSummary })
-  @ApiProblems(400, 401, 403, 404, [409, 'Your own account (own-account)'])
+  @ApiProblems(400, 401, NOT_MANAGER, [404, `${INVISIBLE[1]}, or no such account in it`], [409, 'Your own account (own-account)'])
   setUserStatus(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Param('userId', uuid) userId: string, @Body() body: UserStatusDto) {
     return this.identity.setUserDisabled(p, id, userId, body.disabled);
   }
 
   @Post('organizations/:id/api-keys')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: 'Create an API key; the key is shown once, only its hash is kept' })
   @ApiCreatedResponse({ type: CreatedApiKey })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, NOT_MANAGER, INVISIBLE)
   createApiKey(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateApiKeyDto) {
     return this.identity.createApiKey(p, id, body.name);
   }
 
   @Get('organizations/:id/api-keys')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: "The organisation's API keys (never the keys themselves)" })
   @ApiOkResponse({ type: ApiKeyList })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, NOT_MANAGER, INVISIBLE)
   listApiKeys(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: PageQuery) {
     return this.identity.listApiKeys(p, id, q);
   }
 
   @Delete('organizations/:id/api-keys/:keyId')
-  @Allow({ roles: ['admin'] }, { kinds: ['COORDINATOR'], roles: WORKING_ROLES })
+  @Allow(MANAGES_ACCOUNTS)
   @ApiOperation({ summary: 'Revoke an API key (it stops authenticating at once)' })
   @ApiOkResponse({ type: RevokedApiKey })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, NOT_MANAGER, [404, `${INVISIBLE[1]}, or no such key in it`])
   revokeApiKey(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Param('keyId', uuid) keyId: string) {
     return this.identity.revokeApiKey(p, id, keyId);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OrganizationKind, Role } from '@renum/domain';
-import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, encodeCursor, forbidden, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
@@ -114,17 +114,26 @@ export class IdentityService {
    * coordination. Never an API key (a key that mints keys or admins outlives its own
    * revocation), and never a coordinator agent for its own or another coordination (either way
    * it could make itself an admin of the coordination).
+   *
+   * Visibility is decided first, as for `GET /organizations/{id}`: every member of a territory
+   * sees all its organisations, so another territory's is 404 (invisible) and one of the
+   * caller's territory it may not manage is 403, saying who may. The routes let every caller
+   * through to here (`@Allow()`), else a role that never manages accounts would get 403 for an
+   * organisation it cannot even see.
    */
   async manageableOrganization(p: Principal, id: string): Promise<Organization> {
     const org = await this.visibleOrganization(p, id);
     if (p.apiKeyId !== null) {
-      throw new ProblemException(403, 'forbidden', 'Accès refusé', 'Les comptes et les clés API se gèrent depuis une session utilisateur, pas avec une clé API.');
+      throw forbidden('Les comptes et les clés API se gèrent depuis une session utilisateur, pas avec une clé API.');
     }
     const isOwnAdmin = p.organizationId === org.id && p.role === 'admin';
     const isOnboardingCoordinator = p.organizationKind === 'COORDINATOR' && (org.kind === 'COORDINATOR' ? p.role === 'admin' : p.role !== 'viewer');
     if (!isOwnAdmin && !isOnboardingCoordinator) {
-      if (p.organizationId !== org.id && p.organizationKind !== 'COORDINATOR') throw notFound('Organisation');
-      throw new ProblemException(403, 'forbidden', 'Accès refusé', "Seul l'administrateur de cette organisation, ou un coordinateur pour une autre organisation, peut gérer ses comptes et ses clés API.");
+      throw forbidden(
+        org.kind === 'COORDINATOR'
+          ? `Seul un administrateur d'une coordination du territoire peut gérer les comptes et les clés API de « ${org.name} ».`
+          : `Seul l'administrateur de « ${org.name} », ou un coordinateur du territoire (administrateur ou agent), peut gérer ses comptes et ses clés API.`,
+      );
     }
     return org;
   }

@@ -9,7 +9,8 @@ import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
 import { presentDevice, PresentedDevice, refusalFor, seesSerials } from './device.presenter';
 import { deviceFactsOf, loadDeviceFacts, loadDeviceView, loadMedia } from './device-queries';
-import { loadEvents, presentEvent, verifyDeviceChain } from './event-log';
+import { loadEventPage, presentEvent, verifyDeviceChain } from './event-log';
+import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
 export class DeviceListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DEVICE_STATUSES })
@@ -107,9 +108,12 @@ export class DeviceQueryService {
     };
   }
 
-  async events(p: Principal, ref: string) {
+  /** The history, oldest first, paged by `seq`; each event presented for this reader. */
+  async events(p: Principal, ref: string, q: HistoryPageQuery = {}): Promise<Page<ReturnType<typeof presentEvent>>> {
     const id = await this.access.resolve(p, ref);
-    return { items: (await loadEvents(this.db.manager, id)).map((e) => presentEvent(e, p)) };
+    const after = decodeCursor(q.cursor, { s: cursorValue.int });
+    const { events, more } = await loadEventPage(this.db.manager, id, after?.s ?? 0, q.limit ?? HISTORY_PAGE_DEFAULT);
+    return { items: events.map((e) => presentEvent(e, p)), nextCursor: more ? encodeCursor({ s: events[events.length - 1].seq }) : null };
   }
 
   async verify(p: Principal, ref: string) {

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { DeviceListQuery, DeviceQueryService } from './device-query.service';
 import { ErasureInput } from './erasure.dto';
 import { ErasureRecorder } from './erasure-recorder.service';
+import { HistoryPageQuery } from './history-page';
 import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, ScanResult, TransitionApplied } from './lifecycle.schemas';
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
@@ -47,11 +48,11 @@ export class DevicesController {
   @Get(':device/events')
   @Allow()
   @ApiParam(DEVICE_PARAM)
-  @ApiOperation({ summary: 'The device history, oldest first, each event chained to the previous by hash' })
+  @ApiOperation({ summary: 'The device history, oldest first, each event chained to the previous by hash; cursor-paginated (200 a page by default)' })
   @ApiOkResponse({ type: EventList })
-  @ApiProblems(401, 404)
-  events(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
-    return this.devices.events(p, device);
+  @ApiProblems(400, 401, 404)
+  events(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Query() query: HistoryPageQuery) {
+    return this.devices.events(p, device, query);
   }
 
   @Get(':device/events/verify')
@@ -78,11 +79,11 @@ export class DevicesController {
   @Get(':device/erasures')
   @Allow()
   @ApiParam(DEVICE_PARAM)
-  @ApiOperation({ summary: 'Erasure records of the device, oldest first' })
+  @ApiOperation({ summary: 'Erasure records of the device, oldest first (by end); cursor-paginated (200 a page by default)' })
   @ApiOkResponse({ type: ErasureRecordList })
-  @ApiProblems(401, 404)
-  listErasures(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
-    return this.erasures.list(p, device);
+  @ApiProblems(400, 401, 404)
+  listErasures(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Query() query: HistoryPageQuery) {
+    return this.erasures.list(p, device, query);
   }
 
   @Post(':device/transitions')

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { erasedInCustody, likelyMeantSerial, ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { appendEvent } from './event-log';
+import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
 /** One erasure to record, whatever its source (typed by hand or parsed from a tool's report). */
 export interface ErasureFacts {
@@ -149,17 +150,27 @@ export class ErasureRecorder {
     return { id, result: e.result, mediumId: medium.id, mediumAdded, countsForCustody };
   }
 
-  async list(p: Principal, deviceRef: string) {
+  /**
+   * The device's erasure records, oldest first (by end, then id), paged. The cursor holds the end
+   * in microseconds, as stored (a Date would cut it to milliseconds and skip or repeat a record).
+   */
+  async list(p: Principal, deviceRef: string, q: HistoryPageQuery = {}) {
     const deviceId = await this.access.resolve(p, deviceRef);
+    const limit = q.limit ?? HISTORY_PAGE_DEFAULT;
+    const after = decodeCursor(q.cursor, { e: cursorValue.epochMicros, i: cursorValue.uuid });
+    const endedUs = 'extract(epoch FROM ended_at) * 1000000';
     const rows = await this.db.query(
       `SELECT id, medium_serial, medium_kind, level, method, tool, tool_version, verification, result, failure_reason, started_at, ended_at, source,
-              report_sha256, voided_at, void_reason
-         FROM erasure_record WHERE device_id = $1 ORDER BY ended_at, id`,
-      [deviceId],
+              report_sha256, voided_at, void_reason, (${endedUs})::bigint AS ended_us
+         FROM erasure_record WHERE device_id = $1 AND ($2::numeric IS NULL OR (${endedUs}, id) > ($2::numeric, $3::uuid))
+        ORDER BY ended_at, id LIMIT $4`,
+      [deviceId, after?.e ?? null, after?.i ?? null, limit + 1],
     );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     const seesSerials = p.organizationKind !== 'CHARITY';
     return {
-      items: rows.map((r: Record<string, any>) => ({
+      items: page.map((r: Record<string, any>) => ({
         id: r.id,
         ...(seesSerials ? { mediumSerial: r.medium_serial } : {}),
         mediumKind: r.medium_kind,
@@ -177,6 +188,7 @@ export class ErasureRecorder {
         voided: r.voided_at !== null,
         ...(r.voided_at ? { voidedAt: new Date(r.voided_at).toISOString(), voidReason: r.void_reason } : {}),
       })),
+      nextCursor: rows.length > limit ? encodeCursor({ e: Number(last.ended_us), i: last.id }) : null,
     };
   }
 }

@@ -104,6 +104,12 @@ export async function loadEvents(m: EntityManager, deviceId: string): Promise<St
   return rows.map(toStoredEvent);
 }
 
+/** One page of a device's events, by `seq` from `afterSeq` (exclusive), plus whether more follow. */
+export async function loadEventPage(m: EntityManager, deviceId: string, afterSeq: number, limit: number): Promise<{ events: StoredChainedEvent[]; more: boolean }> {
+  const rows: EventRow[] = await m.query('SELECT * FROM device_event WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [deviceId, afterSeq, limit + 1]);
+  return { events: rows.slice(0, limit).map(toStoredEvent), more: rows.length > limit };
+}
+
 export async function verifyDeviceChain(m: EntityManager, deviceId: string) {
   const [head] = await m.query('SELECT event_seq, event_hash FROM device WHERE id = $1', [deviceId]);
   const events = await loadEvents(m, deviceId);

@@ -62,7 +62,8 @@ export class Event {
 }
 
 export class EventList {
-  @ApiProperty({ type: () => [Event], description: 'Oldest first' }) items: Event[];
+  @ApiProperty({ type: () => [Event], description: 'Oldest first (by seq)' }) items: Event[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
 }
 
 export class ChainVerification {
@@ -101,7 +102,8 @@ export class ErasureRecord {
 }
 
 export class ErasureRecordList {
-  @ApiProperty({ type: () => [ErasureRecord] }) items: ErasureRecord[];
+  @ApiProperty({ type: () => [ErasureRecord], description: 'Oldest first (by endedAt)' }) items: ErasureRecord[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
 }
 
 export class TransitionApplied {

@@ -37,3 +37,11 @@ describe('decodeCursor', () => {
     });
   });
 });
+
+describe('cursorValue.epochMicros', () => {
+  it('takes a timestamp to the microsecond as a safe integer, nothing PostgreSQL could not read exactly', () => {
+    expect(cursorValue.epochMicros(1_767_225_600_123_456)).toBe(true);
+    expect(cursorValue.epochMicros(-1)).toBe(true);
+    for (const v of [2 ** 53, 1.5, '1767225600123456', null, 1e300]) expect(cursorValue.epochMicros(v)).toBe(false);
+  });
+});

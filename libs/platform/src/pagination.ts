@@ -38,6 +38,11 @@ export const cursorValue = {
   /** A PostgreSQL `integer`: a larger number fails the cast as surely as a string does. */
   int: ((v) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1) as CursorCheck<number>,
   oneOf: <T extends string>(values: readonly T[]): CursorCheck<T> => (v): v is T => values.includes(v as T),
+  /**
+   * A PostgreSQL `timestamptz` as whole microseconds since the epoch (its full precision, which a
+   * JS Date would cut to milliseconds); read with `extract(epoch …)`, a numeric, so exact.
+   */
+  epochMicros: ((v) => Number.isSafeInteger(v)) as CursorCheck<number>,
   /** A name as stored (an organisation's is at most 200 characters). */
   text: ((v) => typeof v === 'string' && v.length <= 200) as CursorCheck<string>,
 };
