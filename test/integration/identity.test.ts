@@ -258,6 +258,9 @@ describe('identity and access', () => {
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'iban' })]);
     const notJson = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).set('Content-Type', 'application/json').send('{"name":').expect(400);
     expect(notJson.body.type).toMatch(/validation-error$/);
+    // Valid JSON nested 100,000 deep, even before logging in: a 400, not a stack overflow (500).
+    const deep = await t.http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send('['.repeat(100_000) + ']'.repeat(100_000)).expect(400);
+    expect(deep.body).toMatchObject({ type: expect.stringMatching(/validation-error$/), detail: expect.stringMatching(/imbriquée/) });
   });
 
   it('answers a request Node cannot parse with a problem document, not a bare status line', async () => {

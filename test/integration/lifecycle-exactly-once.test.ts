@@ -384,6 +384,16 @@ describe('with Redis down', () => {
     expect(await t.db.query(`SELECT count(*)::int AS n FROM device_event WHERE device_id = $1 AND action = 'collect'`, [device.id])).toEqual([{ n: 1 }]);
   });
 
+  it('logs in while Redis stalls, counting the attempt on this instance, instead of waiting for Redis', async () => {
+    await t.login(w.donor.agent.email, 'test-password-123'); // the throttle's connection is up
+    const pausedUntil = Date.now() + 4000;
+    expect(spawnSync('redis-cli', ['-p', String(port), 'client', 'pause', '4000', 'all']).stdout.toString()).toMatch(/OK/);
+    expect(await t.login(w.donor.agent.email, 'test-password-123')).toEqual(expect.any(String));
+    // Answered while Redis was still paused (it used to answer only once Redis woke up).
+    expect(Date.now()).toBeLessThan(pausedUntil);
+    await eventually(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG'), 10000);
+  });
+
   it('answers 503 queue-unavailable, changes nothing, and publishes outbox rows once Redis is back', async () => {
     const [device] = await registerDevices(t, w, [{}]);
     const before = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);

@@ -1,9 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { withTimeout } from '@renum/platform';
 import type { Redis } from 'ioredis';
 
 type Hits = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** A login never waits longer than this for a stalled Redis (it answers in a millisecond when well). */
+const SHARED_COUNT_TIMEOUT_MS = 500;
 
 /**
  * Login attempts counted in Redis, so that every api instance sees the same count (counted per
@@ -15,7 +19,10 @@ export class LoginThrottleStorage implements ThrottlerStorage {
   private readonly shared: ThrottlerStorageRedisService;
   private readonly local = new ThrottlerStorageService();
 
-  /** `redis`: a fail-fast connection (no offline queue), so a login never waits for Redis to come back. */
+  /**
+   * `redis`: a fail-fast connection (no offline queue), so a login never waits for Redis to come
+   * back; a Redis that stalls while connected is given SHARED_COUNT_TIMEOUT_MS.
+   */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -29,7 +36,7 @@ export class LoginThrottleStorage implements ThrottlerStorage {
     if (this.redis.status === 'ready') {
       try {
         // The deployment's prefix keeps two deployments (or test runs) sharing a Redis apart.
-        return await this.shared.increment(`${this.prefix}:login:${key}`, ttl, limit, blockDuration, throttlerName);
+        return await withTimeout(this.shared.increment(`${this.prefix}:login:${key}`, ttl, limit, blockDuration, throttlerName), SHARED_COUNT_TIMEOUT_MS);
       } catch (error) {
         this.logger.warn(`Redis unavailable, login attempts counted by this instance only: ${(error as Error).message}`);
       }

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { TimeoutError, withTimeout } from '@renum/platform';
 import { DONE_JOB_KEPT_SECONDS, FORGOTTEN_WHEN_DONE, JOB_QUEUE, JobCatalogue, JobName, QueueName, queueOfJobId } from './job-catalogue';
 import { RedisConnections } from './redis-connections';
 
@@ -24,21 +25,11 @@ export class QueueAddUnconfirmedError extends QueueUnavailableError {
   }
 }
 
-class TimeoutError extends Error {}
 
 export type WaitOutcome<T> = { state: 'completed'; value: T } | { state: 'failed'; reason: string } | { state: 'timeout' };
 
 const ADD_TIMEOUT_MS = 2000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
 
 /** The only way code puts work on a queue. */
 @Injectable()

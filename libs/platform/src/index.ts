@@ -11,3 +11,4 @@ export * from './platform.schemas';
 export * from './uploaded-text';
 export * from './storable-text';
 export * from './unparsable-request';
+export * from './timeout';

@@ -6,14 +6,27 @@ import { badRequest } from './problem';
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * Deeper than any body Renum accepts (a few levels): `[[[[…]]]]` nested 100,000 times is valid
+ * JSON, and walking it, here or in class-transformer, would overflow the stack (500).
+ */
+export const MAX_BODY_DEPTH = 32;
+
+export class TooDeepError extends Error {
+  constructor(readonly path: string) {
+    super(`nested deeper than ${MAX_BODY_DEPTH} levels at ${path}`);
+  }
+}
+
 /** The path of the first string (value or key) in `value` that no column can store, if any. */
-export function unstorableTextPath(value: unknown, path: string): string | undefined {
+export function unstorableTextPath(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_BODY_DEPTH) throw new TooDeepError(path || '(body)');
   for (const [key, item] of Object.entries(value)) {
     const itemPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
     if (UNSTORABLE.test(key)) return itemPath;
-    const found = unstorableTextPath(item, itemPath);
+    const found = unstorableTextPath(item, itemPath, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -26,7 +39,15 @@ export function unstorableTextPath(value: unknown, path: string): string | undef
  * every body and query string (an interceptor cost every request an rxjs pipeline).
  */
 export function refuseUnstorableText(value: unknown, parameter = ''): void {
-  const field = unstorableTextPath(value, parameter);
+  let field: string | undefined;
+  try {
+    field = unstorableTextPath(value, parameter);
+  } catch (error) {
+    if (!(error instanceof TooDeepError)) throw error;
+    throw badRequest(`La requête est imbriquée sur plus de ${MAX_BODY_DEPTH} niveaux : aucune donnée de Renum n'a cette forme.`, [
+      { field: error.path.slice(0, 200), message: `plus de ${MAX_BODY_DEPTH} niveaux d'imbrication` },
+    ]);
+  }
   if (field === undefined) return;
   const name = field || '(body)';
   throw badRequest(
