@@ -111,6 +111,16 @@ describe('device lifecycle: the whole chain', () => {
     await step(t, w.workshop.agent, bare.id, { action: 'collect' });
     const wiped = await step(t, w.workshop.agent, bare.id, { action: 'wipe', noStorage: true });
     expect(wiped.event.payload).toMatchObject({ noStorage: true });
+
+    // A broken screen goes from COLLECTED to the recycler, stating it has no storage, without a wipe first.
+    const [broken] = await registerDevices(t, w, [{ type: 'MONITOR' }]);
+    await step(t, w.workshop.agent, broken.id, { action: 'collect' });
+    const unstated = await transition(t, w.workshop.agent, broken.id, { action: 'recycle', recyclerOrganizationId: w.recycler.id });
+    expect(unstated.status).toBe(422);
+    expect(unstated.body.detail).toMatch(/noStorage: true/);
+    const recycled = await step(t, w.workshop.agent, broken.id, { action: 'recycle', recyclerOrganizationId: w.recycler.id, noStorage: true });
+    expect(recycled.event.payload).toMatchObject({ noStorage: true, recyclerOrganizationId: w.recycler.id });
+    expect(recycled.device).toMatchObject({ status: 'RECYCLED', custodianOrganizationId: w.recycler.id });
   });
 
   it('counts an erasure only if it began after the custody-in: one under way before the collect proves nothing', async () => {

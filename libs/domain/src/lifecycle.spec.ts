@@ -566,6 +566,19 @@ describe('invariant 1: no data leaves custody (erasure-missing, 422)', () => {
     });
   });
 
+  describe('recycle {noStorage: true} from COLLECTED (a screen beyond repair)', () => {
+    const recycle = { recyclerOrganizationId: 'R1', noStorage: true };
+    it('is accepted on a device with no known medium, without a wipe first', () => {
+      expect(decide('recycle', tech, device('COLLECTED', { media: [], erasures: [] }), recycle)).toMatchObject({ ok: true, to: 'RECYCLED' });
+    });
+    it('is refused on a device that has media, erased or not', () => {
+      expectMissing(decide('recycle', tech, device('COLLECTED'), recycle), ['S3NDISK001']);
+    });
+    it('without the statement, a device with no known medium is refused', () => {
+      expectMissing(decide('recycle', tech, device('COLLECTED', { media: [], erasures: [] }), { recyclerOrganizationId: 'R1' }), []);
+    });
+  });
+
   describe('wipe {noStorage: true}', () => {
     it('is accepted on a device with no known medium', () => {
       expect(decide('wipe', tech, device('COLLECTED', { media: [], erasures: [] }), { noStorage: true })).toMatchObject({ ok: true, to: 'WIPED' });

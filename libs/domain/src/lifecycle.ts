@@ -357,9 +357,16 @@ function newCustodian(action: TransitionAction, change: CustodyChange, actor: Ac
 
 type Guard = (action: TransitionAction, device: DeviceFacts, payload: TransitionPayload, facts: GuardFacts, actor: Actor | typeof SYSTEM_ACTOR) => Refusal | null;
 
+/**
+ * Where a technician may state that a device has no storage (`noStorage: true`): its wipe, or its
+ * recycling straight from COLLECTED (a screen or a printer that is beyond repair need not be
+ * « wiped » first to go to the recycler).
+ */
+export const DECLARES_NO_STORAGE: ReadonlySet<TransitionAction> = new Set<TransitionAction>(['wipe', 'recycle']);
+
 const GUARDS: Record<GuardName, Guard> = {
   erasure(action, device, payload) {
-    if (action === 'wipe' && payload.noStorage === true) {
+    if (DECLARES_NO_STORAGE.has(action) && payload.noStorage === true) {
       if (device.media.length === 0) return null;
       return {
         code: 'erasure-missing',

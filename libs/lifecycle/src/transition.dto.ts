@@ -172,6 +172,11 @@ export class RecycleBody extends OverridableBody {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   recyclerOrganizationId: string;
+
+  @ApiPropertyOptional({ description: 'States explicitly that the device has no storage medium (recycled without being wiped first)' })
+  @IsOptional()
+  @Equals(true, { message: 'noStorage ne peut valoir que true' })
+  noStorage?: true;
 }
 
 export const TRANSITION_BODIES: Record<TransitionAction, typeof TransitionBase> = {

@@ -263,10 +263,14 @@ interface EffectContext {
 const none = (eventPayload: Record<string, unknown> = {}): Effects => ({ set: {}, eventPayload, parties: [], outbox: [] });
 const DAY_MS = 24 * 3600 * 1000;
 
+/** A `noStorage: true` statement (wipe, recycle) is recorded on the device and in the event. */
+const noStorageStated = (payload: TransitionPayload, now: Date, effects: Effects): Effects =>
+  payload.noStorage ? { ...effects, eventPayload: { ...effects.eventPayload, noStorage: true }, set: { ...effects.set, no_storage_declared_at: now } } : effects;
+
 /** What each action writes besides status, custody and the event (one table, read top-down). */
 const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Effects>> = {
   collect: async ({ payload }) => none(payload.notes ? { notes: payload.notes } : {}), // the custodian, if not the actor, is in the event
-  wipe: async ({ payload, now }) => (payload.noStorage ? { ...none({ noStorage: true }), set: { no_storage_declared_at: now } } : none()),
+  wipe: async ({ payload, now }) => noStorageStated(payload, now, none()),
   start_refurbish: async () => none(),
   refurbish: async ({ payload }) => ({
     ...none({ grade: payload.grade, checklist: payload.checklist, os: payload.os, batteryHealthPct: payload.batteryHealthPct }),
@@ -356,6 +360,6 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
     // its grade, OS and battery are those of its next refurbishment, not of the last one.
     return { ...none({ reason: payload.reason }), set: { price_cents: null, grade: null, os: null, battery_health_pct: null } };
   },
-  recycle: async ({ payload }) => none({ recyclerOrganizationId: payload.recyclerOrganizationId }),
+  recycle: async ({ payload, now }) => noStorageStated(payload, now, none({ recyclerOrganizationId: payload.recyclerOrganizationId })),
   dismantle: async () => none(),
 };
