@@ -65,7 +65,7 @@ it('applies new rules to the next reservations and hand-overs, and journals who 
   // A category the territory no longer lists is refused, naming the current list; a new one is accepted.
   const handOver = (eligibility: string) => ({ action: 'distribute', priceCents: 0, paymentMethod: 'FREE', beneficiary: { ref: 'SET-1', eligibility, postalCode: '69100' } });
   const refused = await transition(t, w.charity.agent, first.id, handOver('etudiant_boursier'));
-  expect(refused.status).toBe(422);
-  expect(refused.body.detail).toContain('minima_sociaux, jeune_decrocheur');
+  expect(refused.status).toBe(400); // API.md: an invalid payload
+  expect(refused.body).toMatchObject({ type: expect.stringMatching(/validation-error$/), errors: [{ field: 'beneficiary.eligibility', message: expect.stringContaining('minima_sociaux, jeune_decrocheur') }] });
   await step(t, w.charity.agent, first.id, handOver('jeune_decrocheur'));
 });

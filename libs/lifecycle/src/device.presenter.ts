@@ -1,4 +1,5 @@
 import type { OrganizationKind } from '@renum/domain';
+import type { FieldError } from '@renum/platform';
 
 export interface DeviceRow {
   id: string;
@@ -84,7 +85,7 @@ export function presentPayload(action: string, organizationId: string | null, pa
   return shown;
 }
 
-export type RefusalFacts = { code: string; status: number; title: string; detail: string; missingMedia?: string[] };
+export type RefusalFacts = { code: string; status: number; title: string; detail: string; missingMedia?: string[]; errors?: FieldError[] };
 
 /** A refusal as `viewer` may read it: a charity learns how many media lack a proof, not their serials. */
 export function refusalFor<R extends RefusalFacts>(viewer: OrganizationKind, r: R): R {

@@ -76,7 +76,7 @@ interface Effects {
 }
 
 class Refused extends Error {
-  constructor(readonly refusal: Refusal | { code: string; status: number; title: string; detail: string }) {
+  constructor(readonly refusal: Refusal | RefusalFacts) {
     super(refusal.detail);
   }
 }
@@ -247,7 +247,14 @@ function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Stat
 export function problemOutcome(r: RefusalFacts): TransitionOutcome {
   return {
     statusCode: r.status,
-    body: { type: PROBLEM_BASE + r.code, title: r.title, status: r.status, detail: r.detail, ...(r.missingMedia?.length ? { missingMedia: r.missingMedia } : {}) },
+    body: {
+      type: PROBLEM_BASE + r.code,
+      title: r.title,
+      status: r.status,
+      detail: r.detail,
+      ...(r.missingMedia?.length ? { missingMedia: r.missingMedia } : {}),
+      ...(r.errors?.length ? { errors: r.errors } : {}),
+    },
   };
 }
 
@@ -329,12 +336,10 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
     const beneficiary = payload.beneficiary as { refHash: string; eligibility: string; postalCode: string };
     const [territory] = await m.query('SELECT eligibility_codes FROM territory WHERE id = $1', [device.territory_id]);
     if (!territory.eligibility_codes.includes(beneficiary.eligibility)) {
-      throw new Refused({
-        code: 'invalid-eligibility',
-        status: 422,
-        title: "Catégorie d'éligibilité inconnue",
-        detail: `« ${beneficiary.eligibility} » n'est pas dans la liste du territoire : ${territory.eligibility_codes.join(', ')}.`,
-      });
+      // API.md: eligibility is « a code of the territory's list », so another is an invalid payload
+      // (400), checked here because the list is the territory's, read under the device lock.
+      const detail = `« ${beneficiary.eligibility} » n'est pas dans la liste du territoire : ${territory.eligibility_codes.join(', ')}.`;
+      throw new Refused({ code: 'validation-error', status: 400, title: 'Requête invalide', detail, errors: [{ field: 'beneficiary.eligibility', message: detail }] });
     }
     const [rows] = await m.query(`UPDATE reservation SET status = 'DISTRIBUTED', closed_at = $2 WHERE device_id = $1 AND status = 'ACTIVE' RETURNING id`, [device.id, now]);
     const id = uuidv7();
