@@ -4,7 +4,7 @@
  * territory see none of it, and no serial number is shown. Also GET /reservations scopes.
  */
 import { catalogQuery } from '@renum/catalog';
-import { erase, registerDevices, step } from '../support/flows';
+import { erase, registerDevices, step, toAvailable, transition } from '../support/flows';
 import { TestApp, World } from '../support/test-app';
 import { availableDevices } from '../support/catalog-support';
 
@@ -20,15 +20,15 @@ beforeAll(async () => {
     `INSERT INTO donation (id, donor_organization_id, territory_id, reference, pickup_address) VALUES (gen_random_uuid(), $1, $2, 'SEED', 'Entrepôt') RETURNING id`,
     [a.donor.id, a.territoryId],
   );
-  // 40 % AVAILABLE, spread over the 8 types and 3 grades, prices 10 € to 180 €.
+  // 40 % AVAILABLE, spread over the 8 types and 3 grades, prices 10 € to 180 €; stated without storage (invariant 1).
   await t.db.query(
     `INSERT INTO device (id, code, donation_id, donor_organization_id, territory_id, type, brand, model, serial_number, serial_key, status,
-                         custodian_organization_id, grade, price_cents, os, battery_health_pct)
+                         custodian_organization_id, grade, price_cents, os, battery_health_pct, no_storage_declared_at)
      SELECT gen_random_uuid(), 'SEED-' || i, $1, $2, $3,
             (ARRAY['LAPTOP','DESKTOP','TABLET','SMARTPHONE','MONITOR','PRINTER','MFP','OTHER'])[1 + i % 8],
             'Lenovo', 'ThinkPad T' || (i % 500), 'SEEDSN' || i, 'SEEDSN' || i,
             CASE WHEN i % 5 < 2 THEN 'AVAILABLE' ELSE (ARRAY['REGISTERED','COLLECTED','DISTRIBUTED'])[1 + i % 3] END,
-            $4, (ARRAY['A','B','C'])[1 + (i / 8) % 3], 1000 + (i * 7919) % 17001, 'Linux Mint 22', 80
+            $4, (ARRAY['A','B','C'])[1 + (i / 8) % 3], 1000 + (i * 7919) % 17001, 'Linux Mint 22', 80, now()
        FROM generate_series(1, ${SEEDED}) AS i`,
     [donationId, a.donor.id, a.territoryId, a.workshop.id],
   );
@@ -125,6 +125,19 @@ describe('catalogue entries', () => {
 
     await step(t, b.charity.agent, device.id, { action: 'reserve' });
     expect((await t.http.get('/api/v1/catalog').set(b.charity.agent.auth).expect(200)).body.items).toEqual([]);
+  });
+
+  it('leaves out a device whose erasure is no longer proven, until the workshop erases it again', async () => {
+    const [device] = await registerDevices(t, b, [{ type: 'TABLET', media: [{ kind: 'EMMC', serialNumber: 'CAT-EMMC-1' }] }]);
+    await toAvailable(t, b, device, ['CAT-EMMC-1']);
+    const listed = async () => (await t.http.get('/api/v1/catalog?type=TABLET').set(b.charity.agent.auth).expect(200)).body.items.map((i: { id: string }) => i.id);
+    expect(await listed()).toEqual([device.id]);
+    // Opening it for a last check, the technician finds a memory card nobody listed; its first erasure fails.
+    expect((await erase(t, b.workshop.agent, device.id, 'CAT-SD-2', { result: 'FAILED', newMedium: true })).status).toBe(201);
+    expect(await listed()).toEqual([]);
+    expect((await transition(t, b.charity.agent, device.id, { action: 'reserve' })).status).toBe(422);
+    expect((await erase(t, b.workshop.agent, device.id, 'CAT-SD-2')).status).toBe(201);
+    expect(await listed()).toEqual([device.id]);
   });
 });
 

@@ -38,7 +38,7 @@ export function catalogQuery(territoryId: string, f: CatalogFilters, after: Cata
   }
   params.push(limit);
   const sql =
-    `SELECT d.id, d.code, d.type, d.brand, d.model, d.grade, d.price_cents, d.os, d.battery_health_pct FROM device d ` +
+    `SELECT d.id, d.code, d.type, d.brand, d.model, d.grade, d.price_cents, d.os, d.battery_health_pct, d.custody_in_at, d.no_storage_declared_at FROM device d ` +
     `WHERE ${where.join(' AND ')} ORDER BY d.type, d.price_cents, d.id LIMIT $${params.length}`;
   return { sql, params };
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEVICE_TYPES, type DeviceType, type Grade } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPES, type DeviceType, type Grade } from '@renum/domain';
 import type { Principal } from '@renum/identity';
+import { loadDevicesFacts } from '@renum/lifecycle';
 import { cursorValue, decodeCursor, encodeCursor, Page } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { CatalogQuery } from './catalog.dto';
@@ -25,7 +26,12 @@ export interface CatalogItem {
 export class CatalogService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** AVAILABLE devices of the caller's territory; two queries per page (devices, then their media). */
+  /**
+   * AVAILABLE devices of the caller's territory; two queries per page (devices, then their media
+   * and erasures). A device whose erasure is no longer proven (a disk found on it since, an erasure
+   * voided by a re-check) is left out: a charity could not reserve it (422) until the workshop
+   * erases it again. A page may then hold fewer items than `limit`; its cursor goes on after it.
+   */
   async list(p: Principal, q: CatalogQuery): Promise<Page<CatalogItem>> {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, { t: cursorValue.oneOf(DEVICE_TYPES), p: cursorValue.int, i: cursorValue.uuid });
@@ -33,18 +39,10 @@ export class CatalogService {
     const { sql, params } = catalogQuery(p.territoryId, { type: q.type, grade: q.grade, maxPriceCents: q.maxPriceCents }, cursor, limit + 1);
     const rows: Record<string, any>[] = await this.db.query(sql, params);
     const page = rows.slice(0, limit);
-    const media: { device_id: string; kind: string; capacity_gb: number | null }[] = page.length
-      ? await this.db.query('SELECT device_id, kind, capacity_gb FROM device_medium WHERE device_id = ANY($1) ORDER BY created_at, id', [page.map((r) => r.id)])
-      : [];
-    const mediaOf = new Map<string, CatalogItem['media']>();
-    for (const m of media) {
-      const list = mediaOf.get(m.device_id) ?? [];
-      list.push({ kind: m.kind, capacityGb: m.capacity_gb });
-      mediaOf.set(m.device_id, list);
-    }
+    const facts = await loadDevicesFacts(this.db.manager, page as { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null }[]);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
+      items: page.filter((r) => checkDataInvariant(facts.get(r.id)!.custody).ok).map((r) => ({
         id: r.id,
         code: r.code,
         type: r.type,
@@ -54,7 +52,7 @@ export class CatalogService {
         priceCents: r.price_cents,
         os: r.os,
         batteryHealthPct: r.battery_health_pct,
-        media: mediaOf.get(r.id) ?? [],
+        media: facts.get(r.id)!.media.map((m) => ({ kind: m.kind, capacityGb: m.capacity_gb })),
       })),
       nextCursor: rows.length > limit ? encodeCursor({ t: last.type, p: last.price_cents, i: last.id }) : null,
     };

@@ -30,14 +30,30 @@ export type DeviceFactsRow = { media: MediumRow[]; erasures: ErasureFactRow[]; s
  */
 export function deviceFactsQuery(deviceId: string, idempotencyKey: string | null = null): Statement {
   return {
-    sql: `SELECT (SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = $1) AS media,
-            (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result, 'started_at', e.started_at,
-                                                        'ended_at', e.ended_at, 'created_at', e.created_at, 'voided_at', e.voided_at)), '[]')
-               FROM erasure_record e WHERE e.device_id = $1) AS erasures,
+    sql: `SELECT ${custodyColumns('$1')},
             (SELECT json_build_object('status_code', i.status_code, 'body', i.body, 'fingerprint', i.fingerprint)
                FROM idempotency_record i WHERE i.id = $2) AS stored`,
     params: [deviceId, idempotencyKey],
   };
+}
+
+/** The media and erasure records of the device whose id is the SQL expression `id`, as two json columns. */
+function custodyColumns(id: string): string {
+  return `(SELECT coalesce(json_agg(dm ORDER BY dm.created_at, dm.id), '[]') FROM device_medium dm WHERE dm.device_id = ${id}) AS media,
+            (SELECT coalesce(json_agg(json_build_object('medium_serial', e.medium_serial, 'level', e.level, 'result', e.result, 'started_at', e.started_at,
+                                                        'ended_at', e.ended_at, 'created_at', e.created_at, 'voided_at', e.voided_at)), '[]')
+               FROM erasure_record e WHERE e.device_id = ${id}) AS erasures`;
+}
+
+/** `loadDeviceFacts` for the devices of a list page, in one statement (no stored answer). */
+export async function loadDevicesFacts(
+  m: EntityManager,
+  devices: { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null }[],
+): Promise<Map<string, LoadedDeviceFacts>> {
+  if (devices.length === 0) return new Map();
+  const rows: (DeviceFactsRow & { id: string })[] = await m.query(`SELECT d.id, ${custodyColumns('d.id')}, NULL AS stored FROM unnest($1::uuid[]) AS d(id)`, [devices.map((d) => d.id)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return new Map(devices.map((d) => [d.id, deviceFactsFrom(d, byId.get(d.id)!)]));
 }
 
 /** The facts of `deviceFactsQuery`'s row, as the rules and the presenters take them. */
