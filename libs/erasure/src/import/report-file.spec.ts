@@ -17,13 +17,13 @@ const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 /** The log with an accented model name, as a French Windows PC would have saved it. */
 const ACCENTED = LOG.replace('Samsung SSD 860,', 'Samsung SSD 860 Évo,');
 
-function problem(run: () => unknown): { status: number; type: string; detail: string } {
+function problem(run: () => unknown): { status: number; type: string; detail: string; errors?: unknown } {
   try {
     run();
   } catch (error) {
     if (!(error instanceof ProblemException)) throw error;
-    const body = error.getResponse() as { type: string; detail: string };
-    return { status: error.getStatus(), type: body.type, detail: body.detail };
+    const body = error.getResponse() as { type: string; detail: string; errors?: unknown };
+    return { status: error.getStatus(), type: body.type, detail: body.detail, ...(body.errors ? { errors: body.errors } : {}) };
   }
   throw new Error('no problem raised');
 }
@@ -60,7 +60,7 @@ describe('reportText', () => {
   });
 
   it('refuses nothing, an empty file and a UTF-16 file holding only its BOM', () => {
-    expect(problem(() => reportText(undefined))).toEqual({ status: 400, type: expect.stringMatching(/report-missing$/), detail: expect.stringMatching(/« file »/) });
+    expect(problem(() => reportText(undefined))).toEqual({ status: 400, type: expect.stringMatching(/report-missing$/), detail: expect.stringMatching(/« file »/), errors: [{ field: 'file', message: 'fichier manquant' }] });
     const empty = { status: 400, type: expect.stringMatching(/empty-report$/), detail: expect.stringMatching(/vide/) };
     expect(problem(() => reportText(Buffer.alloc(0)))).toEqual(empty);
     expect(problem(() => reportText(Buffer.concat([BOM_UTF16LE, Buffer.from('\r\n', 'utf16le')])))).toEqual(empty);

@@ -13,7 +13,9 @@ export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
  */
 export function reportText(buffer: Buffer | undefined): string {
   if (!buffer) {
-    throw new ProblemException(400, 'report-missing', 'Fichier manquant', 'Joignez le journal d’effacement dans le champ « file » (multipart/form-data).');
+    const detail = 'Joignez le journal d’effacement dans le champ « file » (multipart/form-data).';
+    // errors[] as every validation problem has it, so a client shows it beside the file field.
+    throw new ProblemException(400, 'report-missing', 'Fichier manquant', detail, { errors: [{ field: 'file', message: 'fichier manquant' }] });
   }
   const decoded = decodeUploadedText(buffer);
   if (decoded.kind === 'binary') {
