@@ -129,16 +129,59 @@ describe('erasure certificate and public verification', () => {
     expect((await pdfText(res.body))).toContain('Aucun support de stockage');
   });
 
-  it('is not given to charities, even one that sees the device in the catalogue: it states the serial numbers', async () => {
+  it('is given to a charity that sees the device: the same certificate, QR and facts, without the serial numbers', async () => {
     const [device] = await registerDevices(t, w, [{ serialNumber: 'CERT-SN-CHARITY', media: [{ kind: 'SSD', serialNumber: 'CERT-DISK-CHARITY' }] }]);
+    const url = `/api/v1/devices/${device.id}/erasure-certificate.pdf`;
+    // Still REGISTERED: not in the catalogue, so a charity does not see it (invisible is 404).
+    expect((await t.http.get(url).set(w.charity.agent.auth)).status).toBe(404);
     await toAvailable(t, w, device, ['CERT-DISK-CHARITY']);
     expect((await t.http.get(`/api/v1/devices/${device.id}`).set(w.charity.agent.auth)).status).toBe(200);
-    const refused = await t.http.get(`/api/v1/devices/${device.id}/erasure-certificate.pdf`).set(w.charity.agent.auth);
-    expect(refused.status).toBe(403);
-    expect(refused.body.type).toMatch(/forbidden$/);
+
+    // The charity asks first: the job renders and stores the full certificate of this head, the charity is given the copy without serials.
+    const first = await certificate(device.id, w.charity.agent);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/application\/pdf/);
+    const certificateId = first.headers['x-certificate-id'];
     const given = await certificate(device.id, w.donor.agent);
     expect(given.status).toBe(200);
-    expect(await pdfText(given.body)).toContain('CERT-DISK-CHARITY');
+    expect(given.headers['x-certificate-id']).toBe(certificateId);
+    const donorText = await pdfText(given.body);
+    for (const expected of ['CERT-SN-CHARITY', 'CERT-DISK-CHARITY', 'N° de série']) expect(donorText).toContain(expected);
+    expect(donorText).not.toContain('ne figurent pas sur cet exemplaire');
+
+    // Asked again once stored: rendered from the stored facts.
+    const again = await certificate(device.id, w.charity.agent);
+    for (const res of [first, again]) {
+      expect(res.status).toBe(200);
+      expect(res.headers['x-certificate-id']).toBe(certificateId);
+      const text = await pdfText(res.body);
+      for (const expected of ['Certificat d', certificateId, device.code, 'SSD SATA', 'PRNG Stream', 'nwipe 0.42', 'RÉUSSI', w.workshop.name, 'ne figurent pas sur cet exemplaire']) {
+        expect(text).toContain(expected);
+      }
+      for (const hidden of ['CERT-SN-CHARITY', 'CERT-DISK-CHARITY', 'INV-0', 'N° de série']) expect(text).not.toContain(hidden);
+      expect(await qrOfFirstPage(res.body)).toBe(`http://localhost:3000/verify/${certificateId}`);
+    }
+    expect(await qrOfFirstPage(given.body)).toBe(`http://localhost:3000/verify/${certificateId}`);
+
+    // A charity of another territory does not see the device.
+    expect((await t.http.get(url).set((await t.world('Elsewhere')).charity.agent.auth)).status).toBe(404);
+  });
+
+  it('tells a charity how many disks lack a proof, not their serials, when the erasure is no longer proven', async () => {
+    const [device] = await registerDevices(t, w, [{ serialNumber: 'CERT-SN-UNPROVEN', media: [{ kind: 'SSD', serialNumber: 'CERT-DISK-UNPROVEN' }] }]);
+    await toAvailable(t, w, device, ['CERT-DISK-UNPROVEN']);
+    // Refurbished and published, the device turns out to hold a second disk, whose erasure fails.
+    expect((await erase(t, w.workshop.agent, device.id, 'CERT-FOUND-DISK', { result: 'FAILED' })).status).toBe(201);
+    const url = `/api/v1/devices/${device.id}/erasure-certificate.pdf`;
+    const professional = await t.http.get(url).set(w.donor.agent.auth);
+    expect(professional.status).toBe(409);
+    expect(professional.body).toMatchObject({ type: expect.stringMatching(/erasure-not-proven$/), missingMedia: ['CERT-FOUND-DISK'] });
+    const charity = await t.http.get(url).set(w.charity.agent.auth);
+    expect(charity.status).toBe(409);
+    expect(charity.body.type).toMatch(/erasure-not-proven$/);
+    expect(charity.body.detail).toContain('1 support(s) de stockage');
+    expect(charity.body).not.toHaveProperty('missingMedia');
+    expect(JSON.stringify(charity.body)).not.toMatch(/CERT-(FOUND-DISK|DISK-UNPROVEN|SN-UNPROVEN)/);
   });
 
   it('is refused while a disk found after the wipe has no valid erasure, and given again once it is erased', async () => {

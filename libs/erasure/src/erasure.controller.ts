@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
 import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './erasure.dto';
-import { DEVICE_PARAM, SEES_SERIALS } from '@renum/lifecycle';
+import { DEVICE_PARAM } from '@renum/lifecycle';
 import { ErasureImportService } from './import/erasure-import.service';
 import { MAX_REPORT_BYTES, reportTooLarge } from './import/report-file';
 import { RecheckService } from './recheck/recheck.service';
@@ -104,15 +104,21 @@ export class ErasureCertificateController {
   constructor(private readonly certificates: CertificateService) {}
 
   @Get(':device/erasure-certificate.pdf')
-  // It states the device's and every disk's serial: for the chain's professionals, as serials are everywhere (not charities).
-  @Allow({ kinds: SEES_SERIALS })
+  // Whoever sees the device. It states the device's and every disk's serial for those who see
+  // serials (SEES_SERIALS); a charity gets the same certificate without them, as `Device` omits them.
+  @Allow()
   @ApiParam(DEVICE_PARAM)
   @ApiProduces('application/pdf')
-  @ApiOperation({ summary: 'Erasure certificate (NIST SP 800-88 fields, QR to /verify/{certificateId}); 202 {jobId} while it is generated' })
-  @ApiOkResponse({ description: 'The certificate (header X-Certificate-Id)', content: binaryContent('application/pdf') })
+  @ApiOperation({
+    summary: 'Erasure certificate (NIST SP 800-88 fields, QR to /verify/{certificateId}); 202 {jobId} while it is generated',
+    description:
+      'For whoever may see the device. Donors, workshops, coordinators and recyclers get the certificate with the serial numbers of the device and of its media; ' +
+      'a charity gets the same certificate (same id, same QR, same facts) with those serial numbers omitted, as `Device` omits them.',
+  })
+  @ApiOkResponse({ description: 'The certificate (header X-Certificate-Id); for a charity, without serial numbers', content: binaryContent('application/pdf') })
   @ApiExtraModels(CertificatePending)
   @ApiAcceptedResponse({ description: 'Being generated: follow statusUrl, then ask again', content: jsonContent(CertificatePending) })
-  @ApiProblems(401, [403, 'Charities: the certificate states serial numbers'], 404, [409, 'The device has not been wiped yet (not-wiped), or a medium lacks a valid erasure since (erasure-not-proven)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
+  @ApiProblems(401, [404, 'Unknown device, or one the caller may not see'], [409, 'The device has not been wiped yet (not-wiped), or a medium lacks a valid erasure since (erasure-not-proven; missingMedia lists their serials, except for a charity)'], [500, 'Generation failed (certificate-failed)'], [503, 'queue-unavailable'])
   async certificate(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Res() res: Response) {
     const answer = await this.certificates.get(p, device);
     if (answer.kind === 'pending') {

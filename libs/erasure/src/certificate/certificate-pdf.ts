@@ -5,12 +5,22 @@ import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_F
 
 const MARGIN = 50;
 
+export interface CertificateRenderOptions {
+  /**
+   * Leaves out the device's and the media's serial numbers (for a charity, which `Device` does not
+   * show them to): the rows are omitted, never faked, and a line says who sees them.
+   */
+  omitSerials?: boolean;
+}
+
 /**
  * The erasure certificate, in French, with the fields of the NIST SP 800-88 r1 sample
  * certificate (appendix G) for every medium, the hashes of the tools' reports, and a vector QR
- * to the public verification page. Pure: facts in, PDF bytes out.
+ * to the public verification page. Pure: facts in, PDF bytes out. With `omitSerials`, the same
+ * certificate (id, QR, facts) without the serial numbers.
  */
-export function renderCertificatePdf(f: CertificateFacts): Promise<Buffer> {
+export function renderCertificatePdf(f: CertificateFacts, options: CertificateRenderOptions = {}): Promise<Buffer> {
+  const serials = !options.omitSerials;
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificat d'effacement ${f.device.code}`, Author: 'Renum', Subject: f.certificateId } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -36,9 +46,14 @@ export function renderCertificatePdf(f: CertificateFacts): Promise<Buffer> {
   field(doc, 'Code Renum', f.device.code);
   field(doc, 'Type', f.device.typeLabel);
   field(doc, 'Marque / modèle', `${f.device.brand} ${f.device.model}`);
-  field(doc, 'N° de série', f.device.serialNumber);
+  if (serials) field(doc, 'N° de série', f.device.serialNumber);
   field(doc, 'Statut actuel', f.device.statusLabel);
   if (f.custodyInAt) field(doc, 'Prise en charge par l’atelier', frenchDateTime(f.custodyInAt));
+  if (!serials) {
+    doc.moveDown(0.3).font('Helvetica').fontSize(9).fillColor('#333')
+      .text('Les numéros de série du matériel et de ses supports ne figurent pas sur cet exemplaire : ils sont communiqués au donateur, à l’atelier et au coordinateur.', MARGIN, doc.y, { width });
+    doc.fillColor('black');
+  }
 
   section(doc, 'Lieu et organisation');
   field(doc, 'Atelier (lieu de l’effacement)', f.workshop?.name ?? 'Non renseigné');
@@ -50,7 +65,7 @@ export function renderCertificatePdf(f: CertificateFacts): Promise<Buffer> {
   f.media.forEach((m, i) => {
     section(doc, `Support ${i + 1} sur ${f.media.length}`);
     field(doc, 'Fabricant / modèle', m.model ?? 'Non renseigné');
-    field(doc, 'N° de série du support', m.serial);
+    if (serials) field(doc, 'N° de série du support', m.serial);
     field(doc, 'Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? m.kind ?? 'Autre support');
     if (m.capacityGb) field(doc, 'Capacité', `${m.capacityGb} Go`);
     const e = m.erasure;

@@ -5,7 +5,7 @@ import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, er
 import type { Principal } from '@renum/identity';
 import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
-import { DeviceAccess, loadDeviceFacts, queueUnavailable, verifyDeviceChain } from '@renum/lifecycle';
+import { DeviceAccess, loadDeviceFacts, queueUnavailable, seesSerials, verifyDeviceChain } from '@renum/lifecycle';
 import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,12 +20,24 @@ const WAIT_MS = 10_000;
 
 export const certificateJobId = (deviceId: string, seq: number) => `${QUEUE_ID_PREFIX.documents}-cert-${deviceId}-${seq}`;
 
+/** The certificate of a head, with its facts when the caller reads the copy without serials (rendered from them). */
+const AT_HEAD = 'SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2';
+const AT_HEAD_WITH_FACTS = 'SELECT id, file_path, facts FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2';
+const BY_ID = 'SELECT id, file_path FROM erasure_certificate WHERE id = $1';
+const BY_ID_WITH_FACTS = 'SELECT id, file_path, facts FROM erasure_certificate WHERE id = $1';
+
+type StoredCertificate = { id: string; file_path: string; facts?: CertificateFacts };
+
 export type CertificateAnswer = { kind: 'pdf'; pdf: Buffer; certificateId: string; code: string } | { kind: 'pending'; jobId: string; statusUrl: string };
 
 /**
  * Erasure certificates, generated lazily by a `documents` job and cached per head of the
  * device's event chain: any later event (a transition, a voided erasure) makes a new one, so a
  * certificate never states something the history no longer says.
+ *
+ * The stored file is the full certificate. A caller that does not see serials (a charity, as
+ * `Device` shows it) gets the same certificate — id, QR, facts — without them, rendered here from
+ * the facts stored with it (a few milliseconds), not cached.
  */
 @Injectable()
 export class CertificateService {
@@ -42,6 +54,7 @@ export class CertificateService {
   /** `GET /devices/{device}/erasure-certificate.pdf`. */
   async get(p: Principal, ref: string): Promise<CertificateAnswer> {
     const deviceId = await this.access.resolve(p, ref);
+    const full = seesSerials(p.organizationKind);
     const [device] = await this.db.query('SELECT id, code, status, event_seq, custody_in_at, no_storage_declared_at FROM device WHERE id = $1', [deviceId]);
     if (!WIPED_OR_LATER.includes(device.status)) {
       throw new ProblemException(409, 'not-wiped', 'Matériel pas encore effacé', `Le certificat d’effacement est disponible une fois le matériel passé à l’étape « effacé » (statut actuel : ${STATUS_LABELS_FR[device.status as DeviceStatus]}).`);
@@ -49,10 +62,13 @@ export class CertificateService {
     // A disk found since the wipe (or an erasure voided by a re-check): no certificate until it is erased.
     const verdict = checkDataInvariant((await loadDeviceFacts(this.db.manager, device)).custody);
     if (!verdict.ok) {
-      throw new ProblemException(409, 'erasure-not-proven', 'Effacement non prouvé', `Pas de certificat d’effacement : ${verdict.detail} L’atelier doit effacer ces supports, ou enregistrer leur destruction.`, { missingMedia: verdict.missing });
+      // A charity learns how many media lack a proof, not their serials (as a refused transition tells it).
+      const hide = !full && verdict.missing.length > 0;
+      const detail = hide ? `Effacement réussi manquant depuis la dernière prise en charge pour ${verdict.missing.length} support(s) de stockage.` : verdict.detail;
+      throw new ProblemException(409, 'erasure-not-proven', 'Effacement non prouvé', `Pas de certificat d’effacement : ${detail} L’atelier doit effacer ces supports, ou enregistrer leur destruction.`, hide ? {} : { missingMedia: verdict.missing });
     }
-    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE device_id = $1 AND event_seq = $2', [deviceId, device.event_seq]);
-    const cached = row ? await this.load(row) : undefined;
+    const [row]: StoredCertificate[] = await this.db.query(full ? AT_HEAD : AT_HEAD_WITH_FACTS, [deviceId, device.event_seq]);
+    const cached = row ? await this.copyFor(row, full) : undefined;
     if (cached) return { kind: 'pdf', pdf: cached.pdf, certificateId: cached.id, code: device.code };
 
     const jobId = certificateJobId(deviceId, device.event_seq);
@@ -72,7 +88,7 @@ export class CertificateService {
       throw error;
     }
     if (outcome.state === 'completed') {
-      const made = await this.byId(outcome.value.certificateId);
+      const made = await this.byId(outcome.value.certificateId, full);
       if (made) return { kind: 'pdf', pdf: made.pdf, certificateId: made.id, code: device.code };
     }
     if (outcome.state === 'failed') {
@@ -82,9 +98,16 @@ export class CertificateService {
     return { kind: 'pending', jobId, statusUrl: `/api/v1/jobs/${jobId}` };
   }
 
-  private async byId(id: string) {
-    const [row] = await this.db.query('SELECT id, file_path FROM erasure_certificate WHERE id = $1', [id]);
-    return row ? this.load(row) : undefined;
+  private async byId(id: string, full: boolean) {
+    const [row]: StoredCertificate[] = await this.db.query(full ? BY_ID : BY_ID_WITH_FACTS, [id]);
+    return row ? this.copyFor(row, full) : undefined;
+  }
+
+  /** The stored file, or the copy without serials rendered from the stored facts (the same id and QR). */
+  private async copyFor(row: StoredCertificate, full: boolean) {
+    if (full) return this.load(row);
+    // Never the file (it states the serials); the facts column is NOT NULL.
+    return { id: row.id, pdf: await renderCertificatePdf(row.facts as CertificateFacts, { omitSerials: true }) };
   }
 
   private async load(row: { id: string; file_path: string }) {
