@@ -5,7 +5,7 @@ import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, er
 import type { Principal } from '@renum/identity';
 import { JobProducer, OnJob, QueueUnavailableError, QUEUE_ID_PREFIX, Requester } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
-import { DeviceAccess, loadDeviceFacts, queueUnavailable, seesSerials, verifyDeviceChain } from '@renum/lifecycle';
+import { DeviceAccess, loadDeviceFacts, queueUnavailable, refusalFor, seesSerials, verifyDeviceChain } from '@renum/lifecycle';
 import { ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -62,10 +62,15 @@ export class CertificateService {
     // A disk found since the wipe (or an erasure voided by a re-check): no certificate until it is erased.
     const verdict = checkDataInvariant((await loadDeviceFacts(this.db.manager, device)).custody);
     if (!verdict.ok) {
-      // A charity learns how many media lack a proof, not their serials (as a refused transition tells it).
-      const hide = !full && verdict.missing.length > 0;
-      const detail = hide ? `Effacement réussi manquant depuis la dernière prise en charge pour ${verdict.missing.length} support(s) de stockage.` : verdict.detail;
-      throw new ProblemException(409, 'erasure-not-proven', 'Effacement non prouvé', `Pas de certificat d’effacement : ${detail} L’atelier doit effacer ces supports, ou enregistrer leur destruction.`, hide ? {} : { missingMedia: verdict.missing });
+      // A charity learns how many media lack a proof, not their serials, as a refused transition tells it.
+      const refusal = refusalFor(p.organizationKind, {
+        code: 'erasure-not-proven',
+        status: 409,
+        title: 'Effacement non prouvé',
+        detail: `Pas de certificat d’effacement : ${verdict.detail} L’atelier doit effacer ces supports, ou enregistrer leur destruction.`,
+        missingMedia: verdict.missing,
+      });
+      throw new ProblemException(refusal.status, refusal.code, refusal.title, refusal.detail, refusal.missingMedia ? { missingMedia: refusal.missingMedia } : {});
     }
     const [row]: StoredCertificate[] = await this.db.query(full ? AT_HEAD : AT_HEAD_WITH_FACTS, [deviceId, device.event_seq]);
     const cached = row ? await this.copyFor(row, full) : undefined;
