@@ -1,6 +1,6 @@
 import { JOB_QUEUE, JobProducer } from '@renum/jobs';
 import { SHEET_FILE_KEPT_MS, SHEETS_SWEEP_SCHEDULER_ID } from '@renum/labels';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createDonation, registerDevices } from '../support/flows';
@@ -91,7 +91,7 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
     expect((await sheet(w.donor.viewer, { codes: [devices[0].code], template: 'avery-l7163' })).status).toBe(403);
   });
 
-  describe('more than 200 labels: made by a documents job', () => {
+  describe('more than 200 labels: made by a documents job, answered when it is done', () => {
     let bigDonation: string;
     let big: { id: string; code: string }[];
 
@@ -100,63 +100,137 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
       big = await registerDevices(t, w, Array.from({ length: 205 }, (_, i) => ({ type: i % 2 ? 'DESKTOP' : 'LAPTOP' })), bigDonation);
     });
 
-    async function completed(user: TestUser, statusUrl: string) {
-      return eventually(async () => {
-        const res = await t.http.get(statusUrl).set(user.auth).expect(200);
-        if (res.body.state === 'failed') throw new Error(`job failed: ${res.body.failedReason}`);
-        return res.body.state === 'completed' ? res.body : undefined;
-      }, 30000);
-    }
-
-    it('answers 202 with the job, reports it when done, and serves the PDF to the requester only', async () => {
+    it('a donation of 205 devices: 200 application/pdf, as a short sheet is answered, sent from the file the job kept', async () => {
       const res = await sheet(w.donor.agent, { donationId: bigDonation, template: 'avery-l7160' });
-      expect(res.status).toBe(202);
-      const accepted = JSON.parse(res.body.toString());
-      expect(accepted).toEqual({
-        jobId: expect.stringMatching(/^doc-/),
-        statusUrl: `/api/v1/jobs/${accepted.jobId}`,
-        downloadUrl: `/api/v1/labels/sheets/${accepted.jobId}`,
-      });
-      const status = await completed(w.donor.agent, accepted.statusUrl);
-      expect(status).toMatchObject({ progress: 100, result: { labels: 205, pages: 10, file: `labels/${accepted.jobId}.pdf`, downloadUrl: accepted.downloadUrl } });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="etiquettes-avery-l7160.pdf"');
+      expect(res.headers['cache-control']).toBe('private, no-store');
+      expect(await pdfFacts(res.body)).toEqual({ pages: 10, sizesMm: ['210x297'] }); // 205 labels, 21 a page
+
+      // The job that made it, and where the sheet can be fetched again.
+      const downloadUrl = res.headers['content-location'];
+      expect(downloadUrl).toMatch(/^\/api\/v1\/labels\/sheets\/doc-/);
+      const jobId = downloadUrl.split('/').pop();
+      const status = await t.http.get(`/api/v1/jobs/${jobId}`).set(w.donor.agent.auth).expect(200);
+      expect(status.body).toMatchObject({ state: 'completed', progress: 100, result: { labels: 205, pages: 10, file: `labels/${jobId}.pdf`, downloadUrl } });
       // Kept under STORAGE_DIR, with no half-written leftovers beside it.
-      expect(existsSync(join(t.storageDir, status.result.file))).toBe(true);
+      expect(existsSync(join(t.storageDir, status.body.result.file))).toBe(true);
       expect(readdirSync(join(t.storageDir, 'labels')).filter((f) => f.endsWith('.part'))).toEqual([]);
-
-      const file = await t.http.get(accepted.downloadUrl).set(w.donor.agent.auth).buffer(true).parse(binary).expect(200);
-      expect(file.headers['content-type']).toBe('application/pdf');
-      expect(await pdfFacts(file.body)).toEqual({ pages: 10, sizesMm: ['210x297'] }); // 205 labels, 21 a page
-
-      // Nobody else: another organisation, nor a colleague, nor anyone for an id that is not a sheet.
-      await t.http.get(accepted.downloadUrl).set(other.donor.agent.auth).expect(404);
-      await t.http.get(accepted.statusUrl).set(other.donor.agent.auth).expect(404);
-      await t.http.get(accepted.downloadUrl).set(w.donor.admin.auth).expect(404);
-      await t.http.get('/api/v1/labels/sheets/doc-..%2F..%2Fetc%2Fpasswd').set(w.donor.agent.auth).expect(404);
+      const again = await t.http.get(downloadUrl).set(w.donor.agent.auth).buffer(true).parse(binary).expect(200);
+      expect(again.body.equals(res.body)).toBe(true);
     });
 
-    it('a list of 201 codes in ZPL: 409 not-ready while the job waits, then one block per label', async () => {
-      const documents = t.get(JobProducer).queue('documents');
-      await documents.pause();
-      let accepted;
-      try {
-        const codes = big.slice(0, 201).map((d) => d.code);
-        const res = await sheet(w.workshop.agent, { codes, template: 'zebra-zpl-50x25' });
-        expect(res.status).toBe(202);
-        accepted = JSON.parse(res.body.toString());
-        const early = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).expect(409);
-        expect(early.body.type).toMatch(/not-ready$/);
-      } finally {
-        await documents.resume();
-      }
-      const status = await completed(w.workshop.agent, accepted.statusUrl);
-      expect(status.result).toMatchObject({ labels: 201, file: `labels/${accepted.jobId}.zpl` });
-      const file = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).buffer(true).parse(binary).expect(200);
-      expect(file.headers['content-type']).toMatch(/^text\/plain/);
-      const blocks = zplBlocks(file.body.toString('utf8'));
+    it('a list of 201 codes in ZPL: 200 text/plain, one block per label, in order', async () => {
+      const codes = big.slice(0, 201).map((d) => d.code);
+      const res = await sheet(w.workshop.agent, { codes, template: 'zebra-zpl-50x25' });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="etiquettes-zebra-zpl-50x25.zpl"');
+      expect(res.headers['cache-control']).toBe('private, no-store');
+      const blocks = zplBlocks(res.body.toString('utf8'));
       expect(blocks).toHaveLength(201);
       expect(blocks[0]).toContain(big[0].code);
       expect(blocks[200]).toContain(big[200].code);
     });
+
+    it('a job that fails: the problem its download gives (409 sheet-failed)', async () => {
+      // Where the job writes is a file, not a directory: every attempt fails.
+      const dir = join(t.storageDir, 'labels');
+      mkdirSync(dir, { recursive: true });
+      renameSync(dir, `${dir}.kept`);
+      writeFileSync(dir, 'not a directory');
+      let res;
+      try {
+        res = await sheet(w.donor.agent, { donationId: bigDonation, template: 'avery-l7163' });
+      } finally {
+        rmSync(dir);
+        renameSync(`${dir}.kept`, dir);
+      }
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const problem = JSON.parse(res.body.toString());
+      expect(problem).toMatchObject({ status: 409, type: expect.stringMatching(/sheet-failed$/), title: 'Planche non produite', detail: expect.stringMatching(/a échoué : .*(EEXIST|ENOTDIR)/) });
+      const [failed] = await t.get(JobProducer).queue('documents').getFailed();
+      const download = await t.http.get(`/api/v1/labels/sheets/${failed.id}`).set(w.donor.agent.auth).expect(409);
+      expect(problem).toMatchObject({ type: download.body.type, title: download.body.title, detail: download.body.detail });
+    });
+  });
+});
+
+describe('label sheets: a job that outlasts LABEL_SHEET_WAIT_MS', () => {
+  let t: TestApp;
+  let w: World;
+  let other: World;
+  let big: { id: string; code: string }[];
+  let bigDonation: string;
+
+  const sheet = (user: TestUser, body: Record<string, unknown>) => t.http.post('/api/v1/labels/sheets').set(user.auth).send(body).buffer(true).parse(binary);
+
+  async function completed(user: TestUser, statusUrl: string) {
+    return eventually(async () => {
+      const res = await t.http.get(statusUrl).set(user.auth).expect(200);
+      if (res.body.state === 'failed') throw new Error(`job failed: ${res.body.failedReason}`);
+      return res.body.state === 'completed' ? res.body : undefined;
+    }, 30000);
+  }
+
+  beforeAll(async () => {
+    t = await TestApp.start({ env: { LABEL_SHEET_WAIT_MS: '0' } });
+    w = await t.world('SlowSheet');
+    other = await t.world('OtherSlowSheet');
+    bigDonation = await createDonation(t, w.donor.agent);
+    big = await registerDevices(t, w, Array.from({ length: 205 }, (_, i) => ({ type: i % 2 ? 'DESKTOP' : 'LAPTOP' })), bigDonation);
+  });
+  afterAll(() => t?.close());
+
+  it('answers 202 with the job, reports it when done, and serves the PDF to the requester only', async () => {
+    const res = await sheet(w.donor.agent, { donationId: bigDonation, template: 'avery-l7160' });
+    expect(res.status).toBe(202);
+    const accepted = JSON.parse(res.body.toString());
+    expect(accepted).toEqual({
+      jobId: expect.stringMatching(/^doc-/),
+      statusUrl: `/api/v1/jobs/${accepted.jobId}`,
+      downloadUrl: `/api/v1/labels/sheets/${accepted.jobId}`,
+    });
+    const status = await completed(w.donor.agent, accepted.statusUrl);
+    expect(status).toMatchObject({ progress: 100, result: { labels: 205, pages: 10, file: `labels/${accepted.jobId}.pdf`, downloadUrl: accepted.downloadUrl } });
+    expect(existsSync(join(t.storageDir, status.result.file))).toBe(true);
+    expect(readdirSync(join(t.storageDir, 'labels')).filter((f) => f.endsWith('.part'))).toEqual([]);
+
+    const file = await t.http.get(accepted.downloadUrl).set(w.donor.agent.auth).buffer(true).parse(binary).expect(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(await pdfFacts(file.body)).toEqual({ pages: 10, sizesMm: ['210x297'] }); // 205 labels, 21 a page
+
+    // Nobody else: another organisation, nor a colleague, nor anyone for an id that is not a sheet.
+    await t.http.get(accepted.downloadUrl).set(other.donor.agent.auth).expect(404);
+    await t.http.get(accepted.statusUrl).set(other.donor.agent.auth).expect(404);
+    await t.http.get(accepted.downloadUrl).set(w.donor.admin.auth).expect(404);
+    await t.http.get('/api/v1/labels/sheets/doc-..%2F..%2Fetc%2Fpasswd').set(w.donor.agent.auth).expect(404);
+  });
+
+  it('a list of 201 codes in ZPL: 409 not-ready while the job waits, then one block per label', async () => {
+    const documents = t.get(JobProducer).queue('documents');
+    await documents.pause();
+    let accepted;
+    try {
+      const codes = big.slice(0, 201).map((d) => d.code);
+      const res = await sheet(w.workshop.agent, { codes, template: 'zebra-zpl-50x25' });
+      expect(res.status).toBe(202);
+      accepted = JSON.parse(res.body.toString());
+      const early = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).expect(409);
+      expect(early.body.type).toMatch(/not-ready$/);
+    } finally {
+      await documents.resume();
+    }
+    const status = await completed(w.workshop.agent, accepted.statusUrl);
+    expect(status.result).toMatchObject({ labels: 201, file: `labels/${accepted.jobId}.zpl` });
+    const file = await t.http.get(accepted.downloadUrl).set(w.workshop.agent.auth).buffer(true).parse(binary).expect(200);
+    expect(file.headers['content-type']).toMatch(/^text\/plain/);
+    const blocks = zplBlocks(file.body.toString('utf8'));
+    expect(blocks).toHaveLength(201);
+    expect(blocks[0]).toContain(big[0].code);
+    expect(blocks[200]).toContain(big[200].code);
   });
 });
 

@@ -397,6 +397,8 @@ describe('with Redis down', () => {
   it('answers 503 queue-unavailable, changes nothing, and publishes outbox rows once Redis is back', async () => {
     const [device] = await registerDevices(t, w, [{}]);
     const before = await t.db.query('SELECT version, status FROM device WHERE id = $1', [device.id]);
+    const bigDonation = await createDonation(t, w.donor.agent);
+    await registerDevices(t, w, Array.from({ length: 201 }, () => ({})), bigDonation);
     stopRedis(port);
     const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' });
     expect(res.status).toBe(503);
@@ -408,6 +410,10 @@ describe('with Redis down', () => {
     const upload = await t.http.post(`/api/v1/donations/${donation}/import`).set(w.donor.agent.auth).attach('file', Buffer.from('type;brand;model;serialNumber\nLAPTOP;Dell;E5470;SN-503\n'), 'inventaire.csv');
     expect(upload.status).toBe(503);
     expect(upload.body.detail).toMatch(/Réessayez dans quelques instants/);
+    // A label sheet of more than 200 labels, made by a job the api would wait for: nothing queued either.
+    const sheet = await t.http.post('/api/v1/labels/sheets').set(w.donor.agent.auth).send({ donationId: bigDonation, template: 'avery-l7163' });
+    expect(sheet.status).toBe(503);
+    expect(sheet.body.type).toMatch(/queue-unavailable$/);
     const health = await t.http.get('/health').expect(503);
     expect(health.body).toMatchObject({ database: 'up', redis: 'down' });
     // Logging in does not need Redis: attempts are then counted by this instance alone, still limited.

@@ -76,6 +76,7 @@ export class TestApp {
       JOB_LOCK_MS: '2000',
       OUTBOX_POLL_MS: '50',
       TRANSITION_WAIT_MS: '15000',
+      LABEL_SHEET_WAIT_MS: '15000',
       STORAGE_DIR: storageDir,
       DATABASE_POOL_SIZE: '10',
       ...options.env,

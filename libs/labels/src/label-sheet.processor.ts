@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LabelSelection } from './label-source';
-import { LabelSheets, principalOf } from './label-sheets.service';
+import { LabelSheets, principalOf, SheetJobResult } from './label-sheets.service';
 
 export const SHEETS_SWEEP_SCHEDULER_ID = 'label-sheets-sweep';
 
@@ -37,7 +37,7 @@ export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicatio
    * sees half a file and a retried job simply starts over.
    */
   @OnJob('labels.sheet')
-  async render(data: JobCatalogue['labels.sheet'], job: Job): Promise<{ labels: number; pages: number; file: string; downloadUrl: string }> {
+  async render(data: JobCatalogue['labels.sheet'], job: Job): Promise<SheetJobResult> {
     const principal = principalOf(data.requester);
     const selection: LabelSelection = data.deviceIds
       ? { kind: 'devices', deviceIds: data.deviceIds }

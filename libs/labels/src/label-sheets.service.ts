@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
-import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, QueueUnavailableError, Requester, WaitOutcome } from '@renum/jobs';
 import { queueUnavailable } from '@renum/lifecycle';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
-import { access, readdir, rm, stat } from 'node:fs/promises';
+import { access, FileHandle, open, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LabelSelection, LabelSource } from './label-source';
 import { LabelContent, SHEET_TEMPLATES, SheetTemplate, writeSheetPdf, writeZpl } from './render';
-import { SheetRequest, SYNC_SHEET_MAX_LABELS } from './sheet.dto';
+import { SheetJobAccepted, SheetRequest, SYNC_SHEET_MAX_LABELS } from './sheet.dto';
 
 export interface SheetFormat {
   contentType: string;
@@ -43,6 +43,21 @@ export const principalOf = (r: Requester): Principal => ({
 export const SHEET_FILE_KEPT_MS = (DONE_JOB_KEPT_SECONDS + 24 * 3600) * 1000;
 
 const SHEET_JOB_ID = /^doc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What a `labels.sheet` job returns (its file is relative to STORAGE_DIR). */
+export interface SheetJobResult {
+  labels: number;
+  pages: number;
+  file: string;
+  downloadUrl: string;
+}
+
+/** A long sheet: its file, opened (the caller streams and closes it), or its job still running. */
+export type MadeSheet = { kind: 'file'; file: FileHandle; format: SheetFormat; accepted: SheetJobAccepted } | { kind: 'pending'; accepted: SheetJobAccepted };
+
+/** A sheet job that spent its attempts: the same problem for its request and for its download. */
+const sheetFailed = (reason: string | undefined) =>
+  new ProblemException(409, 'sheet-failed', 'Planche non produite', `La production de la planche a échoué : ${reason ?? 'erreur inconnue'}. Relancez la demande.`);
 
 /** Label sheets: checked in the request, streamed when short, made by a job when long. */
 @Injectable()
@@ -101,19 +116,37 @@ export class LabelSheets {
     return { labels, pages };
   }
 
-  async enqueue(p: Principal, selection: LabelSelection, template: SheetTemplate): Promise<{ jobId: string; statusUrl: string; downloadUrl: string }> {
+  /**
+   * Makes a long sheet by a `labels.sheet` job (the api's event loop and memory stay free) and
+   * waits up to LABEL_SHEET_WAIT_MS for it: done in time, the caller gets the file it wrote, as a
+   * short sheet would be answered; otherwise the job, to follow and download later (202). A failed
+   * job is the problem its download gives. Redis down (or not confirming the add): 503.
+   */
+  async make(p: Principal, selection: LabelSelection, template: SheetTemplate): Promise<MadeSheet> {
     const jobId = `doc-${uuidv7()}`;
     const data =
       selection.kind === 'devices'
         ? { requester: requesterOf(p), deviceIds: selection.deviceIds, template }
         : { requester: requesterOf(p), donationId: selection.donationId, template };
+    let outcome: WaitOutcome<SheetJobResult>;
     try {
-      await this.jobs.enqueue('labels.sheet', data, { jobId, attempts: 3 });
+      ({ outcome } = await this.jobs.enqueueAndWait<'labels.sheet', SheetJobResult>('labels.sheet', data, { jobId, attempts: 3 }, this.config.LABEL_SHEET_WAIT_MS));
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    return { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: this.downloadUrl(jobId) };
+    if (outcome.state === 'failed') throw sheetFailed(outcome.reason);
+    const accepted = { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: this.downloadUrl(jobId) };
+    if (outcome.state === 'timeout') return { kind: 'pending', accepted };
+    let file: FileHandle;
+    try {
+      // Opened before any header is sent: a file the worker wrote where this api cannot read it
+      // (STORAGE_DIR not shared) is still a problem document, not a cut connection.
+      file = await open(this.absolute(outcome.value.file));
+    } catch {
+      throw new ProblemException(500, 'sheet-file-missing', 'Planche introuvable', `La planche a été produite mais son fichier est illisible par l'API (STORAGE_DIR partagé ?). Essayez ${accepted.downloadUrl}, ou relancez la demande.`);
+    }
+    return { kind: 'file', file, format: sheetFormat(template), accepted };
   }
 
   downloadUrl(jobId: string): string {
@@ -163,9 +196,7 @@ export class LabelSheets {
       throw notFound("Planche d'étiquettes");
     }
     const { state } = read;
-    if (state === 'failed') {
-      throw new ProblemException(409, 'sheet-failed', 'Planche non produite', `La production de la planche a échoué : ${job.failedReason ?? 'erreur inconnue'}. Relancez la demande.`);
-    }
+    if (state === 'failed') throw sheetFailed(job.failedReason);
     if (state !== 'completed') {
       throw new ProblemException(409, 'not-ready', 'Planche pas encore prête', `La planche est en cours de production (${job.progress ?? 0} %). Suivez /api/v1/jobs/${jobId}.`, {
         state,

@@ -49,6 +49,17 @@ export class RenumConfig {
   @Max(60000)
   TRANSITION_WAIT_MS = 5000;
 
+  /**
+   * How long `POST /labels/sheets` waits for a sheet of more than 200 labels (made by a job)
+   * before answering 202 with the job instead of the file; 0 always answers 202. 15 s covers a
+   * donation of 1,000 devices with margin (3–5 s on Avery L7163, under 1 s in ZPL; see README).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  LABEL_SHEET_WAIT_MS = 15000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
