@@ -9,7 +9,8 @@ describe('identity and access', () => {
   let b: World;
 
   beforeAll(async () => {
-    t = await TestApp.start({ workers: false });
+    // No worker: a transition here is answered 202 after the wait, kept short.
+    t = await TestApp.start({ workers: false, env: { TRANSITION_WAIT_MS: '200' } });
     [a, b] = [await t.world('A'), await t.world('B')];
   });
   afterAll(() => t?.close());
@@ -48,6 +49,18 @@ describe('identity and access', () => {
     expect(again.body.detail).toContain('« CCAS de Démo »');
     // Another territory may have its own.
     await t.http.post('/api/v1/organizations').set(b.coordinator.agent.auth).send({ name: 'ccas de démo', kind: 'CHARITY' }).expect(201);
+    // An « é » typed as e + combining accent, or doubled spaces, is the same name too.
+    const decomposed = await t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name: ' CCAS  de De\u0301mo ', kind: 'CHARITY' }).expect(409);
+    expect(decomposed.body.existingName).toBe('CCAS de Démo');
+  });
+
+  it('names the organisation registered when several coordinators create it at once', async () => {
+    const spellings = ['Course Asso 1', 'course asso 1', 'COURSE ASSO 1'];
+    const answers = await Promise.all(spellings.map((name) => t.http.post('/api/v1/organizations').set(a.coordinator.agent.auth).send({ name, kind: 'CHARITY' })));
+    const created = answers.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    const refused = answers.filter((r) => r.status === 409);
+    expect(refused.map((r) => r.body.existingName)).toEqual([created[0].body.name, created[0].body.name]);
   });
 
   it('hides the organisations of another territory from a coordinator (404, never 403)', async () => {

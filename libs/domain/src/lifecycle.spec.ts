@@ -206,8 +206,8 @@ describe('lifecycle: every status × action × organisation kind × role (1650 c
     });
     expect(scanActions(tech, device('REFURBISHING', unproven))).toMatchObject({ allowed: ['refurbish'], blocked: [{ action: 'recycle' }, { action: 'dismantle' }] });
     expect(scanActions(actor('CHARITY'), device('AVAILABLE', unproven))).toMatchObject({ allowed: [], blocked: [{ action: 'reserve' }] });
-    // No known medium: the wipe stays on offer, with "no storage".
-    expect(scanActions(tech, device('COLLECTED', { media: [], erasures: [] })).allowed).toContain('wipe');
+    // No known medium: the wipe and the recycling stay on offer, with "no storage".
+    expect(scanActions(tech, device('COLLECTED', { media: [], erasures: [] }))).toEqual({ allowed: ['wipe', 'recycle'], blocked: [] });
   });
 
   it('allowedActions (scan screen) lists exactly the actions the table allows', () => {

@@ -461,8 +461,9 @@ export function scanActions(actor: Actor, device: DeviceFacts): ScanActions {
     const rule = LIFECYCLE[action];
     if (!rule.from.includes(device.status)) continue;
     if (!rule.actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role) && relationHolds(r, actor, device))) continue;
-    const wipeWithoutStorage = action === 'wipe' && device.media.length === 0;
-    const refusal = rule.guards.includes('erasure') && !wipeWithoutStorage ? GUARDS.erasure(action, device, {}, {}, actor) : null;
+    // A device with no known medium passes with `noStorage: true` where the action takes it.
+    const statesNoStorage = DECLARES_NO_STORAGE.has(action) && device.media.length === 0;
+    const refusal = rule.guards.includes('erasure') && !statesNoStorage ? GUARDS.erasure(action, device, {}, {}, actor) : null;
     if (refusal) result.blocked.push({ action, refusal });
     else result.allowed.push(action);
   }

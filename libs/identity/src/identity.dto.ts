@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORGANIZATION_KINDS, OrganizationKind, Role, ROLES } from '@renum/domain';
 import { Transform } from 'class-transformer';
+import { asName, trim } from '@renum/platform';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LoginDto {
   @ApiProperty({ example: 'coordination@demo.renum.fr' })
@@ -19,8 +18,8 @@ export class LoginDto {
 }
 
 export class CreateOrganizationDto {
-  @ApiProperty({ example: 'Mairie de Villeurbanne' })
-  @Transform(trim)
+  @ApiProperty({ example: 'Mairie de Villeurbanne', description: 'Unique in the territory whatever its case, accents typed either way or spaces' })
+  @Transform(asName)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -44,18 +44,19 @@ export class IdentityService {
   }
 
   async insertOrganization(m: EntityManager, territoryId: string, name: string, kind: OrganizationKind, siret?: string): Promise<Organization> {
-    const exists = (existing: string) =>
-      new ProblemException(409, 'organization-exists', 'Organisation déjà existante', `Une organisation « ${existing} » existe déjà sur ce territoire (les majuscules ne comptent pas).`, { existingName: existing });
-    // Read first so the answer names the one already there, spelled as it was registered.
-    const [same] = await m.query('SELECT name FROM organization WHERE territory_id = $1 AND lower(name) = lower($2)', [territoryId, name]);
-    if (same) throw exists(same.name);
     const org = m.create(Organization, { id: uuidv7(), territoryId, name, kind, siret: siret ?? null });
-    try {
-      await m.insert(Organization, org);
-    } catch (error) {
-      if (pgCode(error) === PG_UNIQUE_VIOLATION) throw exists(name); // created meanwhile
-      throw error;
+    // ON CONFLICT DO NOTHING, not a caught unique violation: the transaction stays usable, so the
+    // answer can name the one already there (or created meanwhile), spelled as it was registered.
+    const inserted = await m.query(
+      `INSERT INTO organization (id, territory_id, name, kind, siret) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING created_at`,
+      [org.id, territoryId, name, kind, org.siret],
+    );
+    if (inserted.length === 0) {
+      const [same] = await m.query('SELECT name FROM organization WHERE territory_id = $1 AND lower(name) = lower($2)', [territoryId, name]);
+      const existing = same?.name ?? name;
+      throw new ProblemException(409, 'organization-exists', 'Organisation déjà existante', `Une organisation « ${existing} » existe déjà sur ce territoire (les majuscules ne comptent pas).`, { existingName: existing });
     }
+    org.createdAt = inserted[0].created_at;
     return org;
   }
 

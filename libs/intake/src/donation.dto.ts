@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_NUMBER_RULES, DEVICE_TEXT_MAX, DEVICE_TYPES, DeviceType, isCalendarDay, MAX_MEDIA_PER_DEVICE, MEDIUM_KINDS, MediumKind } from '@renum/domain';
 import { Transform, Type } from 'class-transformer';
+import { trim } from '@renum/platform';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -29,8 +30,6 @@ const IsCalendarDay = () =>
     name: 'isCalendarDay',
     validator: { validate: (value) => typeof value === 'string' && isCalendarDay(value), defaultMessage: () => 'doit être un jour AAAA-MM-JJ, sans heure, par exemple 2026-12-01' },
   });
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateDonationDto {
   @ApiPropertyOptional({ example: 'DON-2026-014', description: 'Your own reference; generated if absent' })

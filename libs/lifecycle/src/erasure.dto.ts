@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ERASURE_LEVELS, ERASURE_RESULTS, ErasureLevel, ErasureResult, MEDIUM_KINDS, MediumKind, Verification, VERIFICATIONS } from '@renum/domain';
 import { Transform } from 'class-transformer';
+import { trim } from '@renum/platform';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** API.md `ErasureInput`: one medium's erasure (or destruction), typed by a technician. */
 export class ErasureInput {

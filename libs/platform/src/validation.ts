@@ -99,3 +99,12 @@ export function renumValidationPipe(): ValidationPipe {
     exceptionFactory: validationProblem,
   });
 }
+
+/** `@Transform(trim)`: a string without its edge spaces (pasted from a spreadsheet). */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * `@Transform(asName)`: a name as people type it once and look it up later: Unicode NFC (an « É »
+ * typed as E + accent is the one character), one space between words, no edge spaces.
+ */
+export const asName = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC').replace(/\s+/g, ' ').trim() : value);
