@@ -366,12 +366,16 @@ describe('with Redis down', () => {
     const [device, first] = await registerDevices(t, w, [{}, {}]);
     // The api has its event stream open already (opening it while Redis stalls is a certain 503: nothing was sent).
     expect((await transition(t, w.workshop.agent, first.id, { action: 'collect' })).status).toBe(200);
-    // Redis stops answering for 3 s (a stalled server, a slow network): the add is sent, not confirmed.
-    expect(spawnSync('redis-cli', ['-p', String(port), 'client', 'pause', '3000', 'all']).stdout.toString()).toMatch(/OK/);
+    // Redis stops answering for 6 s (a stalled server, a slow network): the add is sent, not confirmed.
+    expect(spawnSync('redis-cli', ['-p', String(port), 'client', 'pause', '6000', 'all']).stdout.toString()).toMatch(/OK/);
     const key = randomUUID();
     const res = await transition(t, w.workshop.agent, device.id, { action: 'collect' }, key);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ jobId: expect.stringMatching(/^tr-/), statusUrl: `/api/v1/jobs/${res.body.jobId}` });
+    // Its status cannot be read while Redis stalls, and the answer does not pretend nothing was done.
+    const unreadable = await t.http.get(res.body.statusUrl).set(w.workshop.agent.auth);
+    expect(unreadable.status).toBe(503);
+    expect(unreadable.body.detail).not.toMatch(/rien n'a été appliqué/);
     // Redis catches up and runs the job it was sent: the status URL says so, and the same key gets that answer.
     const done = await eventually(async () => {
       const job = await t.http.get(res.body.statusUrl).set(w.workshop.agent.auth);

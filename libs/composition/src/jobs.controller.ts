@@ -5,7 +5,7 @@ import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
 import type { Job } from 'bullmq';
-import { DeviceAccess, queueUnavailable } from '@renum/lifecycle';
+import { DeviceAccess, queueUnreadable } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { JobState, TransitionJobResult } from './composition.schemas';
@@ -33,7 +33,7 @@ export class JobsController {
     try {
       read = await this.jobs.getJobAndState(jobId);
     } catch (error) {
-      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      if (error instanceof QueueUnavailableError) throw queueUnreadable();
       throw error;
     }
     if (read && (await this.mayRead(p, read.job))) {

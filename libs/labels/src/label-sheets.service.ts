@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
 import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, QueueUnavailableError, Requester, WaitOutcome } from '@renum/jobs';
-import { queueUnavailable } from '@renum/lifecycle';
+import { queueUnavailable, queueUnreadable } from '@renum/lifecycle';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { access, FileHandle, open, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -187,7 +187,7 @@ export class LabelSheets {
     try {
       read = await this.jobs.getJobAndState(jobId);
     } catch (error) {
-      if (error instanceof QueueUnavailableError) throw queueUnavailable();
+      if (error instanceof QueueUnavailableError) throw queueUnreadable();
       throw error;
     }
     const job = read?.job;

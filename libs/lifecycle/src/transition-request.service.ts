@@ -19,6 +19,10 @@ export const queueUnavailable = (retry = 'Réessayez dans quelques instants.') =
 /** 202: not answered within the wait; the job's status URL will tell (API.md). */
 const pending = (jobId: string) => ({ statusCode: 202 as const, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } });
 
+/** 503 on reading a job's state while Redis does not answer: what was sent before is unknown, not undone. */
+export const queueUnreadable = () =>
+  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', "La file de traitement ne répond pas : l'état de cette tâche ne peut pas être lu pour l'instant. Réessayez dans quelques instants.");
+
 /**
  * API side of a transition: authenticate, validate, check the action is plausible for this
  * caller, enqueue `device.transition` under a job id derived from the device, the caller and
