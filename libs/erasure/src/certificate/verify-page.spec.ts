@@ -1,5 +1,5 @@
 import { CertificateFacts } from './certificate-facts';
-import { verifyPageHtml, VerificationView } from './verify-page';
+import { maskedSerial, verifyPageHtml, VerificationView } from './verify-page';
 
 const facts: CertificateFacts = {
   certificateId: '0190aaaa-bbbb-7ccc-8ddd-eeeeffff0001',
@@ -36,5 +36,14 @@ describe('public verification page', () => {
     expect(html).toContain(marker);
     expect(html).toContain(text);
     if (marker.endsWith('"false"')) expect(html).not.toContain('Certificat valide');
+  });
+
+  it('shows the last 4 symbols of a medium serial, never the whole', () => {
+    expect(maskedSerial('S3Z9NB0K123456X')).toBe('••••••••456X');
+    expect(maskedSerial('ABCDEFG')).toBe('•••DEFG');
+    expect(maskedSerial('ABC')).toBe('•••');
+    const html = verifyPageHtml(view({ facts: { ...facts, media: [{ ...facts.media[0], serial: 'WD-WCC4N1234567' }] } }));
+    expect(html).toContain('4567');
+    expect(html).not.toContain('WCC4N1234567');
   });
 });

@@ -12,6 +12,16 @@ code{font-size:.85em;word-break:break-all}</style></head><body>${body}</body></h
 
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
+/**
+ * A serial on the public page: its last 4 symbols, enough to match the certificate in hand. The
+ * page is open to anyone holding the certificate's id, a charity's copy included, which omits
+ * serials: the page must not give them back.
+ */
+export function maskedSerial(serial: string): string {
+  const visible = serial.length > 6 ? 4 : Math.max(0, serial.length - 3);
+  return `${'•'.repeat(Math.min(8, serial.length - visible))}${serial.slice(serial.length - visible)}`;
+}
+
 export interface VerificationView {
   facts: CertificateFacts;
   valid: boolean;
@@ -26,7 +36,7 @@ export interface VerificationView {
 
 /**
  * The public page behind the certificate's QR: what the certificate states, without personal
- * data (no technician, no beneficiary), and whether the device history still verifies.
+ * data (no technician, no beneficiary) nor whole serials, and whether the device history still verifies.
  */
 export function verifyPageHtml(v: VerificationView): string {
   const f = v.facts;
@@ -56,7 +66,7 @@ export function verifyPageHtml(v: VerificationView): string {
       const e = m.erasure;
       const rows: [string, string][] = [
         ['Fabricant / modèle', m.model ?? 'Non renseigné'],
-        ['N° de série du support', m.serial],
+        ['N° de série du support', maskedSerial(m.serial)],
         ['Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? String(m.kind)],
       ];
       if (e) {
