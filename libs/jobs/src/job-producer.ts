@@ -25,11 +25,9 @@ export class QueueAddUnconfirmedError extends QueueUnavailableError {
   }
 }
 
-
 export type WaitOutcome<T> = { state: 'completed'; value: T } | { state: 'failed'; reason: string } | { state: 'timeout' };
 
 const ADD_TIMEOUT_MS = 2000;
-
 
 /** The only way code puts work on a queue. */
 @Injectable()
