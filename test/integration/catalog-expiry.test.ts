@@ -209,10 +209,10 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
     return { device, reservationId, job };
   }
 
-  /** The sweep's expiry job for the reservation, once finished. */
-  async function sweptExpiry(reservationId: string) {
+  /** The reservation's expiry job (its outbox row's id), once finished. */
+  async function sweptExpiry(jobId: string) {
     return eventually(async () => {
-      const job = await jobs.getJob(overdueExpiryJobId(reservationId));
+      const job = await jobs.getJob(jobId);
       return job?.finishedOn ? job : undefined;
     }, 15000);
   }
@@ -224,7 +224,8 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
     const recent = await overdueReservation('1 minute');
 
     expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
-    const swept = await sweptExpiry(reservationId);
+    // Under the id its outbox row was published with: a relay publishing it again changes nothing.
+    const swept = await sweptExpiry(job.id!);
     expect(swept.returnvalue).toEqual({ released: true });
     expect(await reservationStatus(reservationId)).toBe('EXPIRED');
     expect(await statusOf(device.id)).toBe('AVAILABLE');
@@ -233,7 +234,7 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
     expect(await recent.job.getState()).toBe('delayed');
 
     expect(await sweep()).toEqual({ overdue: 0, enqueued: 0, pending: 0 });
-    expect((await jobs.getJob(overdueExpiryJobId(reservationId)))!.finishedOn).toBe(swept.finishedOn);
+    expect((await jobs.getJob(job.id!))!.finishedOn).toBe(swept.finishedOn);
     expect(await releases(device.id)).toHaveLength(1);
     expect(await statusOf(device.id)).toBe('AVAILABLE');
 
@@ -242,13 +243,15 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
   });
 
   it('runs again an expiry that failed for good during a database fault', async () => {
-    const { device, reservationId } = await overdueReservation('10 minutes');
-    // A database fault at expiry time: the job spends its attempts (one here) and stays failed.
+    const { device, reservationId, job } = await overdueReservation('10 minutes');
+    // A database fault at expiry time: the job spends its attempts (one here, in place of the
+    // delayed job's eight) and stays failed.
     await t.db.query(`CREATE FUNCTION test_reservation_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'database unavailable (test)'; END $$`);
     await t.db.query(`CREATE TRIGGER test_reservation_fault BEFORE UPDATE ON reservation FOR EACH ROW EXECUTE FUNCTION test_reservation_fault()`);
     try {
-      await jobs.enqueue('reservation.expire', { reservationId, deviceId: device.id }, { jobId: overdueExpiryJobId(reservationId), attempts: 1 });
-      const failed = await sweptExpiry(reservationId);
+      await job.remove();
+      await jobs.enqueue('reservation.expire', { reservationId, deviceId: device.id }, { jobId: job.id!, attempts: 1 });
+      const failed = await sweptExpiry(job.id!);
       expect(await failed.getState()).toBe('failed');
       expect(failed.failedReason).toMatch(/database unavailable/);
     } finally {
@@ -261,8 +264,8 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
     // BullMQ would not add a job under the failed one's id: the sweep removes it and adds it again.
     expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
     const swept = await eventually(async () => {
-      const job = await jobs.getJob(overdueExpiryJobId(reservationId));
-      return job?.returnvalue ? job : undefined;
+      const again = await jobs.getJob(job.id!);
+      return again?.returnvalue ? again : undefined;
     }, 15000);
     expect(swept.returnvalue).toEqual({ released: true });
     expect(await reservationStatus(reservationId)).toBe('EXPIRED');
@@ -275,17 +278,17 @@ describe('the sweep of overdue reservations (their delayed job lost or failed fo
 
   it('leaves a refused expiry to its hourly retry: a sweep adds nothing while it waits in the delayed set', async () => {
     const { device, reservationId, job } = await overdueReservation('6 minutes');
-    await job.remove();
     // A disk turns up while the device is reserved, and its first erasure fails: the release is refused.
     expect((await erase(t, w.workshop.agent, device.id, 'SWEPT-LATE-DISK', { result: 'FAILED' })).status).toBe(201);
-
-    expect(await sweep()).toEqual({ overdue: 1, enqueued: 1, pending: 0 });
+    await job.promote();
     const waiting = await eventually(async () => {
-      const current = await jobs.getJob(overdueExpiryJobId(reservationId));
+      const current = await jobs.getJob(job.id!);
       return current && current.attemptsStarted > 0 && (await current.getState()) === 'delayed' ? current : undefined;
     });
     expect(waiting.delay).toBeGreaterThan(59 * 60_000);
+    // The delayed job waits for its hourly retry: the sweep sees it and adds no second one.
     expect(await sweep()).toEqual({ overdue: 1, enqueued: 0, pending: 1 });
+    expect(await jobs.getJob(overdueExpiryJobId(reservationId))).toBeUndefined();
     expect(await reservationStatus(reservationId)).toBe('ACTIVE');
     expect(await releases(device.id)).toEqual([]);
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobProducer, keepScheduled, OnJob } from '@renum/jobs';
+import { JobProducer, keepScheduled, OnJob, outboxJobId } from '@renum/jobs';
 import { DataSource } from 'typeorm';
 
 export const OVERDUE_SWEEP_SCHEDULER_ID = 'reservation-expire-overdue';
@@ -10,8 +10,13 @@ export const OVERDUE_SWEEP_PATTERN = '*/10 * * * *';
 export const OVERDUE_GRACE_MS = 5 * 60_000;
 const BATCH = 1000;
 
-/** The sweep's own expiry job for a reservation: one per reservation, whatever the number of sweeps. */
-export const overdueExpiryJobId = (reservationId: string) => `tr-expire-${reservationId}`;
+/**
+ * The expiry job of a reservation: the one its outbox row published (so a job waiting for its
+ * hourly retry is seen as such, not doubled), or, once that row was purged (a week after it was
+ * due), one of the sweep's own, whatever the number of sweeps.
+ */
+export const overdueExpiryJobId = (reservationId: string, outboxId: string | null = null) =>
+  outboxId ? outboxJobId('reservation.expire', outboxId) : `tr-expire-${reservationId}`;
 
 export interface OverdueSweep {
   overdue: number;
@@ -27,8 +32,8 @@ export interface OverdueSweep {
  * This periodic sweep enqueues the expiry of every ACTIVE reservation overdue by more than the
  * grace, through the same handler (`TransitionProcessor.expire`: the release's idempotency key
  * `expire-<reservationId>` keeps it exactly once, and a refusal moves the job back to the delayed
- * set hourly). The job id is the reservation's, so repeated sweeps dedupe, and a job of an earlier
- * sweep that failed is removed and added again (`JobProducer.enqueueUnlessPending`).
+ * set hourly). The job id is the one the outbox published, so a job still waiting is left alone and
+ * repeated sweeps dedupe, and one that failed is removed and added again (`enqueueUnlessPending`).
  */
 @Injectable()
 export class ReservationExpirySweep implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -58,14 +63,19 @@ export class ReservationExpirySweep implements OnApplicationBootstrap, OnApplica
     const failures: string[] = [];
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows: { id: string; device_id: string }[] = await this.db.query(
-        `SELECT id, device_id FROM reservation WHERE status = 'ACTIVE' AND expires_at < $1 AND id > $2 ORDER BY id LIMIT ${BATCH}`,
+      // Overdue reservations are few (a lost job, a refused release waiting for a new erasure): the
+      // look-up of each one's outbox row, by its payload, is not worth an index.
+      const rows: { id: string; device_id: string; outbox_id: string | null }[] = await this.db.query(
+        `SELECT r.id, r.device_id,
+                (SELECT o.id FROM outbox_message o WHERE o.job_name = 'reservation.expire' AND o.payload->>'reservationId' = r.id::text ORDER BY o.id LIMIT 1) AS outbox_id
+           FROM reservation r WHERE r.status = 'ACTIVE' AND r.expires_at < $1 AND r.id > $2 ORDER BY r.id LIMIT ${BATCH}`,
         [new Date(now.getTime() - OVERDUE_GRACE_MS), after],
       );
       for (const r of rows) {
         result.overdue++;
         try {
-          const outcome = await this.jobs.enqueueUnlessPending('reservation.expire', { reservationId: r.id, deviceId: r.device_id }, { jobId: overdueExpiryJobId(r.id) });
+          const jobId = overdueExpiryJobId(r.id, r.outbox_id);
+          const outcome = await this.jobs.enqueueUnlessPending('reservation.expire', { reservationId: r.id, deviceId: r.device_id }, { jobId });
           result[outcome === 'added' ? 'enqueued' : 'pending']++;
         } catch (error) {
           failures.push(`${r.id}: ${(error as Error).message}`);
