@@ -9,6 +9,13 @@ export class OrganizationNameAnyCase1795435000000 implements MigrationInterface 
   name = 'OrganizationNameAnyCase1795435000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // Names differing only in case were allowed until now: say which, rather than fail on the index.
+    const twins: { names: string }[] = await queryRunner.query(
+      `SELECT string_agg(name, ' / ' ORDER BY name) AS names FROM organization GROUP BY territory_id, lower(name) HAVING count(*) > 1`,
+    );
+    if (twins.length > 0) {
+      throw new Error(`Organisations de même nom à la casse près sur un territoire : ${twins.map((t) => `« ${t.names} »`).join(' ; ')}. Fusionnez-les ou renommez-les, puis relancez la migration.`);
+    }
     await queryRunner.query(`CREATE UNIQUE INDEX "organization_territory_lower_name_key" ON "organization" ("territory_id", lower("name"))`);
   }
 

@@ -47,8 +47,9 @@ describe('problems raised outside our code are French', () => {
     const res = await t.http
       .post('/api/v1/auth/login')
       .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ email: 'x@example.org', password: 'p'.repeat(3 * 1024 * 1024) }));
+      .send(JSON.stringify({ email: 'x@example.org', password: 'p'.repeat(9 * 1024 * 1024) }));
     expectFrenchProblem(res, 413, 'payload-too-large');
+    expect(res.body.detail).toMatch(/dépasse 8 Mo/);
   });
 
   it('text no column can store (U+0000, a lone surrogate) is a 400 naming the field, and nothing is written or queued', async () => {

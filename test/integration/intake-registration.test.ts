@@ -70,6 +70,30 @@ describe('calendar days (DATE columns) come back as sent', () => {
 });
 
 describe('JSON registration: storage media serials', () => {
+  it('answers a donation created again under its reference with the id of the first, so a lost answer is not a lost donation', async () => {
+    const first = await createDonation(t, w.donor.agent, 'DON-RETRY-1');
+    const again = await t.http.post('/api/v1/donations').set(w.donor.agent.auth).send({ reference: 'DON-RETRY-1', pickupAddress: 'Mairie' }).expect(409);
+    expect(again.body).toMatchObject({ type: expect.stringMatching(/donation-reference-taken$/), existingDonationId: first });
+    // Another donor may use the same reference.
+    await createDonation(t, (await t.world('Other donor')).donor.agent, 'DON-RETRY-1');
+  });
+
+  it('takes 1,000 devices described at length in one request (over 2 MB of JSON)', async () => {
+    const donationId = await createDonation(t, w.donor.agent);
+    const devices = Array.from({ length: 1000 }, (_, i) =>
+      laptop({
+        brand: `Hewlett-Packard Enterprise ${'x'.repeat(60)}`,
+        model: `EliteBook 840 G${i % 9} ${'y'.repeat(150)}`,
+        inventoryNumber: `INV-${i}-${'z'.repeat(60)}`,
+        media: Array.from({ length: 6 }, () => ({ kind: 'SSD', serialNumber: `${uniqueSerial('MED')}-${'s'.repeat(40)}`, model: 'm'.repeat(200), capacityGb: 256 })),
+      }),
+    );
+    expect(Buffer.byteLength(JSON.stringify({ devices }))).toBeGreaterThan(2 * 1024 * 1024);
+    const res = await register(donationId, devices);
+    expect(res.status).toBe(201);
+    expect(await deviceCount(donationId)).toBe(1000);
+  });
+
   it('the same medium serial twice in one device → 400 on devices[0].media[1].serialNumber, nothing written', async () => {
     const donationId = await createDonation(t, w.donor.agent);
     const res = await register(donationId, [

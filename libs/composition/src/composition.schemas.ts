@@ -19,7 +19,8 @@ export class JobState {
   })
   progress: number | Record<string, unknown>;
   @ApiPropertyOptional({
-    oneOf: [{ $ref: getSchemaPath(TransitionJobResult) }, { $ref: getSchemaPath('ImportReport') }, { type: 'object', additionalProperties: true }],
+    // anyOf, not oneOf: the free-form object (a label sheet's, a certificate's result) also matches the others.
+    anyOf: [{ $ref: getSchemaPath(TransitionJobResult) }, { $ref: getSchemaPath('ImportReport') }, { type: 'object', additionalProperties: true }],
     description:
       'Only when completed. A transition: {statusCode, body} (body: {device: Device, event: Event} or a ProblemDocument). ' +
       'An inventory import: an ImportReport {created, skipped, errors: [{row, field, message}], …}. A label sheet or a certificate: what the job made.',

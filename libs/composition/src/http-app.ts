@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { answerUnparsableRequestsWithProblems, ProblemFilter, renumValidationPipe } from '@renum/platform';
+import { answerUnparsableRequestsWithProblems, JSON_BODY_LIMIT_MB, ProblemFilter, renumValidationPipe } from '@renum/platform';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RenumModule } from './renum.module';
@@ -22,7 +22,7 @@ export async function createHttpApp(options: { logger?: boolean } = {}): Promise
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('json', { limit: `${JSON_BODY_LIMIT_MB}mb` });
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -35,7 +35,11 @@ export class DonationService {
       );
     } catch (error) {
       if (pgCode(error) === PG_UNIQUE_VIOLATION) {
-        throw new ProblemException(409, 'donation-reference-taken', 'Référence déjà utilisée', `Votre organisation a déjà un don « ${reference} ».`);
+        // Its id, so a system that lost the 201 of its first try (a timeout) carries on with it.
+        const [existing] = await this.db.query('SELECT id FROM donation WHERE donor_organization_id = $1 AND reference = $2', [p.organizationId, reference]);
+        throw new ProblemException(409, 'donation-reference-taken', 'Référence déjà utilisée', `Votre organisation a déjà un don « ${reference} » : /api/v1/donations/${existing?.id}.`, {
+          existingDonationId: existing?.id ?? null,
+        });
       }
       throw error;
     }

@@ -18,7 +18,7 @@ export class DonationsController {
   @Allow({ kinds: ['DONOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: 'Declare a donation (a lot of devices to be collected)' })
   @ApiCreatedResponse({ type: DonationCreated })
-  @ApiProblems(400, 401, 403, [409, 'Your organisation already has a donation with this reference (donation-reference-taken)'])
+  @ApiProblems(400, 401, 403, [409, 'Your organisation already has a donation with this reference (donation-reference-taken; `existingDonationId` names it, so a retry after a lost answer can carry on)'])
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateDonationDto) {
     return this.donations.create(p, body);
   }

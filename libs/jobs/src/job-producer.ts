@@ -206,7 +206,8 @@ export class JobProducer implements OnApplicationShutdown {
    */
   private async finished<T>(queueName: QueueName, jobId: string): Promise<{ job: Job; outcome: WaitOutcome<T> } | 'unfinished' | 'gone'> {
     const job = await withTimeout(Job.fromId(this.queue(queueName), jobId), ADD_TIMEOUT_MS).catch((error) => {
-      throw new QueueUnavailableError(error);
+      // Asked only when the id was taken: a job under it exists, so its outcome is unknown, not void.
+      throw new QueueAddUnconfirmedError(jobId, error);
     });
     if (!job) return 'gone';
     if (job.finishedOn === undefined) return 'unfinished';

@@ -122,6 +122,7 @@ export class DevicesController {
 
 @ApiTags('devices')
 @ApiBearerAuth()
+@ApiSecurity('api-key')
 @Controller('scan')
 export class ScanController {
   constructor(private readonly devices: DeviceQueryService) {}

@@ -6,9 +6,10 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
  * A device's history (its events, its erasure records) is read whole far more often than paged:
  * the device page, the certificate check, integrators that verify the chain. A device has a few
  * dozen events in its whole life (register, collect, wipe, refurbish, publish, a few reservations,
- * an erasure record per medium) and a handful of erasure records, so 200 a page keeps every
- * client that read `{items}` before these lists were paged getting the whole history in one
- * page; 1,000 bounds what one request reads (an event is a few hundred bytes presented).
+ * an erasure record per medium) and a handful of erasure records, so 200 a page keeps nearly
+ * every client that read `{items}` before these lists were paged getting the whole history in
+ * one page (a device reserved and released a hundred times would need `nextCursor`); 1,000
+ * bounds what one request reads (an event is a few hundred bytes presented).
  */
 export const HISTORY_PAGE_DEFAULT = 200;
 export const HISTORY_PAGE_MAX = 1000;

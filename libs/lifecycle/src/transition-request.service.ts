@@ -40,7 +40,7 @@ export class TransitionRequestService {
   async request(p: Principal, deviceRef: string, idempotencyKey: string | undefined, body: unknown): Promise<TransitionOutcome | { statusCode: 202; body: { jobId: string; statusUrl: string } }> {
     const key = (idempotencyKey ?? '').trim();
     if (!key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-      throw new ProblemException(400, 'idempotency-key-required', 'Idempotency-Key manquante', "Chaque transition doit porter un en-tête Idempotency-Key (1 à 200 caractères visibles, par exemple un UUID), réutilisé tel quel en cas de nouvel essai.");
+      throw new ProblemException(400, 'idempotency-key-required', key ? 'Idempotency-Key invalide' : 'Idempotency-Key manquante', "Chaque transition doit porter un en-tête Idempotency-Key (1 à 200 caractères visibles, par exemple un UUID), réutilisé tel quel en cas de nouvel essai.");
     }
     const dto = parseTransitionBody(body);
     const action = dto.action as TransitionAction;

@@ -57,7 +57,7 @@ describe('toProblem: errors from libraries are told in French', () => {
 
   it("body-parser's too large body and the throttler's 429 are French", () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
-    expect(toProblem(tooLarge)).toMatchObject({ status: 413, title: 'Contenu trop volumineux', detail: 'Le corps de la requête dépasse la taille autorisée.' });
+    expect(toProblem(tooLarge)).toMatchObject({ status: 413, title: 'Contenu trop volumineux', detail: 'Le corps de la requête dépasse 8 Mo : envoyez les matériels en plusieurs fois.' });
     expect(toProblem(new ThrottlerException())).toMatchObject({ status: 429, title: 'Trop de requêtes', detail: 'Trop de requêtes : patientez un peu avant de réessayer.' });
   });
 

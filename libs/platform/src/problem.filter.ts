@@ -3,6 +3,12 @@ import type { Request, Response } from 'express';
 import { FieldError, PROBLEM_BASE, PROBLEM_CONTENT_TYPE, ProblemDocument } from './problem';
 import { UUID_PATTERN } from './uuid';
 
+/**
+ * The largest JSON body the API reads: the largest valid registration (1,000 devices, every field
+ * at its maximum length, 16 media each) is about 7 MB; a real inventory of 1,000 laptops, 0.6 MB.
+ */
+export const JSON_BODY_LIMIT_MB = 8;
+
 const TITLES: Record<number, [string, string]> = {
   400: ['bad-request', 'Requête invalide'],
   401: ['unauthorized', 'Authentification requise'],
@@ -107,7 +113,7 @@ function foreignProblem(status: number, message: string, kind: string | undefine
       return undefined;
     case 413:
       if (message === 'File too large') return problem('Le fichier dépasse la taille autorisée.');
-      return problem('Le corps de la requête dépasse la taille autorisée.');
+      return problem(`Le corps de la requête dépasse ${JSON_BODY_LIMIT_MB} Mo : envoyez les matériels en plusieurs fois.`);
     case 429:
       return problem('Trop de requêtes : patientez un peu avant de réessayer.');
     case 400:
