@@ -123,6 +123,22 @@ describe('device lifecycle: the whole chain', () => {
     expect(recycled.device).toMatchObject({ status: 'RECYCLED', custodianOrganizationId: w.recycler.id });
   });
 
+  it('records an erasure sent twice (a lost answer, a double tap) once, in the records and in the history', async () => {
+    const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'DISK-RETRY-1' }] }]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    const at = { startedAt: new Date(Date.now() + 1).toISOString(), endedAt: new Date(Date.now() + 2000).toISOString() };
+    const first = await erase(t, w.workshop.agent, device.id, 'DISK-RETRY-1', at);
+    const again = await erase(t, w.workshop.agent, device.id, 'DISK-RETRY-1', at);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true, countsForCustody: true });
+    const events = (await t.http.get(`/api/v1/devices/${device.id}/events`).set(w.workshop.agent.auth).expect(200)).body.items;
+    expect(events.filter((e: { action: string }) => e.action === 'erasure_recorded')).toHaveLength(1);
+    // Another run on the same disk (other times) is another record.
+    const later = await erase(t, w.workshop.agent, device.id, 'DISK-RETRY-1', { startedAt: at.endedAt, endedAt: new Date(Date.now() + 3000).toISOString() });
+    expect(later.body.id).not.toBe(first.body.id);
+  });
+
   it('counts an erasure only if it began after the custody-in: one under way before the collect proves nothing', async () => {
     const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'DISK-S-001' }] }]);
     await step(t, w.workshop.agent, device.id, { action: 'collect' });

@@ -119,6 +119,19 @@ export class ErasureRecorder {
     if (e.reportId) {
       const [existing] = await m.query('SELECT id, result FROM erasure_record WHERE report_id = $1 AND medium_id = $2', [e.reportId, medium.id]);
       if (existing) return { id: existing.id, result: existing.result, mediumId: medium.id, mediumAdded: false, countsForCustody: true, duplicate: true };
+    } else if (!mediumAdded) {
+      // The same entry sent again (an answer lost on a workshop's Wi-Fi, a double tap, a stock
+      // system's retry): the record already made, not a second one in the tamper-evident history.
+      const [same] = await m.query(
+        `SELECT id, result, created_at FROM erasure_record
+          WHERE device_id = $1 AND medium_id = $2 AND report_id IS NULL AND organization_id = $3 AND voided_at IS NULL
+            AND started_at = $4 AND ended_at = $5 AND result = $6 AND level = $7 AND method = $8 AND tool = $9`,
+        [device.id, medium.id, p.organizationId, e.startedAt, e.endedAt, e.result, e.level, e.method, e.tool],
+      );
+      if (same) {
+        const countsForCustody = erasedInCustody({ startedAt: e.startedAt, recordedAt: new Date(same.created_at) }, device.custody_in_at ? new Date(device.custody_in_at) : null);
+        return { id: same.id, result: same.result, mediumId: medium.id, mediumAdded: false, countsForCustody, duplicate: true };
+      }
     }
     const id = uuidv7();
     // created_at is when the row is written, under the device lock (now() would be the start of

@@ -79,6 +79,8 @@ export class ErasureRecorded {
   @ApiProperty({ description: 'True when the serial was unknown and the medium was added to the device' }) mediumAdded: boolean;
   @ApiProperty({ description: "False when the erasure began before the device's latest entry into custody (it does not count for its exit)" }) countsForCustody: boolean;
   @ApiPropertyOptional({ description: 'Present when a medium was added, or when countsForCustody is false' }) warning?: string;
+  @ApiPropertyOptional({ description: 'True when the same entry (medium, start, end, result, level, method, tool) was already recorded: its record, nothing added (a retry is safe)' })
+  duplicate?: boolean;
 }
 
 export class ErasureRecord {
