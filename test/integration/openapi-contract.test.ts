@@ -168,6 +168,13 @@ describe('schemas of API.md', () => {
     expect(schemaNamed('Event').properties.toStatus.enum).toEqual(API_MD_STATUSES);
   });
 
+  it('lists null among the values of a nullable enum, as OpenAPI 3.0 validators require', () => {
+    for (const [schema, field] of [['Device', 'grade'], ['Event', 'fromStatus'], ['ErasureRecord', 'mediumKind'], ['CatalogItem', 'grade']]) {
+      const property = schemaNamed(schema).properties[field];
+      expect({ schema, field, nullable: property.nullable, hasNull: property.enum.includes(null), type: property.type }).toEqual({ schema, field, nullable: true, hasNull: true, type: 'string' });
+    }
+  });
+
   it('ProblemDocument is RFC 9457: type, title, status, detail, instance?, errors?: [{field, message}]', () => {
     const problem = schemaNamed('ProblemDocument');
     expect(Object.keys(problem.properties).sort()).toEqual(['detail', 'errors', 'instance', 'status', 'title', 'type']);

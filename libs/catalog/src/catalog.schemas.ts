@@ -20,7 +20,7 @@ export class CatalogItem {
   @ApiProperty({ enum: DEVICE_TYPES }) type: string;
   @ApiProperty() brand: string;
   @ApiProperty() model: string;
-  @ApiProperty({ enum: GRADES, nullable: true }) grade: string | null;
+  @ApiProperty({ enum: [...GRADES, null], nullable: true }) grade: string | null;
   @ApiProperty({ type: 'integer', description: 'Solidarity price in cents' }) priceCents: number;
   @ApiProperty({ type: String, nullable: true }) os: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) batteryHealthPct: number | null;
@@ -80,7 +80,7 @@ export class PriceSuggestion {
   @ApiProperty({ format: 'uuid' }) deviceId: string;
   @ApiProperty() code: string;
   @ApiProperty({ enum: DEVICE_TYPES }) type: string;
-  @ApiProperty({ enum: GRADES, nullable: true }) grade: string | null;
+  @ApiProperty({ enum: [...GRADES, null], nullable: true }) grade: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'null when the grid has no price for this type and grade' }) suggestedPriceCents: number | null;
   @ApiProperty({ type: 'integer' }) capCents: number;
   @ApiProperty({ enum: ['grid', 'none'] }) source: string;

@@ -28,7 +28,7 @@ export class Device {
   @ApiProperty({ enum: DEVICE_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid' }) custodianOrganizationId: string;
   @ApiProperty({ format: 'uuid' }) donationId: string;
-  @ApiProperty({ enum: GRADES, nullable: true }) grade: string | null;
+  @ApiProperty({ enum: [...GRADES, null], nullable: true }) grade: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Solidarity price in cents, once published' }) priceCents: number | null;
   @ApiProperty({ type: String, nullable: true, example: 'Linux Mint 22' }) os: string | null;
   @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 100 }) batteryHealthPct: number | null;
@@ -50,7 +50,7 @@ export class DevicePage {
 export class Event {
   @ApiProperty({ type: 'integer', minimum: 1 }) seq: number;
   @ApiProperty({ example: 'collect', description: `register, a lifecycle action (${TRANSITION_ACTIONS.join(', ')}), erasure_recorded or erasure_voided` }) action: string;
-  @ApiProperty({ enum: DEVICE_STATUSES, nullable: true, description: 'null for register' }) fromStatus: string | null;
+  @ApiProperty({ enum: [...DEVICE_STATUSES, null], nullable: true, description: 'null for register' }) fromStatus: string | null;
   @ApiProperty({ enum: DEVICE_STATUSES }) toStatus: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when an API key or the system acted, and for a charity reading another charity\'s reserve, release or hand-over (not disclosed; its payload is then empty)' }) actorUserId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when the system acted, and for a charity reading another charity\'s reserve, release or hand-over (not disclosed)' }) organizationId: string | null;
@@ -86,7 +86,7 @@ export class ErasureRecorded {
 export class ErasureRecord {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiPropertyOptional({ description: 'Omitted for a charity' }) mediumSerial?: string;
-  @ApiProperty({ enum: MEDIUM_KINDS, nullable: true }) mediumKind: string | null;
+  @ApiProperty({ enum: [...MEDIUM_KINDS, null], nullable: true }) mediumKind: string | null;
   @ApiProperty({ enum: ERASURE_LEVELS }) level: string;
   @ApiProperty({ example: 'PRNG Stream' }) method: string;
   @ApiProperty({ example: 'nwipe' }) tool: string;
