@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { checkDataInvariant, DEVICE_TYPES, type DeviceType, type Grade } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { loadDevicesFacts } from '@renum/lifecycle';
-import { cursorValue, decodeCursor, encodeCursor, Page } from '@renum/platform';
+import { cursorValue, decodeCursor, keysetPage, Page } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { CatalogQuery } from './catalog.dto';
 import { CatalogCursor, catalogQuery } from './catalog-query';
@@ -38,9 +38,8 @@ export class CatalogService {
     const cursor: CatalogCursor | undefined = after ? { type: after.t, priceCents: after.p, id: after.i } : undefined;
     const { sql, params } = catalogQuery(p.territoryId, { type: q.type, grade: q.grade, maxPriceCents: q.maxPriceCents }, cursor, limit + 1);
     const rows: Record<string, any>[] = await this.db.query(sql, params);
-    const page = rows.slice(0, limit);
+    const { items: page, nextCursor } = keysetPage(rows, limit, (r) => r, (last) => ({ t: last.type, p: last.price_cents, i: last.id }));
     const facts = await loadDevicesFacts(this.db.manager, page as { id: string; custody_in_at: Date | null; no_storage_declared_at: Date | null }[]);
-    const last = page[page.length - 1];
     return {
       items: page.filter((r) => checkDataInvariant(facts.get(r.id)!.custody).ok).map((r) => ({
         id: r.id,
@@ -54,7 +53,7 @@ export class CatalogService {
         batteryHealthPct: r.battery_health_pct,
         media: facts.get(r.id)!.media.map((m) => ({ kind: m.kind, capacityGb: m.capacity_gb })),
       })),
-      nextCursor: rows.length > limit ? encodeCursor({ t: last.type, p: last.price_cents, i: last.id }) : null,
+      nextCursor,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@renum/identity';
-import { cursorValue, decodeCursor, encodeCursor, forbidden, Page } from '@renum/platform';
+import { cursorValue, decodeCursor, forbidden, keysetPage, Page } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { ReservationListQuery, ReservationStatus } from './catalog.dto';
 
@@ -37,9 +37,10 @@ export class ReservationQueryService {
         ORDER BY r.id DESC LIMIT $4`,
       [scope.param, q.status ?? null, cursor?.id ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r: Record<string, any>) => ({
+    return keysetPage(
+      rows,
+      limit,
+      (r: Record<string, any>) => ({
         id: r.id,
         deviceId: r.device_id,
         code: r.code,
@@ -48,8 +49,8 @@ export class ReservationQueryService {
         expiresAt: new Date(r.expires_at).toISOString(),
         createdAt: new Date(r.created_at).toISOString(),
         closedAt: r.closed_at ? new Date(r.closed_at).toISOString() : null,
-      })),
-      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
-    };
+      }),
+      (last) => ({ id: last.id }),
+    );
   }
 }

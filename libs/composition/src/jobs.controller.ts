@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
+import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, queueUnreadable, Requester } from '@renum/jobs';
 import type { Job } from 'bullmq';
-import { DeviceAccess, queueUnreadable } from '@renum/lifecycle';
+import { DeviceAccess } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { JobState, TransitionJobResult } from './composition.schemas';

@@ -1,5 +1,5 @@
 import type { Principal } from './principal';
-import { cursorValue, decodeCursor, encodeCursor, Page, uuidv7 } from '@renum/platform';
+import { cursorValue, decodeCursor, keysetPage, Page, uuidv7 } from '@renum/platform';
 import { EntityManager } from 'typeorm';
 
 /** Settings changes (catalog) and account administration (identity): who may act, and at what price. */
@@ -35,9 +35,10 @@ export async function listAudit(m: EntityManager, p: Principal, q: { action?: st
       ORDER BY id DESC LIMIT $4`,
     [p.territoryId, q.action ?? null, cursor?.id ?? null, limit + 1],
   );
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map((r: Record<string, any>) => ({
+  return keysetPage(
+    rows,
+    limit,
+    (r: Record<string, any>) => ({
       id: r.id,
       action: r.action,
       actorUserId: r.actor_user_id,
@@ -45,7 +46,7 @@ export async function listAudit(m: EntityManager, p: Principal, q: { action?: st
       actorOrganizationId: r.actor_organization_id,
       payload: r.payload,
       at: new Date(r.at).toISOString(),
-    })),
-    nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
-  };
+    }),
+    (last) => ({ id: last.id }),
+  );
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OrganizationKind, Role } from '@renum/domain';
-import { badRequest, cursorValue, decodeCursor, encodeCursor, forbidden, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, forbidden, keysetPage, notFound, PageQuery, ProblemException, uuidv7 } from '@renum/platform';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
@@ -97,9 +97,7 @@ export class IdentityService {
       .addOrderBy('o.id', 'ASC')
       .limit(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map(present), nextCursor: rows.length > limit ? encodeCursor({ n: last.name, i: last.id }) : null };
+    return keysetPage(rows, limit, present, (last) => ({ n: last.name, i: last.id }));
   }
 
   /** The organisation if the caller's territory holds it; invisible is 404. */
@@ -205,8 +203,7 @@ export class IdentityService {
       order: { id: 'ASC' },
       take: limit + 1,
     })) as E[];
-    const page = rows.slice(0, limit);
-    return { items: page.map(present), nextCursor: rows.length > limit ? encodeCursor({ i: page[page.length - 1].id }) : null };
+    return keysetPage(rows, limit, present, (last) => ({ i: last.id }));
   }
 
   async revokeApiKey(p: Principal, organizationId: string, keyId: string) {

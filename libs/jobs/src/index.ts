@@ -3,6 +3,7 @@ export * from './job-handler.decorator';
 export * from './job-registry';
 export * from './job-schedules';
 export * from './job-producer';
+export * from './queue-problems';
 export * from './job-worker-host';
 export * from './outbox.entity';
 export * from './outbox';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
-import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, QueueUnavailableError, Requester, WaitOutcome } from '@renum/jobs';
-import { queueUnavailable, queueUnreadable } from '@renum/lifecycle';
+import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, queueUnavailable, QueueUnavailableError, queueUnreadable, Requester, WaitOutcome } from '@renum/jobs';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { access, FileHandle, open, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, parsePublicCode, scanActions, TransitionAction } from '@renum/domain';
 import { actorOf, Principal } from '@renum/identity';
-import { cursorValue, decodeCursor, encodeCursor, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
+import { cursorValue, decodeCursor, encodeCursor, keysetPage, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
@@ -73,12 +73,13 @@ export class DeviceQueryService {
     if (cursor) add((n) => `d.id > ${n}`, cursor.id);
     params.push(limit + 1);
     const rows = await this.db.query(`SELECT d.* FROM device d WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT $${params.length}`, params);
-    const page = rows.slice(0, limit);
-    const media = await loadMedia(this.db.manager, page.map((d: { id: string }) => d.id));
-    return {
-      items: page.map((d: { id: string }) => presentDevice(d as never, media.get(d.id) ?? [], p.organizationKind)),
-      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
-    };
+    const media = await loadMedia(this.db.manager, rows.slice(0, limit).map((d: { id: string }) => d.id));
+    return keysetPage(
+      rows,
+      limit,
+      (d: { id: string }) => presentDevice(d as never, media.get(d.id) ?? [], p.organizationKind),
+      (last) => ({ id: last.id }),
+    );
   }
 
   async get(p: Principal, ref: string): Promise<PresentedDevice> {

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { erasedInCustody, likelyMeantSerial, ErasureLevel, ErasureResult, MediumKind, normalizeSerial, Verification } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, keysetPage, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceAccess } from './device-access';
+import { seesSerials } from './device.presenter';
 import { appendEvent } from './event-log';
 import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
@@ -179,13 +180,13 @@ export class ErasureRecorder {
         ORDER BY ended_at, id LIMIT $4`,
       [deviceId, after?.e ?? null, after?.i ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const seesSerials = p.organizationKind !== 'CHARITY';
-    return {
-      items: page.map((r: Record<string, any>) => ({
+    const serials = seesSerials(p.organizationKind);
+    return keysetPage(
+      rows,
+      limit,
+      (r: Record<string, any>) => ({
         id: r.id,
-        ...(seesSerials ? { mediumSerial: r.medium_serial } : {}),
+        ...(serials ? { mediumSerial: r.medium_serial } : {}),
         mediumKind: r.medium_kind,
         level: r.level,
         method: r.method,
@@ -200,8 +201,8 @@ export class ErasureRecorder {
         reportSha256: r.report_sha256,
         voided: r.voided_at !== null,
         ...(r.voided_at ? { voidedAt: new Date(r.voided_at).toISOString(), voidReason: r.void_reason } : {}),
-      })),
-      nextCursor: rows.length > limit ? encodeCursor({ e: Number(last.ended_us), i: last.id }) : null,
-    };
+      }),
+      (last) => ({ e: Number(last.ended_us), i: last.id }),
+    );
   }
 }

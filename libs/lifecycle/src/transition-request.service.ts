@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { forbiddenActionDetail, mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { JobProducer, QueueAddUnconfirmedError, QueueUnavailableError } from '@renum/jobs';
+import { JobProducer, QueueAddUnconfirmedError, queueUnavailable, QueueUnavailableError } from '@renum/jobs';
 import { ProblemException, RenumConfig } from '@renum/platform';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -12,16 +12,8 @@ import { requestFingerprint, type TransitionAnswer, type TransitionOutcome } fro
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** 503 when Redis does not answer; `retry` says how to try again (a transition: with the same Idempotency-Key). */
-export const queueUnavailable = (retry = 'Réessayez dans quelques instants.') =>
-  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', `La file de traitement ne répond pas : rien n'a été appliqué. ${retry}`);
-
 /** 202: not answered within the wait; the job's status URL will tell (API.md). */
 const pending = (jobId: string) => ({ statusCode: 202 as const, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } });
-
-/** 503 on reading a job's state while Redis does not answer: what was sent before is unknown, not undone. */
-export const queueUnreadable = () =>
-  new ProblemException(503, 'queue-unavailable', 'Service momentanément indisponible', "La file de traitement ne répond pas : l'état de cette tâche ne peut pas être lu pour l'instant. Réessayez dans quelques instants.");
 
 /**
  * API side of a transition: authenticate, validate, check the action is plausible for this

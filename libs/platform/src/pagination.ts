@@ -30,6 +30,15 @@ export function encodeCursor(values: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/**
+ * The page of a keyset query run with `LIMIT limit + 1`: the extra row only tells that another
+ * page follows, which starts after the last row kept (`cursorOf` gives its position).
+ */
+export function keysetPage<R, T>(rows: R[], limit: number, present: (row: R) => T, cursorOf: (last: R) => Record<string, string | number>): Page<T> {
+  const page = rows.slice(0, limit);
+  return { items: page.map(present), nextCursor: rows.length > limit ? encodeCursor(cursorOf(page[page.length - 1])) : null };
+}
+
 /** A check of one decoded cursor value; the cursor's values go into SQL casts (`::uuid`, `::int`). */
 export type CursorCheck<T> = (value: unknown) => value is T;
 

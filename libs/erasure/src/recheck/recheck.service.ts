@@ -4,7 +4,7 @@ import type { Principal } from '@renum/identity';
 import { OnJob, writeOutbox } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
 import { appendEvent } from '@renum/lifecycle';
-import { cursorValue, decodeCursor, encodeCursor, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { cursorValue, decodeCursor, keysetPage, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { drawForRecheck, recheckShareFromEnv } from './recheck-draw';
@@ -106,9 +106,10 @@ export class RecheckService {
         ORDER BY r.id LIMIT $4`,
       [p.organizationKind === 'COORDINATOR' ? p.territoryId : p.organizationId, q.status ?? 'PENDING', after?.id ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r: Record<string, any>) => ({
+    return keysetPage(
+      rows,
+      limit,
+      (r: Record<string, any>) => ({
         id: r.id,
         erasureId: r.erasure_id,
         deviceId: r.device_id,
@@ -126,9 +127,9 @@ export class RecheckService {
         decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
         note: r.note,
         createdAt: new Date(r.created_at).toISOString(),
-      })),
-      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
-    };
+      }),
+      (last) => ({ id: last.id }),
+    );
   }
 
   /** `POST /erasures/rechecks/{id}`: by another technician of the workshop that erased. */
@@ -193,9 +194,10 @@ export class RecheckService {
         WHERE i.territory_id = $1 AND ($2::uuid IS NULL OR i.id > $2::uuid) ORDER BY i.id LIMIT $3`,
       [p.territoryId, after?.id ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r: Record<string, any>) => ({
+    return keysetPage(
+      rows,
+      limit,
+      (r: Record<string, any>) => ({
         id: r.id,
         deviceId: r.device_id,
         code: r.code,
@@ -205,9 +207,9 @@ export class RecheckService {
         status: r.status,
         detail: r.detail,
         createdAt: new Date(r.created_at).toISOString(),
-      })),
-      nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
-    };
+      }),
+      (last) => ({ id: last.id }),
+    );
   }
 
   /** The outbox job: the incident is in the database already; this is the notification hook. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@renum/identity';
-import { JobProducer, QueueUnavailableError, Requester } from '@renum/jobs';
-import { queueUnavailable } from '@renum/lifecycle';
+import { JobProducer, queueUnavailable, QueueUnavailableError, Requester } from '@renum/jobs';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
