@@ -12,3 +12,4 @@ export * from './uploaded-text';
 export * from './storable-text';
 export * from './unparsable-request';
 export * from './timeout';
+export * from './pdf-document';

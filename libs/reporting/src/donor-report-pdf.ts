@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { SharedFontsPdfDocument } from '@renum/platform';
 import { dateFr, percentFr, qty } from './donor-report';
 import type { DonorReport } from './donor-report.service';
 
@@ -16,7 +16,7 @@ const COLUMNS: { title: string; width: number; value: (r: DonorReport['rows'][nu
 
 /** The donor's report, in French: summary, per-device table, and the statement for the *sortie d'inventaire*. */
 export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: M, info: { Title: `Rapport de don ${r.donation.reference}`, Author: 'Renum' } });
+  const doc = new SharedFontsPdfDocument({ size: 'A4', layout: 'landscape', margin: M, info: { Title: `Rapport de don ${r.donation.reference}`, Author: 'Renum' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

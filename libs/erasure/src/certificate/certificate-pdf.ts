@@ -1,6 +1,6 @@
+import { SharedFontsPdfDocument } from '@renum/platform';
 // The render folder only (pure functions), not the labels Nest module.
 import { qrMatrix, qrRuns } from '../../../labels/src/render/qr';
-import PDFDocument from 'pdfkit';
 import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
 
 const MARGIN = 50;
@@ -21,7 +21,7 @@ export interface CertificateRenderOptions {
  */
 export function renderCertificatePdf(f: CertificateFacts, options: CertificateRenderOptions = {}): Promise<Buffer> {
   const serials = !options.omitSerials;
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificat d'effacement ${f.device.code}`, Author: 'Renum', Subject: f.certificateId } });
+  const doc = new SharedFontsPdfDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificat d'effacement ${f.device.code}`, Author: 'Renum', Subject: f.certificateId } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -1,5 +1,5 @@
+import { SharedFontsPdfDocument } from '@renum/platform';
 import { finished } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
 import { cleanLine, fitText, LabelLayout, layoutLabel, TextSlot } from './layout';
 import { qrMatrix, qrRuns } from './qr';
 import { yieldToOutput } from './stream-util';
@@ -23,7 +23,7 @@ export async function writeSheetPdf(
 ): Promise<{ pages: number }> {
   const spec: SheetTemplateSpec | undefined = SHEET_TEMPLATES[template];
   if (!spec || spec.kind !== 'pdf') throw new RangeError(`not a PDF label template: ${template}`);
-  const doc = new PDFDocument({
+  const doc = new SharedFontsPdfDocument({
     size: [mmToPt(spec.pageWidth), mmToPt(spec.pageHeight)],
     margin: 0,
     autoFirstPage: false,
