@@ -681,6 +681,20 @@ describe('refurbish checklist', () => {
       expect(!v.ok && v.refusal.detail).toMatch(/système d'exploitation installé \(os\)/);
     }
   });
+  // One refusal names everything missing, so the technician completes the form once.
+  it.each([
+    ['LAPTOP', { ...full, os: undefined, batteryHealthPct: undefined }, [/batterie \(batteryHealthPct/, /système d'exploitation installé \(os\)/, /ordinateur portable/]],
+    ['SMARTPHONE', { ...full, checklist: { screen: false }, batteryHealthPct: undefined }, [/tests non réussis : screen/, /batterie \(batteryHealthPct/]],
+    ['DESKTOP', { ...full, checklist: {}, os: ' ' }, [/checklist\) est vide/, /système d'exploitation installé \(os\)/]],
+  ] as [DeviceType, TransitionPayload, RegExp[]][])('%s: the detail lists every missing item', (type, payload, parts) => {
+    const v = refurbish(type, payload);
+    expect(refusalOf(v)).toEqual({ status: 422, code: 'checklist-incomplete' });
+    for (const part of parts) expect(!v.ok && v.refusal.detail).toMatch(part);
+  });
+  it('a desktop is not asked for a battery', () => {
+    const v = refurbish('DESKTOP', { ...full, os: undefined, batteryHealthPct: undefined });
+    expect(!v.ok && v.refusal.detail).not.toMatch(/batterie/);
+  });
   it.each(['MONITOR', 'PRINTER', 'MFP', 'OTHER'] as DeviceType[])('%s: no OS required', (type) => {
     expect(refurbish(type, { ...full, os: undefined }).ok).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { checkDataInvariant, CustodyFacts } from './erasure-invariant';
 import { isWithinCap } from './price-caps';
-import { DeviceStatus, DeviceType, Grade, OrganizationKind, Role, STATUS_LABELS_FR } from './vocabulary';
+import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, Grade, OrganizationKind, Role, STATUS_LABELS_FR } from './vocabulary';
 
 export const TRANSITION_ACTIONS = [
   'collect',
@@ -401,23 +401,24 @@ const GUARDS: Record<GuardName, Guard> = {
     };
   },
   'refurbish-checklist'(action, device, payload) {
+    // Everything missing at once: a technician in gloves fixes the form once, not field by field.
     const failed = Object.entries(payload.checklist ?? {}).filter(([, ok]) => ok !== true).map(([k]) => k);
-    if (Object.keys(payload.checklist ?? {}).length === 0 || failed.length > 0) {
-      return {
-        code: 'checklist-incomplete',
-        status: 422,
-        title: 'Tests fonctionnels incomplets',
-        detail: failed.length ? `Tests non réussis : ${failed.join(', ')}.` : 'La liste des tests fonctionnels est vide.',
-      };
-    }
+    const missing: string[] = [];
+    if (failed.length > 0) missing.push(`tests non réussis : ${failed.join(', ')}`);
+    else if (Object.keys(payload.checklist ?? {}).length === 0) missing.push('la liste des tests fonctionnels (checklist) est vide');
     // JSON may carry `null`: only a number is a measured battery health.
-    if (BATTERY_TYPES.includes(device.type) && typeof payload.batteryHealthPct !== 'number') {
-      return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "L'état de la batterie (batteryHealthPct) est obligatoire pour ce type de matériel." };
-    }
+    if (BATTERY_TYPES.includes(device.type) && typeof payload.batteryHealthPct !== 'number') missing.push("l'état de la batterie (batteryHealthPct, en %) manque");
     if (OS_TYPES.includes(device.type) && (typeof payload.os !== 'string' || payload.os.trim() === '')) {
-      return { code: 'checklist-incomplete', status: 422, title: 'Tests fonctionnels incomplets', detail: "Le système d'exploitation installé (os) est obligatoire pour ce type de matériel, par exemple « Linux Mint 22 » ou « Android 14 »." };
+      missing.push("le système d'exploitation installé (os) manque, par exemple « Linux Mint 22 » ou « Android 14 »");
     }
-    return null;
+    if (missing.length === 0) return null;
+    const sentence = missing.join(' ; ');
+    return {
+      code: 'checklist-incomplete',
+      status: 422,
+      title: 'Tests fonctionnels incomplets',
+      detail: `Reconditionnement (${DEVICE_TYPE_LABELS_FR[device.type].toLowerCase()}) non enregistré : ${sentence}. Complétez et renvoyez.`,
+    };
   },
   recycler(action, device, payload, facts) {
     const r = facts.recycler;
