@@ -307,8 +307,31 @@ describe('refusals a volunteer can act on', () => {
   const detailOf = (v: Verdict) => (v.ok ? '' : v.refusal.detail);
   it('a status refusal names the statuses in French and where the action starts', () => {
     expect(detailOf(decide('start_refurbish', actor('WORKSHOP', 'agent'), device('COLLECTED')))).toBe(
-      "L'action « start_refurbish » n'est pas possible : le matériel est au statut « Collecté par un atelier » (COLLECTED), et elle se fait depuis « Effacement des données certifié » (WIPED).",
+      "L'action « start_refurbish » n'est pas possible : le matériel est au statut « Collecté par un atelier » (COLLECTED), et elle se fait depuis « Effacement des données certifié » (WIPED). Action attendue d'abord : « wipe ».",
     );
+  });
+  it.each([
+    ['wipe', 'REGISTERED', 'collect'],
+    ['refurbish', 'WIPED', 'start_refurbish'],
+    ['publish', 'REFURBISHING', 'refurbish'],
+    ['reserve', 'REFURBISHED', 'publish'],
+    ['dismantle', 'COLLECTED', 'wipe'],
+    ['return', 'RESERVED', 'distribute'],
+  ] as [TransitionAction, DeviceStatus, TransitionAction][])('%s from %s names the action expected first: %s', (action, status, first) => {
+    const who = action === 'reserve' ? actor('CHARITY') : actor('WORKSHOP', action === 'publish' ? 'admin' : 'agent');
+    expect(detailOf(decide(action, who, device(status)))).toMatch(new RegExp(`Action attendue d'abord : « ${first} »\\.$`));
+  });
+  it('no hint when no single action leads to where the action starts', () => {
+    expect(detailOf(decide('publish', actor('WORKSHOP', 'admin'), device('COLLECTED')))).not.toMatch(/attendue/);
+  });
+  it('a hand-over of a device no longer reserved says the reservation may have lapsed and to reserve again', () => {
+    expect(detailOf(decide('distribute', actor('CHARITY'), device('AVAILABLE')))).toMatch(/La réservation a pu expirer ou être libérée : réservez-le à nouveau \(« reserve »\) avant de le remettre\.$/);
+  });
+  it('reserved by another: reserve points to the catalogue, hand-over and release to the holder', () => {
+    expect(detailOf(decide('reserve', actor('CHARITY', 'agent', 'C2'), device('RESERVED')))).toMatch(/choisissez-en un autre dans le catalogue/);
+    for (const action of ['release', 'distribute'] as const) {
+      expect(detailOf(decide(action, actor('CHARITY', 'agent', 'C2'), device('RESERVED')))).toMatch(/seul ce partenaire, ou la coordination/);
+    }
   });
   it('an action already done says there is nothing to do', () => {
     expect(detailOf(decide('reserve', actor('CHARITY', 'agent'), device('RESERVED')))).toBe('Rien à faire : le matériel est déjà au statut « Réservé pour un bénéficiaire » (RESERVED).');

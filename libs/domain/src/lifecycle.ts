@@ -262,7 +262,27 @@ function illegalTransitionDetail(action: TransitionAction, status: DeviceStatus)
   const now = `« ${STATUS_LABELS_FR[status]} » (${status})`;
   if (rule.to === status) return `Rien à faire : le matériel est déjà au statut ${now}.`;
   const from = rule.from.map((s) => `« ${STATUS_LABELS_FR[s]} » (${s})`).join(', ');
-  return `L'action « ${action} » n'est pas possible : le matériel est au statut ${now}, et elle se fait depuis ${from}.`;
+  return `L'action « ${action} » n'est pas possible : le matériel est au statut ${now}, et elle se fait depuis ${from}.${nextStepHint(action, status)}`;
+}
+
+/**
+ * What to do first, when one action of the table leads from the current status to where `action`
+ * starts (wipe on a REGISTERED device: collect first). A hand-over on a device no longer reserved
+ * says the reservation may have lapsed: the volunteer in front of the beneficiary reserves again.
+ */
+function nextStepHint(action: TransitionAction, status: DeviceStatus): string {
+  const rule = LIFECYCLE[action];
+  const first = TRANSITION_ACTIONS.filter((a) => LIFECYCLE[a].from.includes(status) && rule.from.includes(LIFECYCLE[a].to));
+  if (first.length === 0) return '';
+  if (action === 'distribute' && status === 'AVAILABLE') return ' La réservation a pu expirer ou être libérée : réservez-le à nouveau (« reserve ») avant de le remettre.';
+  return ` Action attendue d'abord : ${first.map((a) => `« ${a} »`).join(' ou ')}.`;
+}
+
+/** The 409 of a device reserved by another charity, saying what the caller can do instead. */
+function reservedByAnotherDetail(action: TransitionAction): string {
+  return action === 'reserve'
+    ? 'Ce matériel est déjà réservé par un autre partenaire : choisissez-en un autre dans le catalogue.'
+    : 'Ce matériel est réservé par un autre partenaire : seul ce partenaire, ou la coordination, peut le remettre ou le libérer. Vérifiez le code du matériel.';
 }
 
 /**
@@ -296,7 +316,7 @@ export function decideTransition(
     const reservedByOther =
       !isSystem && device.status === 'RESERVED' && device.reservedByOrganizationId !== actor.organizationId && ['reserve', 'release', 'distribute'].includes(action);
     if (reservedByOther) {
-      return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: 'Ce matériel est réservé par un autre partenaire.' });
+      return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: reservedByAnotherDetail(action) });
     }
     return refuse({
       code: 'illegal-transition',
@@ -311,7 +331,7 @@ export function decideTransition(
     if (!rules.some((r) => relationHolds(r, actor, device))) {
       // Another territory is a 403 whatever the relation: "reserved by another" is for neighbours only.
       if (actor.territoryId === device.territoryId && rules.some((r) => r.relation === 'reserver')) {
-        return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: 'Ce matériel est réservé par un autre partenaire.' });
+        return refuse({ code: 'reserved-by-another', status: 409, title: 'Déjà réservé', detail: reservedByAnotherDetail(action) });
       }
       return refuse({
         code: 'forbidden-action',
