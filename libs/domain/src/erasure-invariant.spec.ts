@@ -38,7 +38,12 @@ describe('checkDataInvariant', () => {
     expect(mediaLackingErasure(f)).toEqual(['B', 'C', 'D']);
     const v = checkDataInvariant(f);
     expect(v).toMatchObject({ ok: false, missing: ['B', 'C', 'D'] });
-    expect(!v.ok && v.detail).toContain('B, C, D');
+    expect(!v.ok && v.detail).toContain('B (dernier effacement en échec), C (effacement invalidé par une re-vérification), D (effacé avant la dernière prise en charge).');
+  });
+
+  it('says what to do next, and nothing about a medium never erased', () => {
+    const v = checkDataInvariant(facts({ media: [{ serialNumber: 'A' }] }));
+    expect(!v.ok && v.detail).toMatch(/pour : A\. Enregistrez pour chacun un effacement réussi ou sa destruction, commencé après la prise en charge.*nwipe\)\.$/);
   });
 
   it('a record entered before the custody-in does not count, even if its end time (a fast clock) is after it', () => {

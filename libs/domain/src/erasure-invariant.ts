@@ -108,6 +108,18 @@ export function checkDataInvariant(facts: CustodyFacts): DataInvariantVerdict {
     : {
         ok: false,
         missing,
-        detail: `Effacement réussi manquant depuis la dernière prise en charge pour : ${missing.join(', ')}.`,
+        detail:
+          `Effacement réussi manquant depuis la dernière prise en charge pour : ${missing.map((serial) => `${serial}${whyNotCounted(facts, serial)}`).join(', ')}. ` +
+          "Enregistrez pour chacun un effacement réussi ou sa destruction, commencé après la prise en charge (saisie de l'effacement ou import du journal nwipe).",
       };
+}
+
+/** Why the latest record of a medium does not count, for the technician who thinks it was erased. */
+function whyNotCounted(facts: CustodyFacts, serial: string): string {
+  const latest = facts.erasures.filter((e) => sameSerial(e.mediumSerial, serial)).sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0];
+  if (!latest) return '';
+  if (!erasedInCustody(latest, facts.custodyInAt)) return ' (effacé avant la dernière prise en charge)';
+  if (latest.voided) return ' (effacement invalidé par une re-vérification)';
+  if (latest.result !== 'PASSED') return ' (dernier effacement en échec)';
+  return '';
 }
