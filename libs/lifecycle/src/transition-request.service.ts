@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { forbiddenActionDetail, mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, QueueAddUnconfirmedError, queueUnavailable, QueueUnavailableError } from '@renum/jobs';
-import { ProblemException, RenumConfig } from '@renum/platform';
+import { badRequest, ProblemException, RenumConfig } from '@renum/platform';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
@@ -45,6 +45,7 @@ export class TransitionRequestService {
       await this.access.resolve(p, deviceRef); // a device the caller cannot see is 404, even then
       throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', refusal);
     }
+    if (action === 'distribute') await this.checkEligibility(p, (dto.beneficiary as { eligibility: string }).eligibility);
     // A device named by its id goes to the worker unlooked-up: the worker checks the caller may see
     // it, on the locked row (one database round trip less per transition). A public code is
     // turned into the id here.
@@ -91,6 +92,18 @@ export class TransitionRequestService {
   private async storedOutcome(id: string, fingerprint: string): Promise<TransitionOutcome | undefined> {
     const [row] = await this.db.query('SELECT fingerprint, status_code, body FROM idempotency_record WHERE id = $1', [id]);
     return row ? answerFor({ statusCode: row.status_code, body: row.body, fingerprint: row.fingerprint }, fingerprint) : undefined;
+  }
+
+  /**
+   * A category outside the territory's list is answered here, naming the list, so that free text
+   * typed in its place reaches neither Redis nor the database (the worker checks again under lock).
+   */
+  private async checkEligibility(p: Principal, eligibility: string): Promise<void> {
+    const [territory] = await this.db.query('SELECT eligibility_codes FROM territory WHERE id = $1', [p.territoryId]);
+    const codes: string[] = territory?.eligibility_codes ?? [];
+    if (codes.includes(eligibility)) return;
+    const detail = `Cette catégorie d'éligibilité n'est pas dans la liste du territoire : indiquez l'un de ces codes : ${codes.join(', ')}.`;
+    throw badRequest(detail, [{ field: 'beneficiary.eligibility', message: detail }]);
   }
 
   /**

@@ -137,9 +137,11 @@ export class BeneficiaryInput {
   @MaxLength(100)
   ref: string;
 
-  @ApiProperty({ example: 'minima_sociaux' })
+  // Any other text is refused by the transition against the territory's list, which it names.
+  @ApiProperty({ example: 'minima_sociaux', description: "A code of the territory's eligibility list (territory settings `eligibilityCodes`)" })
   @IsString()
-  @Matches(/^[a-z0-9_]{1,50}$/, { message: "doit être un code de la liste d'éligibilité du territoire" })
+  @IsNotEmpty({ message: "indiquez un code de la liste d'éligibilité du territoire" })
+  @MaxLength(50)
   eligibility: string;
 
   @ApiProperty({ example: '69100', description: 'French postal code (5 digits)' })

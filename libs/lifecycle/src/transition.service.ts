@@ -338,7 +338,7 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
     if (!territory.eligibility_codes.includes(beneficiary.eligibility)) {
       // API.md: eligibility is « a code of the territory's list », so another is an invalid payload
       // (400), checked here because the list is the territory's, read under the device lock.
-      const detail = `« ${beneficiary.eligibility} » n'est pas dans la liste du territoire : ${territory.eligibility_codes.join(', ')}.`;
+      const detail = `« ${beneficiary.eligibility} » n'est pas une catégorie d'éligibilité du territoire : indiquez l'un de ces codes : ${territory.eligibility_codes.join(', ')}.`;
       throw new Refused({ code: 'validation-error', status: 400, title: 'Requête invalide', detail, errors: [{ field: 'beneficiary.eligibility', message: detail }] });
     }
     const [rows] = await m.query(`UPDATE reservation SET status = 'DISTRIBUTED', closed_at = $2 WHERE device_id = $1 AND status = 'ACTIVE' RETURNING id`, [device.id, now]);
