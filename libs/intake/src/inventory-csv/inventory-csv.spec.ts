@@ -885,6 +885,17 @@ describe('spreadsheets saved by hand: a `sep=` line, a title above the header, F
     expect(result.rows[3].warnings).toEqual([]);
   });
 
+  it('reads a Type typed in words of its own, or in the plural, from the known type it opens with', () => {
+    const types = ['Écran plat', 'Imprimante laser', 'Tablette Android', 'Écrans', 'PC portables', 'Unités centrales', 'Imprimantes multifonctions', 'Moniteur 24"', 'Téléviseur'];
+    const result = parse('N° de série;Marque;Modèle;Type\n' + types.map((type, i) => `TYP${i};HP;X;${type}`).join('\n') + '\n');
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.device.type)).toEqual(['MONITOR', 'PRINTER', 'TABLET', 'MONITOR', 'LAPTOP', 'DESKTOP', 'MFP', 'MONITOR', 'OTHER']);
+    // A plural is the same word: nothing to check. Words of one's own: said, so the donor can correct.
+    expect(result.rows[3].warnings).toEqual([]);
+    expect(result.rows[0].warnings).toEqual([{ row: 2, field: 'Type', message: 'Type « Écran plat » lu comme « Écran », à corriger si besoin.' }]);
+    expect(result.rows[8].warnings[0].message).toMatch(/Téléviseur.*non reconnu.*Autre équipement/);
+  });
+
   it('warns of an inventory number used twice in the file, and registers both rows', () => {
     const result = parse("Marque;Modèle;N° de série;N° d'inventaire\nDell;X;INVD1;VLO-12\nDell;X;INVD2;vlo-12\n");
     expect(result.rows).toHaveLength(2);

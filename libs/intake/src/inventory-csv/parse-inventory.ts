@@ -24,6 +24,7 @@ import {
 } from './types';
 import {
   DateOrder,
+  deviceTypeAtStartOf,
   deviceTypeInText,
   deviceTypeOf,
   formatEuros,
@@ -256,6 +257,12 @@ class RowReader {
     const type = value ? deviceTypeOf(value) : undefined;
     if (type) return type;
     // No usable type: the designation often says it ("Ordinateur portable HP 250 G7").
+    // A type written in words of one's own that opens with a known one ("Écran plat", "Imprimante laser").
+    const opening = value ? deviceTypeAtStartOf(value) : undefined;
+    if (opening) {
+      this.warn('type', `Type « ${value} » lu comme « ${DEVICE_TYPE_LABELS_FR[opening]} », à corriger si besoin.`);
+      return opening;
+    }
     const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
     for (const source of ['description', 'name'] as const) {
       const text = this.value(source);
