@@ -429,6 +429,20 @@ describe('whole-file errors', () => {
     expectFileError('"Nom";"Fabricant";"Modèle";"Lieu"\n"PC-01";"Dell";"OptiPlex";"Mairie"\n', 'MISSING_COLUMN', /« Numéro de série »/);
   });
 
+  it.each(['N°série', 'No série', 'Num. série', 'S/N', 'N/S', 'SN', 'Serial', 'N° de série :'])('reads a serial column titled %j, as typed in a spreadsheet', (title) => {
+    const result = parse(`${title};Marque;Modèle;Date d'achat\nSNT-1;HP;ProBook;05/04/2019\n`);
+    expect(result.rows).toEqual([expect.objectContaining({ device: expect.objectContaining({ serialNumber: 'SNT-1', acquisitionDate: '2019-04-05' }) })]);
+    expect(result.language).toBe('fr'); // the French day-first dates are still read so
+  });
+
+  it('names the titles it did not recognise beside a missing column, on the row the spreadsheet shows', () => {
+    expectFileError(
+      'Inventaire 2024;;\nRéf. appareil;Marque;Modèle\nX1;HP;ProBook\n',
+      'MISSING_COLUMN',
+      /« Numéro de série ».*Colonnes non reconnues sur la ligne 2 : « Réf\. appareil » ; renommez celle qui convient\./,
+    );
+  });
+
   it('refuses a template without model column, naming it as the template does', () => {
     expectFileError('type;brand;serialNumber\nLAPTOP;Dell;SN-1\n', 'MISSING_COLUMN', /« model »/);
   });
