@@ -131,13 +131,28 @@ describe('the French GLPI export (Vallon-sur-Orne)', () => {
     expect(again.skipped).toBe(12);
     expect(again.errors).toEqual([]);
     expect(again.alreadyRegistered.map((a) => a.row)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-    expect(again.alreadyRegistered).toContainEqual({ row: 4, serialNumber: 'CZC6289QWX' });
+    const [device] = await t.db.query(`SELECT code FROM device WHERE donation_id = $1 AND serial_number = 'CZC6289QWX'`, [donationId]);
+    expect(again.alreadyRegistered).toContainEqual({
+      row: 4,
+      serialNumber: 'CZC6289QWX',
+      code: device.code,
+      donationId,
+      donationReference: expect.any(String),
+      message: `Numéro de série « CZC6289QWX » déjà enregistré dans ce don (appareil ${device.code}) : ligne ignorée, rien à corriger.`,
+    });
     expect(await deviceCount(donationId)).toBe(12);
-    // Same donor, another donation: the serials are still this donor's, nothing is created either.
+    // Same donor, another donation: the serials are still this donor's, nothing is created either,
+    // and each row says in which donation the device already is (its labels are printed from there).
     const other = await createDonation(t, v.donor.agent);
     const elsewhere = await importInventory(t, v.donor.agent, other, file);
     expect([elsewhere.created, elsewhere.skipped]).toEqual([0, 12]);
     expect(await deviceCount(other)).toBe(0);
+    const [{ reference }] = await t.db.query('SELECT reference FROM donation WHERE id = $1', [donationId]);
+    expect(elsewhere.alreadyRegistered.find((a) => a.row === 4)).toMatchObject({
+      donationId,
+      donationReference: reference,
+      message: `Numéro de série « CZC6289QWX » déjà enregistré par votre organisation dans le don « ${reference} » (appareil ${device.code}) : ligne ignorée.`,
+    });
   });
 
   it('keeps the report after the job: GET /imports/{importId} for the donor organisation only', async () => {

@@ -69,6 +69,26 @@ describe('calendar days (DATE columns) come back as sent', () => {
   });
 });
 
+describe('JSON registration: a serial the donor already registered', () => {
+  it('409, nothing created; errors name each device of the request and the donation and code it already has', async () => {
+    const first = await createDonation(t, w.donor.agent, `DON-FIRST-${uniqueSerial('R')}`);
+    const known = laptop();
+    const [registered] = (await register(first, [known]).expect(201)).body.devices;
+    const second = await createDonation(t, w.donor.agent);
+    const res = await register(second, [laptop(), { ...known, serialNumber: ` ${known.serialNumber.toLowerCase()}` }]);
+    expect(res.status).toBe(409);
+    const [{ reference }] = await t.db.query('SELECT reference FROM donation WHERE id = $1', [first]);
+    expect(res.body).toMatchObject({
+      type: expect.stringMatching(/duplicate-serial$/),
+      serials: [known.serialNumber],
+      errors: [{ field: 'devices[1].serialNumber', message: `déjà enregistré par votre organisation dans le don « ${reference} » (appareil ${registered.code})` }],
+    });
+    expect(await deviceCount(second)).toBe(0);
+    const again = await register(first, [{ ...known }]);
+    expect(again.body.errors).toEqual([{ field: 'devices[0].serialNumber', message: `déjà enregistré dans ce don (appareil ${registered.code})` }]);
+  });
+});
+
 describe('JSON registration: storage media serials', () => {
   it('answers a donation created again under its reference with the id of the first, so a lost answer is not a lost donation', async () => {
     const first = await createDonation(t, w.donor.agent, 'DON-RETRY-1');

@@ -87,6 +87,14 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
     expect((await sheet(w.donor.agent, { codes: [], template: 'avery-l7163' })).status).toBe(400);
     expect((await sheet(w.donor.agent, { codes: [devices[0].code], template: 'dymo-99012' })).status).toBe(400);
     expect((await sheet(other.donor.agent, { donationId: donation, template: 'avery-l7163' })).status).toBe(404);
+    // The donor's own donation with no device yet: not « introuvable », but what to do first.
+    const empty = await createDonation(t, w.donor.agent);
+    for (const user of [w.donor.agent, w.coordinator.admin]) {
+      const res = await sheet(user, { donationId: empty, template: 'avery-l7163' });
+      expect(res.status).toBe(422);
+      expect(JSON.parse(res.body.toString())).toMatchObject({ type: expect.stringMatching(/donation-without-devices$/), detail: expect.stringMatching(/ne contient encore aucun appareil/) });
+    }
+    expect((await sheet(other.donor.agent, { donationId: empty, template: 'avery-l7163' })).status).toBe(404);
     expect((await sheet(w.charity.agent, { codes: [devices[0].code], template: 'avery-l7163' })).status).toBe(403);
     expect((await sheet(w.donor.viewer, { codes: [devices[0].code], template: 'avery-l7163' })).status).toBe(403);
   });

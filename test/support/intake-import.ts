@@ -31,7 +31,7 @@ export interface ImportResult {
   created: number;
   skipped: number;
   errors: { row: number; field: string; message: string }[];
-  alreadyRegistered: { row: number; serialNumber: string }[];
+  alreadyRegistered: { row: number; serialNumber: string; code?: string; donationId?: string; donationReference?: string; message?: string }[];
   warnings: { row: number; field: string; message: string }[];
   ignoredColumns: string[];
   flagged: { row: number; serialNumber: string; flags: string[] }[];

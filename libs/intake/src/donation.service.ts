@@ -2,10 +2,37 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DeviceInput, deviceInputProblems, normalizeSerial } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { DeviceRegistry } from '@renum/lifecycle';
+import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
+
+/** Where a serial the donor already registered lives: the device's code and its donation. */
+export interface RegisteredSerial {
+  serialNumber: string;
+  code: string;
+  donationId: string;
+  donationReference: string;
+}
+
+/** The donor's devices under these serial keys (normalizeSerial), by key. */
+export async function registeredSerials(m: EntityManager, donorOrganizationId: string, serialKeys: string[]): Promise<Map<string, RegisteredSerial>> {
+  if (!serialKeys.length) return new Map();
+  const rows: { serial_key: string; serial_number: string; code: string; donation_id: string; reference: string }[] = await m.query(
+    `SELECT d.serial_key, d.serial_number, d.code, d.donation_id, n.reference
+       FROM device d JOIN donation n ON n.id = d.donation_id
+      WHERE d.donor_organization_id = $1 AND d.serial_key = ANY($2)`,
+    [donorOrganizationId, serialKeys],
+  );
+  return new Map(rows.map((r) => [r.serial_key, { serialNumber: r.serial_number, code: r.code, donationId: r.donation_id, donationReference: r.reference }]));
+}
+
+/** Where an already registered device is, in French: this very donation (a re-import) or another one of the donor. */
+export function alreadyRegisteredWhere(where: RegisteredSerial, donationId: string): string {
+  return where.donationId === donationId
+    ? `dans ce don (appareil ${where.code})`
+    : `par votre organisation dans le don « ${where.donationReference} » (appareil ${where.code})`;
+}
 
 export interface DonationRow {
   id: string;
@@ -72,16 +99,32 @@ export class DonationService {
       const fields = [...new Set(problems.map((x) => x.field))];
       throw badRequest(`${fields.length} champ(s) invalide(s) : ${fields.join(', ')}. Rien n'a été créé.`, problems);
     }
-    return this.db.transaction(async (m) => {
-      const donation = await this.ownDonation(p, donationId, m);
-      const registered = await this.registry.register(
-        m,
-        { donationId: donation.id, donorOrganizationId: donation.donor_organization_id, territoryId: donation.territory_id },
-        devices,
-        { userId: p.userId, organizationId: p.organizationId, apiKeyId: p.apiKeyId },
-      );
-      return { devices: registered.map(({ id, code, status, flags }) => ({ id, code, status, flags })) };
+    try {
+      return await this.db.transaction(async (m) => {
+        const donation = await this.ownDonation(p, donationId, m);
+        const registered = await this.registry.register(
+          m,
+          { donationId: donation.id, donorOrganizationId: donation.donor_organization_id, territoryId: donation.territory_id },
+          devices,
+          { userId: p.userId, organizationId: p.organizationId, apiKeyId: p.apiKeyId },
+        );
+        return { devices: registered.map(({ id, code, status, flags }) => ({ id, code, status, flags })) };
+      });
+    } catch (error) {
+      if (error instanceof DuplicateSerialsError) throw await this.duplicateSerialsProblem(p, donationId, devices, error);
+      throw error;
+    }
+  }
+
+  /** The 409 with, for each device already registered, its place in the request and where it already is. */
+  private async duplicateSerialsProblem(p: Principal, donationId: string, devices: DeviceInput[], error: DuplicateSerialsError): Promise<ProblemException> {
+    const known = await registeredSerials(this.db.manager, p.organizationId, devices.map((d) => normalizeSerial(d.serialNumber)));
+    const errors = devices.flatMap((d, i) => {
+      const where = known.get(normalizeSerial(d.serialNumber));
+      return where ? [{ field: `devices[${i}].serialNumber`, message: `déjà enregistré ${alreadyRegisteredWhere(where, donationId)}` }] : [];
     });
+    if (!errors.length) return error;
+    return new ProblemException(error.problem.status, 'duplicate-serial', error.problem.title, error.problem.detail ?? '', { serials: error.serials, errors });
   }
 
   /** Donor, coordinator of the territory, or a workshop that collected one of its devices. */

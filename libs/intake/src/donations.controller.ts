@@ -27,7 +27,7 @@ export class DonationsController {
   @Allow({ kinds: ['DONOR'], roles: WORKING_ROLES })
   @ApiOperation({ summary: 'Register 1–1000 devices of the donation, all or nothing; each gets its public code' })
   @ApiCreatedResponse({ type: RegisteredDevices })
-  @ApiProblems([400, 'Invalid devices, or a serial twice in the request: nothing created (`errors` lists the fields)'], 401, 403, [404, 'Not a donation of your organisation'], [409, 'A serial this donor already registered'])
+  @ApiProblems([400, 'Invalid devices, or a serial twice in the request: nothing created (`errors` lists the fields)'], 401, 403, [404, 'Not a donation of your organisation'], [409, 'A serial this donor already registered: nothing created (`serials`; `errors` names each device of the request and the donation and code it already has)'])
   register(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RegisterDevicesDto) {
     return this.donations.registerDevices(p, id, body.devices);
   }

@@ -63,6 +63,10 @@ export class RowIssue {
 export class AlreadyRegisteredRow {
   @ApiProperty({ type: 'integer' }) row: number;
   @ApiProperty() serialNumber: string;
+  @ApiPropertyOptional({ description: 'Public code of the device already registered under this serial' }) code?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Its donation: this one (a re-import) or another donation of the donor' }) donationId?: string;
+  @ApiPropertyOptional() donationReference?: string;
+  @ApiPropertyOptional({ description: 'What the donor reads, in French' }) message?: string;
 }
 
 export class FlaggedRow {

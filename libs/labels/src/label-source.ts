@@ -94,12 +94,30 @@ export class LabelSource {
     return canonical.map((code) => byCode.get(code)!);
   }
 
-  /** How many devices of a donation the caller may see; 404 when none (unknown, invisible or empty). */
+  /**
+   * How many devices of a donation the caller may see; 404 when none (unknown or invisible), 422
+   * when the caller's own donation (or one of the coordinator's territory) has no device yet:
+   * a donor who prints labels before the import is done is not told the donation does not exist.
+   */
   async countDonation(p: Principal, donationId: string): Promise<number> {
     const scope = visibilitySql(p, 2);
     const [row] = await this.db.query(`SELECT count(*)::int AS n FROM device d WHERE d.donation_id = $1 AND ${scope.sql}`, [donationId, ...scope.params]);
-    if (!row.n) throw notFound('Don');
-    return row.n;
+    if (row.n) return row.n;
+    const [empty] = await this.db.query(
+      `SELECT reference FROM donation
+        WHERE id = $1 AND territory_id = $2 AND ($3 = 'COORDINATOR' OR donor_organization_id = $4)
+          AND NOT EXISTS (SELECT 1 FROM device WHERE donation_id = $1)`,
+      [donationId, p.territoryId, p.organizationKind, p.organizationId],
+    );
+    if (empty) {
+      throw new ProblemException(
+        422,
+        'donation-without-devices',
+        'Don sans appareil',
+        `Le don « ${empty.reference} » ne contient encore aucun appareil : enregistrez ou importez ses appareils, puis imprimez les étiquettes.`,
+      );
+    }
+    throw notFound('Don');
   }
 
   /**

@@ -65,6 +65,7 @@ export class LabelsController {
     [403, 'Donor, workshop and coordinator agents only'],
     [404, 'A code or the donation is unknown or not visible'],
     [409, 'sheet-failed (more than 200 labels): the job failed, as its download would say; send the request again'],
+    [422, 'donation-without-devices: the donation has no device yet'],
     [503, 'queue-unavailable (more than 200 labels): nothing queued, safe to retry'],
   )
   @ApiOperation({ summary: 'A sheet of labels for codes or a donation: PDF (Avery A4, Brother tape) or ZPL (Zebra); > 200 labels: made by a job, answered when done within the wait, else 202' })

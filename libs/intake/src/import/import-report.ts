@@ -19,6 +19,20 @@ export const DEFAULT_LABEL_TEMPLATE = 'avery-l7163';
  *   REEN age, value above the donation cap) and remarks about the file (row 1).
  * - `flagged`: registered rows carrying a legal flag (REEN_TOO_OLD, VALUE_ABOVE_DONATION_CAP).
  */
+/**
+ * A valid row whose serial the donor already registered: where the device is (its code, its
+ * donation: this one for a re-import, or another one), and the sentence the donor reads.
+ * Imports made before these details were kept have only `row` and `serialNumber`.
+ */
+export interface AlreadyRegisteredRow {
+  row: number;
+  serialNumber: string;
+  code?: string;
+  donationId?: string;
+  donationReference?: string;
+  message?: string;
+}
+
 export interface ImportReport {
   importId: string;
   donationId: string;
@@ -28,7 +42,7 @@ export interface ImportReport {
   created: number;
   skipped: number;
   errors: RowIssue[];
-  alreadyRegistered: { row: number; serialNumber: string }[];
+  alreadyRegistered: AlreadyRegisteredRow[];
   warnings: RowIssue[];
   ignoredColumns: string[];
   flagged: { row: number; serialNumber: string; flags: string[] }[];
@@ -42,7 +56,7 @@ export function buildReport(
   donationId: string,
   parsed: InventoryParseResult,
   created: number,
-  alreadyRegistered: { row: number; serialNumber: string }[],
+  alreadyRegistered: AlreadyRegisteredRow[],
 ): ImportReport {
   const already = new Set(alreadyRegistered.map((a) => a.row));
   return {

@@ -72,7 +72,7 @@ export class ImportsController {
       'The whole file is checked at once: a file that is not CSV (415), empty, without a recognisable header, without rows, or with a line over ' +
       `10,000 characters (422), or over ${MAX_MB} MB (413) is refused and nothing is written. Otherwise answers 202 {jobId, importId, statusUrl}; ` +
       'GET /api/v1/jobs/{jobId} (or GET /api/v1/imports/{importId}) then gives progress and the result ' +
-      '{created, skipped, errors: [{row, field, message}], alreadyRegistered: [{row, serialNumber}], warnings, ignoredColumns, flagged, labels}. ' +
+      '{created, skipped, errors: [{row, field, message}], alreadyRegistered: [{row, serialNumber, code, donationReference, message}], warnings, ignoredColumns, flagged, labels}. ' +
       'Rows with a problem are skipped and listed in errors; rows whose serial this donor already registered are skipped and listed in alreadyRegistered ' +
       '(importing the same file again creates nothing).',
   })

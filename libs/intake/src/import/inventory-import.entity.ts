@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { AlreadyRegisteredRow } from './import-report';
 
 export type InventoryImportStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -29,8 +30,8 @@ export class InventoryImport {
   /** Resume point: index in the parser's list of valid rows of the next row to register. */
   @Column('int', { default: 0 }) nextRow: number;
   @Column('int', { default: 0 }) createdCount: number;
-  /** Valid rows whose serial this donor had already registered: [{row, serialNumber}]. */
-  @Column('jsonb', { default: () => "'[]'" }) alreadyRegistered: { row: number; serialNumber: string }[];
+  /** Valid rows whose serial this donor had already registered: [{row, serialNumber, code, donationId, donationReference, message}]. */
+  @Column('jsonb', { default: () => "'[]'" }) alreadyRegistered: AlreadyRegisteredRow[];
   /** The final report (also the job's return value), kept after the job leaves Redis. */
   @Column('jsonb', { nullable: true }) result: Record<string, unknown> | null;
   @Column('text', { nullable: true }) failureReason: string | null;

@@ -7,7 +7,8 @@ import { ProblemException, RenumConfig } from '@renum/platform';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { InventoryFileError, InventoryParseResult, parseInventoryCsv } from '../inventory-csv';
-import { buildReport, ImportReport } from './import-report';
+import { alreadyRegisteredWhere, registeredSerials } from '../donation.service';
+import { AlreadyRegisteredRow, buildReport, ImportReport } from './import-report';
 import { readImportFile } from './import-storage';
 
 /** Rows registered per transaction: big enough for throughput, small enough to resume cheaply. */
@@ -114,11 +115,21 @@ export class InventoryImportProcessor {
           const start = state.next_row as number;
           const chunk = parsed.rows.slice(start, start + IMPORT_CHUNK_ROWS);
           if (chunk.length === 0) return start;
-          const existing = new Set(
-            (await this.registry.existingSerials(m, target.donorOrganizationId, chunk.map((r) => normalizeSerial(r.device.serialNumber)))).map(normalizeSerial),
-          );
+          const existing = await registeredSerials(m, target.donorOrganizationId, chunk.map((r) => normalizeSerial(r.device.serialNumber)));
           const fresh = chunk.filter((r) => !existing.has(normalizeSerial(r.device.serialNumber)));
-          const already = chunk.filter((r) => existing.has(normalizeSerial(r.device.serialNumber))).map((r) => ({ row: r.row, serialNumber: r.device.serialNumber }));
+          const already: AlreadyRegisteredRow[] = chunk.flatMap((r) => {
+            const where = existing.get(normalizeSerial(r.device.serialNumber));
+            if (!where) return [];
+            const same = where.donationId === target.donationId;
+            return [{
+              row: r.row,
+              serialNumber: r.device.serialNumber,
+              code: where.code,
+              donationId: where.donationId,
+              donationReference: where.donationReference,
+              message: `Numéro de série « ${r.device.serialNumber} » déjà enregistré ${alreadyRegisteredWhere(where, target.donationId)} : ligne ignorée${same ? ', rien à corriger' : ''}.`,
+            }];
+          });
           if (fresh.length) await this.registry.register(m, target, fresh.map((r) => ({ ...r.device, flags: r.flags })), actor);
           await m.query(
             `UPDATE inventory_import

@@ -31,8 +31,12 @@ const GLPI_COLUMNS: readonly GlpiColumn[] = [
   // Besides GLPI's labels, the words donors type in a spreadsheet of their own (Marque, N° de série…).
   {
     field: 'serialNumber',
-    fr: ['Numéro de série', 'N° de série', 'N° série', 'No de série', 'Num de série', 'Numéro série'],
-    en: ['Serial number' /* en_GB */, 'Serial Number' /* en_US */],
+    fr: [
+      'Numéro de série', 'N° de série', 'N° série', 'N°série', 'No de série', 'No série', 'Num de série', 'Num. de série',
+      'Num série', 'Num. série', 'Numéro série', 'N/S', 'S/N', 'SN', 'Serial',
+    ],
+    // S/N, SN, Serial: French spreadsheets use them too, so they do not tell the language.
+    en: ['Serial number' /* en_GB */, 'Serial Number' /* en_US */, 'Serial', 'Serial No', 'S/N', 'SN'],
   },
   {
     field: 'inventoryNumber',
@@ -167,7 +171,7 @@ export function mapHeader(titles: readonly string[]): ColumnMapping {
   const mapping: ColumnMapping = { format, columns: new Map(), ignoredColumns: [], duplicateTitles: [], recognised: 0 };
   const votes: Record<InventoryLanguage, number> = { fr: 0, en: 0 };
   titles.forEach((raw, index) => {
-    const title = raw.trim();
+    const title = raw.trim().replace(/\s*:$/, ''); // « N° de série : », as a form is written
     if (title === '') return; // an untitled column carries nothing we could name
     let field: SourceField | undefined;
     if (format === 'RENUM_TEMPLATE') {

@@ -429,6 +429,20 @@ describe('whole-file errors', () => {
     expectFileError('"Nom";"Fabricant";"Modèle";"Lieu"\n"PC-01";"Dell";"OptiPlex";"Mairie"\n', 'MISSING_COLUMN', /« Numéro de série »/);
   });
 
+  it.each(['N°série', 'No série', 'Num. série', 'S/N', 'N/S', 'SN', 'Serial', 'N° de série :'])('reads a serial column titled %j, as typed in a spreadsheet', (title) => {
+    const result = parse(`${title};Marque;Modèle;Date d'achat\nSNT-1;HP;ProBook;05/04/2019\n`);
+    expect(result.rows).toEqual([expect.objectContaining({ device: expect.objectContaining({ serialNumber: 'SNT-1', acquisitionDate: '2019-04-05' }) })]);
+    expect(result.language).toBe('fr'); // the French day-first dates are still read so
+  });
+
+  it('names the titles it did not recognise beside a missing column, on the row the spreadsheet shows', () => {
+    expectFileError(
+      'Inventaire 2024;;\nRéf. appareil;Marque;Modèle\nX1;HP;ProBook\n',
+      'MISSING_COLUMN',
+      /« Numéro de série ».*Colonnes non reconnues sur la ligne 2 : « Réf\. appareil » ; renommez celle qui convient\./,
+    );
+  });
+
   it('refuses a template without model column, naming it as the template does', () => {
     expectFileError('type;brand;serialNumber\nLAPTOP;Dell;SN-1\n', 'MISSING_COLUMN', /« model »/);
   });
@@ -883,6 +897,17 @@ describe('spreadsheets saved by hand: a `sep=` line, a title above the header, F
     expect(result.rows.map((r) => r.device.type)).toEqual(['LAPTOP', 'MONITOR', 'MFP', 'OTHER']);
     expect(result.rows[0].warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/classé « Ordinateur portable » d'après « Ordinateur portable HP 250 G7 »/) }));
     expect(result.rows[3].warnings).toEqual([]);
+  });
+
+  it('reads a Type typed in words of its own, or in the plural, from the known type it opens with', () => {
+    const types = ['Écran plat', 'Imprimante laser', 'Tablette Android', 'Écrans', 'PC portables', 'Unités centrales', 'Imprimantes multifonctions', 'Moniteur 24"', 'Téléviseur'];
+    const result = parse('N° de série;Marque;Modèle;Type\n' + types.map((type, i) => `TYP${i};HP;X;${type}`).join('\n') + '\n');
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.device.type)).toEqual(['MONITOR', 'PRINTER', 'TABLET', 'MONITOR', 'LAPTOP', 'DESKTOP', 'MFP', 'MONITOR', 'OTHER']);
+    // A plural is the same word: nothing to check. Words of one's own: said, so the donor can correct.
+    expect(result.rows[3].warnings).toEqual([]);
+    expect(result.rows[0].warnings).toEqual([{ row: 2, field: 'Type', message: 'Type « Écran plat » lu comme « Écran », à corriger si besoin.' }]);
+    expect(result.rows[8].warnings[0].message).toMatch(/Téléviseur.*non reconnu.*Autre équipement/);
   });
 
   it('warns of an inventory number used twice in the file, and registers both rows', () => {

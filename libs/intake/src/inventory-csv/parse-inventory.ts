@@ -24,6 +24,7 @@ import {
 } from './types';
 import {
   DateOrder,
+  deviceTypeAtStartOf,
   deviceTypeInText,
   deviceTypeOf,
   formatEuros,
@@ -256,6 +257,12 @@ class RowReader {
     const type = value ? deviceTypeOf(value) : undefined;
     if (type) return type;
     // No usable type: the designation often says it ("Ordinateur portable HP 250 G7").
+    // A type written in words of one's own that opens with a known one ("Écran plat", "Imprimante laser").
+    const opening = value ? deviceTypeAtStartOf(value) : undefined;
+    if (opening) {
+      this.warn('type', `Type « ${value} » lu comme « ${DEVICE_TYPE_LABELS_FR[opening]} », à corriger si besoin.`);
+      return opening;
+    }
     const what = value ? `Type « ${value} » non reconnu` : 'Type non renseigné';
     for (const source of ['description', 'name'] as const) {
       const text = this.value(source);
@@ -368,7 +375,7 @@ function fileWarnings(mapping: ColumnMapping, headerRow: number): RowIssue[] {
   return warnings;
 }
 
-function checkHeader(mapping: ColumnMapping): void {
+function checkHeader(mapping: ColumnMapping, headerRow: number): void {
   if (mapping.recognised === 0) {
     throw new InventoryFileError(
       "Aucune colonne reconnue sur les premières lignes : le fichier doit être un export CSV des ordinateurs de GLPI " +
@@ -379,8 +386,12 @@ function checkHeader(mapping: ColumnMapping): void {
   const missing = REQUIRED_FIELDS.filter((f) => !mapping.columns.has(f));
   if (missing.length > 0) {
     const names = missing.map((f) => `« ${missingColumnName(f, mapping)} »`);
+    // The titles read but not understood: often the missing column under a name of one's own (« Réf. constructeur »).
+    const unknown = mapping.ignoredColumns.length
+      ? ` Colonnes non reconnues sur la ligne ${headerRow} : ${mapping.ignoredColumns.map((t) => `« ${t} »`).join(', ')} ; renommez celle qui convient.`
+      : '';
     throw new InventoryFileError(
-      `Colonne(s) obligatoire(s) absente(s) : ${names.join(', ')}. Aucun appareil ne peut être enregistré sans elles.`,
+      `Colonne(s) obligatoire(s) absente(s) : ${names.join(', ')}. Aucun appareil ne peut être enregistré sans elles.${unknown}`,
       'MISSING_COLUMN',
     );
   }
@@ -395,7 +406,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
   if (Number.isNaN(options.today.getTime())) throw new TypeError('parseInventoryCsv: options.today is an invalid Date');
   const table = readCsvTable(decodeInventoryText(input), (cells) => mapHeader(cells).recognised >= 2);
   const mapping = mapHeader(table.header.cells);
-  checkHeader(mapping);
+  checkHeader(mapping, table.header.row);
   const isTemplate = mapping.format === 'RENUM_TEMPLATE';
   const dataRecords = table.records.filter((r) => !isBlank(r.cells) && !(isTemplate && isComment(r.cells)));
   if (dataRecords.length === 0) {

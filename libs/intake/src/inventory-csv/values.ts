@@ -66,8 +66,21 @@ function lookup<T>(table: Map<string, T>, value: string): T | undefined {
   return table.get(normalizeCode(value)) ?? table.get(normalizeCode(value.split('>').pop() ?? ''));
 }
 
+/** "Écrans", "Unités centrales", "PCs portables": a category a spreadsheet names in the plural. */
+function singular(value: string): string {
+  return value.replace(/(\p{L}{2,})s(?=$|[\s>/-])/gu, '$1');
+}
+
 export function deviceTypeOf(value: string): DeviceType | undefined {
-  return lookup(DEVICE_TYPE_BY_WORD, value);
+  return lookup(DEVICE_TYPE_BY_WORD, value) ?? lookup(DEVICE_TYPE_BY_WORD, singular(value));
+}
+
+/**
+ * The type a Type cell names when it is not one of the known words but opens with one, as
+ * people type it ("Écran plat", "Imprimante laser", "Tablettes Android"): see deviceTypeInText.
+ */
+export function deviceTypeAtStartOf(value: string): DeviceType | undefined {
+  return deviceTypeInText(value) ?? deviceTypeInText(singular(value));
 }
 
 /**
