@@ -5,6 +5,7 @@ import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, queueUnreadable, Requester } from '@renum/jobs';
 import type { Job } from 'bullmq';
+import { SHEET_FAILED_DETAIL } from '@renum/labels';
 import { DeviceAccess } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
@@ -40,7 +41,7 @@ export class JobsController {
       const { job, state } = read;
       // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
       const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
-      return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+      return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: this.failedReason(job) } : {}) };
     }
     // A finished transition may have left Redis: its stored answer, applied or refused, is the truth.
     if (!read && jobId.startsWith('tr-')) {
@@ -61,6 +62,11 @@ export class JobsController {
       if (row?.status === 'FAILED') return { id: jobId, state: 'failed', progress: 100, failedReason: row.failure_reason };
     }
     throw notFound('Tâche');
+  }
+
+  /** A sheet job's own reason (a file path, an errno) stays in the server log; its requester reads what its download says. */
+  private failedReason(job: Job): string | undefined {
+    return job.name === 'labels.sheet' ? SHEET_FAILED_DETAIL : job.failedReason;
   }
 
   /**
