@@ -172,4 +172,44 @@ describe('independent re-checks of erasures (R2v3)', () => {
     expect(asked.status).toBe(201);
     expect(asked.body).toMatchObject({ considered: 0, selected: [] });
   });
+  it('the scheduled draw leaves undrawn the erasures of disks no longer on the bench (device left, or erased before its return); its admin can still draw them', async () => {
+    const bench = await t.world('BenchWorkshop');
+    const [gone, back, kept] = await registerDevices(t, bench, [
+      { media: [{ kind: 'SSD', serialNumber: 'BENCH-GONE-1' }] },
+      { media: [{ kind: 'SSD', serialNumber: 'BENCH-BACK-1' }] },
+      { media: [{ kind: 'HDD', serialNumber: 'BENCH-KEPT-1' }] },
+    ]);
+    const handOver = async (device: { id: string }, ref: string) => {
+      await step(t, bench.charity.agent, device.id, { action: 'reserve' });
+      await step(t, bench.charity.agent, device.id, { action: 'distribute', priceCents: 5000, paymentMethod: 'CASH', beneficiary: { ref, eligibility: 'autre', postalCode: '69100' } });
+    };
+    // Erased by hand and handed over before any scheduled draw ran: its disk is at a beneficiary's.
+    await toAvailable(t, bench, gone, ['BENCH-GONE-1']);
+    await handOver(gone, 'B-1');
+    // Handed over, then brought back: the erasure made before the return no longer proves anything; the new one does.
+    await toAvailable(t, bench, back, ['BENCH-BACK-1']);
+    await handOver(back, 'B-2');
+    await step(t, bench.workshop.agent, back.id, { action: 'return', reason: 'Rendu : ne démarre plus' });
+    expect((await erase(t, bench.workshop.agent, back.id, 'BENCH-BACK-1')).status).toBe(201);
+    // Erased by hand, still on the bench.
+    await step(t, bench.workshop.agent, kept.id, { action: 'collect' });
+    expect((await erase(t, bench.workshop.agent, kept.id, 'BENCH-KEPT-1')).status).toBe(201);
+
+    const erasures: { id: string; medium_serial: string }[] = await t.db.query(
+      'SELECT id, medium_serial FROM erasure_record WHERE device_id = ANY($1) ORDER BY created_at',
+      [[gone.id, back.id, kept.id]],
+    );
+    const [goneErasure, backBefore, backAfter, keptErasure] = erasures.map((e) => e.id);
+    expect(erasures.map((e) => e.medium_serial)).toEqual(['BENCH-GONE-1', 'BENCH-BACK-1', 'BENCH-BACK-1', 'BENCH-KEPT-1']);
+    const drawn = async () =>
+      (await t.db.query('SELECT erasure_id FROM erasure_draw WHERE erasure_id = ANY($1)', [erasures.map((e) => e.id)])).map((r: { erasure_id: string }) => r.erasure_id).sort();
+
+    await t.get(RecheckDrawProcessor).run();
+    expect(await drawn()).toEqual([backAfter, keptErasure].sort());
+    // Left undrawn, not marked as drawn: the next run leaves them too, and the workshop's admin may still ask.
+    expect(await t.get(RecheckDrawProcessor).run()).toEqual({ workshops: 0, considered: 0, selected: 0 });
+    const asked = await t.http.post('/api/v1/erasures/rechecks/draw').set(bench.workshop.admin.auth).send({});
+    expect(asked.body).toMatchObject({ considered: 2 });
+    expect(await drawn()).toEqual([goneErasure, backBefore, backAfter, keptErasure].sort());
+  });
 });

@@ -1,5 +1,6 @@
 import { JOB_QUEUE, JobProducer } from '@renum/jobs';
-import { SHEET_FILE_KEPT_MS, SHEETS_SWEEP_SCHEDULER_ID } from '@renum/labels';
+import { Logger } from '@nestjs/common';
+import { SHEET_FAILED_DETAIL, SHEET_FILE_KEPT_MS, SHEETS_SWEEP_SCHEDULER_ID } from '@renum/labels';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -142,12 +143,13 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
       expect(blocks[200]).toContain(big[200].code);
     });
 
-    it('a job that fails: the problem its download gives (409 sheet-failed)', async () => {
+    it('a job that fails: the problem its download gives (409 sheet-failed), in French, its raw reason in the server log only', async () => {
       // Where the job writes is a file, not a directory: every attempt fails.
       const dir = join(t.storageDir, 'labels');
       mkdirSync(dir, { recursive: true });
       renameSync(dir, `${dir}.kept`);
       writeFileSync(dir, 'not a directory');
+      const warned = jest.spyOn(Logger.prototype, 'warn');
       let res;
       try {
         res = await sheet(w.donor.agent, { donationId: bigDonation, template: 'avery-l7163' });
@@ -158,10 +160,22 @@ describe('label sheets: POST /api/v1/labels/sheets', () => {
       expect(res.status).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       const problem = JSON.parse(res.body.toString());
-      expect(problem).toMatchObject({ status: 409, type: expect.stringMatching(/sheet-failed$/), title: 'Planche non produite', detail: expect.stringMatching(/a échoué : .*(EEXIST|ENOTDIR)/) });
+      expect(problem).toMatchObject({ status: 409, type: expect.stringMatching(/sheet-failed$/), title: 'Planche non produite', detail: SHEET_FAILED_DETAIL });
+      // What failed and what to do; not where the server keeps its files, nor its errno.
+      expect(problem.detail).toMatch(/a échoué.*Relancez la demande.*moins d'étiquettes/);
       const [failed] = await t.get(JobProducer).queue('documents').getFailed();
+      expect(failed.failedReason).toMatch(/EEXIST|ENOTDIR/); // the job's own reason…
+      expect(JSON.stringify(problem)).not.toContain(t.storageDir);
+      expect(JSON.stringify(problem)).not.toMatch(/EEXIST|ENOTDIR|\.part/);
+      // …is in the api's log, with the job it belongs to.
+      const logged = warned.mock.contexts.map((logger, i) => [(logger as { context?: string }).context, String(warned.mock.calls[i][0])]);
+      warned.mockRestore();
+      expect(logged).toContainEqual(['LabelSheets', expect.stringMatching(new RegExp(`${failed.id}.*(EEXIST|ENOTDIR)`))]);
       const download = await t.http.get(`/api/v1/labels/sheets/${failed.id}`).set(w.donor.agent.auth).expect(409);
-      expect(problem).toMatchObject({ type: download.body.type, title: download.body.title, detail: download.body.detail });
+      expect(download.body).toMatchObject({ type: problem.type, title: problem.title, detail: SHEET_FAILED_DETAIL });
+      // The job's status says the same.
+      const status = await t.http.get(`/api/v1/jobs/${failed.id}`).set(w.donor.agent.auth).expect(200);
+      expect(status.body).toMatchObject({ state: 'failed', failedReason: SHEET_FAILED_DETAIL });
     });
   });
 });

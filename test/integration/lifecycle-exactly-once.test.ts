@@ -107,6 +107,33 @@ describe('transitions are applied exactly once', () => {
     }
   });
 
+  it('a refusal carries its RFC 9457 instance, the same in its first answer, every replay (by id or by code) and its job result', async () => {
+    const [device] = await registerDevices(t, w, [{}]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    const key = randomUUID();
+    const refused = await transition(t, w.workshop.agent, device.code, { action: 'wipe' }, key); // no known medium, no noStorage
+    expect(refused.status).toBe(422);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // The device by its id, whichever way the request named it: a replay by id is the same request.
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/erasure-missing$/), status: 422, instance: `/api/v1/devices/${device.id}/transitions` });
+    const replays = async () => [
+      await transition(t, w.workshop.agent, device.id, { action: 'wipe' }, key),
+      await transition(t, w.workshop.agent, device.code.replace(/-/g, '').toLowerCase(), { action: 'wipe' }, key),
+    ];
+    for (const replay of await replays()) expect([replay.status, replay.text]).toEqual([422, refused.text]);
+    const queue = t.get(JobProducer).queue('transitions');
+    const [job] = (await queue.getJobs(['completed'])).filter((j) => j.data.deviceId === device.id && j.data.action === 'wipe');
+    const jobResult = async () => (await t.http.get(`/api/v1/jobs/${job.id}`).set(w.workshop.agent.auth).expect(200)).body.result;
+    expect(await jobResult()).toEqual({ statusCode: 422, body: refused.body });
+    // Once the job left Redis: the stored answer, with the same instance.
+    await queue.obliterate({ force: true });
+    for (const replay of await replays()) expect([replay.status, replay.text]).toEqual([422, refused.text]);
+    expect(await jobResult()).toEqual({ statusCode: 422, body: refused.body });
+    // Stored as the worker answered it: the api adds the instance when answering.
+    const [stored] = await t.db.query('SELECT body FROM idempotency_record WHERE id = $1', [job.id]);
+    expect(stored.body.instance).toBeUndefined();
+  });
+
   it('drops outbox rows a week after they were published and their job was due, never before', async () => {
     const day = 24 * 3600 * 1000;
     const ago = (days: number) => new Date(Date.now() - days * day);

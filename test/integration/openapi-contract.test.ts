@@ -184,6 +184,31 @@ describe('schemas of API.md', () => {
   });
 });
 
+describe('API keys', () => {
+  it('the api-key security scheme, and the creation of a key, say a key always acts with the role agent, and what it may not do', () => {
+    const scheme = doc.components.securitySchemes['api-key'];
+    expect(scheme).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    const creation = doc.paths['/api/v1/organizations/{id}/api-keys'].post;
+    for (const description of [scheme.description, creation.description]) {
+      expect(description).toMatch(/always acts with the role `agent` of its organisation, never `admin`/);
+      expect(description).toMatch(/`publish`/);
+      expect(description).toMatch(/managing accounts and API keys/);
+      expect(description).toMatch(/Bearer/);
+    }
+  });
+
+  it('what it says is what a key gets: the role agent, whoever created it', async () => {
+    const created = await t.http.post(`/api/v1/organizations/${w.workshop.id}/api-keys`).set(w.workshop.admin.auth).send({ name: 'OA role' }).expect(201);
+    const me = await t.http.get('/api/v1/me').set('X-Api-Key', created.body.key).expect(200);
+    expect(me.body.user).toMatchObject({ id: null, role: 'agent', apiKeyId: created.body.id });
+    // Created by the workshop's admin, it still may not publish, an admin's action.
+    const [device] = await registerDevices(t, w, [{}]);
+    const publish = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set('X-Api-Key', created.body.key).set('Idempotency-Key', 'oa-key-publish').send({ action: 'publish', priceCents: 5000 });
+    expect(publish.status).toBe(403);
+    expect(publish.body.type).toMatch(/forbidden-action$/);
+  });
+});
+
 describe('the schemas match what the API answers', () => {
   const keysWithin = (body: Json, schema: string) => {
     const props = propertiesOf(schema);

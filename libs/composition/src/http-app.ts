@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { answerUnparsableRequestsWithProblems, JSON_BODY_LIMIT_MB, ProblemFilter, renumValidationPipe } from '@renum/platform';
+import { API_KEY_ROLE_NOTE } from '@renum/identity';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RenumModule } from './renum.module';
@@ -49,7 +50,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       .setDescription('Traçabilité du réemploi solidaire de matériel informatique. Errors are RFC 9457 problem documents.')
       .setVersion('1')
       .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: `Key of an organisation, for integrations, created by \`POST /api/v1/organizations/{id}/api-keys\` (shown once). ${API_KEY_ROLE_NOTE}` }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -5,7 +5,8 @@ import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, queueUnreadable, Requester } from '@renum/jobs';
 import type { Job } from 'bullmq';
-import { DeviceAccess } from '@renum/lifecycle';
+import { SHEET_FAILED_DETAIL } from '@renum/labels';
+import { DeviceAccess, withInstance } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { JobState, TransitionJobResult } from './composition.schemas';
@@ -39,16 +40,18 @@ export class JobsController {
     if (read && (await this.mayRead(p, read.job))) {
       const { job, state } = read;
       // A transition's answer carries the request fingerprint and whether it was stored, for the api's own use; not shown.
-      const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...result } = state === 'completed' ? (job.returnvalue ?? {}) : {};
-      return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+      const { fingerprint: _fingerprint, ephemeral: _ephemeral, ...answer } = state === 'completed' ? (job.returnvalue ?? {}) : {};
+      // A transition's answer is the body its request got, `instance` included.
+      const result = job.name === 'device.transition' && answer.statusCode ? withInstance(answer, job.data.deviceId) : answer;
+      return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: this.failedReason(job) } : {}) };
     }
     // A finished transition may have left Redis: its stored answer, applied or refused, is the truth.
     if (!read && jobId.startsWith('tr-')) {
       const [row] = await this.db.query(
-        `SELECT status_code, body FROM idempotency_record WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3`,
+        `SELECT status_code, body, device_id FROM idempotency_record WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3`,
         [jobId, p.organizationId, p.userId ?? null],
       );
-      if (row) return { id: jobId, state: 'completed', progress: 100, result: { statusCode: row.status_code, body: row.body } };
+      if (row) return { id: jobId, state: 'completed', progress: 100, result: withInstance({ statusCode: row.status_code, body: row.body }, row.device_id) };
     }
     // A finished import may have left Redis too: its result is kept in inventory_import.
     if (!read && jobId.startsWith('imp-')) {
@@ -61,6 +64,11 @@ export class JobsController {
       if (row?.status === 'FAILED') return { id: jobId, state: 'failed', progress: 100, failedReason: row.failure_reason };
     }
     throw notFound('Tâche');
+  }
+
+  /** A sheet job's own reason (a file path, an errno) stays in the server log; its requester reads what its download says. */
+  private failedReason(job: Job): string | undefined {
+    return job.name === 'labels.sheet' ? SHEET_FAILED_DETAIL : job.failedReason;
   }
 
   /**

@@ -19,6 +19,16 @@ export interface TokenClaims {
 
 const invalidCredentials = () => new ProblemException(401, 'invalid-credentials', 'Identifiants incorrects', 'E-mail ou mot de passe incorrect.');
 const invalidToken = () => new ProblemException(401, 'invalid-token', 'Session invalide ou expirée', 'Reconnectez-vous pour obtenir un nouveau jeton.');
+/**
+ * What an API key may do, for integrators (the OpenAPI security scheme and the key's creation):
+ * `verifyApiKey` gives every key the role `agent` of its organisation.
+ */
+export const API_KEY_ROLE_NOTE =
+  'An API key always acts with the role `agent` of its organisation, never `admin`: it may do what an agent of that organisation may, ' +
+  'and is refused (403) what needs an admin — a workshop\'s `publish` (a coordination\'s key may publish), `POST /api/v1/erasures/rechecks/draw`, ' +
+  'creating a coordination — as well as managing accounts and API keys, and deciding an erasure re-check (a technician\'s act). ' +
+  'For those, log in as a user (Bearer token).';
+
 const invalidKey = () => new ProblemException(401, 'invalid-api-key', 'Clé API invalide', 'Cette clé API est inconnue ou a été révoquée.');
 
 // Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecu
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
 import { AccessRule, Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
-import { AuthService } from './auth.service';
+import { API_KEY_ROLE_NOTE, AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto, UserStatusDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
 import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey, TerritorySettings, UserList, UserSummary } from './identity.schemas';
@@ -149,7 +149,7 @@ export class IdentityController {
 
   @Post('organizations/:id/api-keys')
   @Allow(MANAGES_ACCOUNTS)
-  @ApiOperation({ summary: 'Create an API key; the key is shown once, only its hash is kept' })
+  @ApiOperation({ summary: 'Create an API key; the key is shown once, only its hash is kept', description: `Sent as \`X-Api-Key\`. ${API_KEY_ROLE_NOTE}` })
   @ApiCreatedResponse({ type: CreatedApiKey })
   @ApiProblems(400, 401, NOT_MANAGER, INVISIBLE)
   createApiKey(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() body: CreateApiKeyDto) {

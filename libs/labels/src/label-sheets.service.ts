@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '@renum/identity';
 import { DONE_JOB_KEPT_SECONDS, isRequester, JobProducer, queueUnavailable, QueueUnavailableError, queueUnreadable, Requester, WaitOutcome } from '@renum/jobs';
 import { badRequest, notFound, ProblemException, RenumConfig, uuidv7 } from '@renum/platform';
@@ -54,13 +54,19 @@ export interface SheetJobResult {
 /** A long sheet: its file, opened (the caller streams and closes it), or its job still running. */
 export type MadeSheet = { kind: 'file'; file: FileHandle; format: SheetFormat; accepted: SheetJobAccepted } | { kind: 'pending'; accepted: SheetJobAccepted };
 
-/** A sheet job that spent its attempts: the same problem for its request and for its download. */
-const sheetFailed = (reason: string | undefined) =>
-  new ProblemException(409, 'sheet-failed', 'Planche non produite', `La production de la planche a échoué : ${reason ?? 'erreur inconnue'}. Relancez la demande.`);
+/**
+ * What the requester reads of a sheet job that spent its attempts (its problem, and the job's
+ * `failedReason`). The job's own reason (a file path, an errno, a stack line) is for the server log.
+ */
+export const SHEET_FAILED_DETAIL =
+  "La production de la planche d'étiquettes a échoué sur le serveur, après plusieurs essais. Relancez la demande ; " +
+  "si l'échec se répète, demandez moins d'étiquettes à la fois (une partie des codes plutôt que le don entier) ou prévenez la coordination Renum.";
 
 /** Label sheets: checked in the request, streamed when short, made by a job when long. */
 @Injectable()
 export class LabelSheets {
+  private readonly logger = new Logger('LabelSheets');
+
   constructor(
     private readonly source: LabelSource,
     private readonly jobs: JobProducer,
@@ -134,7 +140,7 @@ export class LabelSheets {
       if (error instanceof QueueUnavailableError) throw queueUnavailable();
       throw error;
     }
-    if (outcome.state === 'failed') throw sheetFailed(outcome.reason);
+    if (outcome.state === 'failed') throw this.failed(jobId, outcome.reason);
     const accepted = { jobId, statusUrl: `/api/v1/jobs/${jobId}`, downloadUrl: this.downloadUrl(jobId) };
     if (outcome.state === 'timeout') return { kind: 'pending', accepted };
     let file: FileHandle;
@@ -146,6 +152,12 @@ export class LabelSheets {
       throw new ProblemException(500, 'sheet-file-missing', 'Planche introuvable', `La planche a été produite mais son fichier est illisible par l'API (STORAGE_DIR partagé ?). Essayez ${accepted.downloadUrl}, ou relancez la demande.`);
     }
     return { kind: 'file', file, format: sheetFormat(template), accepted };
+  }
+
+  /** A sheet job that spent its attempts: the same problem for its request and for its download; its reason is logged. */
+  private failed(jobId: string, reason: string | undefined): ProblemException {
+    this.logger.warn(`label sheet job ${jobId} failed: ${reason ?? 'no reason given'}`);
+    return new ProblemException(409, 'sheet-failed', 'Planche non produite', SHEET_FAILED_DETAIL);
   }
 
   downloadUrl(jobId: string): string {
@@ -195,7 +207,7 @@ export class LabelSheets {
       throw notFound("Planche d'étiquettes");
     }
     const { state } = read;
-    if (state === 'failed') throw sheetFailed(job.failedReason);
+    if (state === 'failed') throw this.failed(jobId, job.failedReason);
     if (state !== 'completed') {
       throw new ProblemException(409, 'not-ready', 'Planche pas encore prête', `La planche est en cours de production (${job.progress ?? 0} %). Suivez /api/v1/jobs/${jobId}.`, {
         state,

@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { parseTransitionBody } from './transition.dto';
-import { requestFingerprint, type TransitionAnswer, type TransitionOutcome } from './transition.service';
+import { requestFingerprint, type TransitionAnswer, type TransitionOutcome, withInstance } from './transition.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -82,9 +82,9 @@ export class TransitionRequestService {
       throw error;
     }
     // The job under this id may be another request's (same key, other payload) still in Redis.
-    if (outcome.state === 'completed') return answerFor(outcome.value, fingerprint);
+    if (outcome.state === 'completed') return withInstance(answerFor(outcome.value, fingerprint), deviceId);
     const after = await this.storedOutcome(jobId, fingerprint);
-    if (after) return after;
+    if (after) return withInstance(after, deviceId);
     if (outcome.state === 'timeout') return pending(jobId);
     throw new ProblemException(500, 'transition-failed', 'Transition non appliquée', "Le traitement a échoué après plusieurs essais ; rien n'a été appliqué. Réessayez plus tard avec la même Idempotency-Key.");
   }

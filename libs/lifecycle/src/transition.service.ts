@@ -38,6 +38,17 @@ export interface TransitionOutcome {
 }
 
 /**
+ * A transition's problem with its RFC 9457 `instance`, as the api's other problems carry one: the
+ * device's transitions path by its id, whatever the request named (id or public code), so every
+ * replay of an Idempotency-Key, and the job's result, answer the same body. Added by the api when
+ * answering, not stored: answers stored before it get it too.
+ */
+export function withInstance(outcome: TransitionOutcome, deviceId: string): TransitionOutcome {
+  if (outcome.statusCode < 400 || outcome.body.instance !== undefined) return outcome;
+  return { statusCode: outcome.statusCode, body: { ...outcome.body, instance: `/api/v1/devices/${deviceId}/transitions` } };
+}
+
+/**
  * The worker's answer to a transition job: the outcome and the fingerprint of the request it
  * answers. A key reused for another request shows as another fingerprint, so the api needs no
  * read of its own to answer 422.

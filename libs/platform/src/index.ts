@@ -13,3 +13,4 @@ export * from './storable-text';
 export * from './unparsable-request';
 export * from './timeout';
 export * from './pdf-document';
+export * from './stream-util';

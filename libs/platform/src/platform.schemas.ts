@@ -20,7 +20,7 @@ export class ProblemDocumentSchema {
   @ApiProperty({ example: 'Transition impossible' }) title: string;
   @ApiProperty({ type: 'integer', example: 409 }) status: number;
   @ApiProperty({ example: "L'action « publish » n'est pas possible : le matériel est au statut « Déclaré par le donateur » (REGISTERED), et elle se fait depuis « Reconditionné » (REFURBISHED)." }) detail: string;
-  @ApiPropertyOptional({ example: '/api/v1/devices/RN-4F7K-2QXJ/transitions', description: 'The request path (absent from stored transition answers)' }) instance?: string;
+  @ApiPropertyOptional({ example: '/api/v1/devices/RN-4F7K-2QXJ/transitions', description: "The request path; a transition's refusal names the device by its id (`/api/v1/devices/{id}/transitions`), so every replay of its Idempotency-Key gets the same body" }) instance?: string;
   @ApiPropertyOptional({ type: () => [FieldErrorSchema], description: 'Validation errors, one per field' }) errors?: FieldErrorSchema[];
 }
 

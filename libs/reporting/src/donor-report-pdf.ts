@@ -1,4 +1,6 @@
-import { SharedFontsPdfDocument } from '@renum/platform';
+import { SharedFontsPdfDocument, yieldToOutput } from '@renum/platform';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { dateFr, percentFr, qty } from './donor-report';
 import type { DonorReport } from './donor-report.service';
 
@@ -14,15 +16,23 @@ const COLUMNS: { title: string; width: number; value: (r: DonorReport['rows'][nu
   { title: 'Devenir', width: 120, value: (r) => `${r.fateLabel}${r.reenExcluded ? ' (hors base REEN)' : ''}` },
 ];
 
-/** The donor's report, in French: summary, per-device table, and the statement for the *sortie d'inventaire*. */
-export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
+/**
+ * The donor's report, in French: summary, per-device table, and the statement for the *sortie
+ * d'inventaire*. Rendered in the api, page by page, yielding to the event loop between pages: a
+ * 1,000-device donation makes some 25 pages, 0.1–0.3 s of drawing that would
+ * otherwise hold every other request of the process.
+ */
+export async function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
   const doc = new SharedFontsPdfDocument({ size: 'A4', layout: 'landscape', margin: M, info: { Title: `Rapport de don ${r.donation.reference}`, Author: 'Renum' } });
   const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
   });
+  doc.on('error', (error) => out.destroy(error));
+  doc.pipe(out);
   const width = doc.page.width - 2 * M;
   const s = r.summary;
 
@@ -52,6 +62,8 @@ export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
   header();
   for (const row of r.rows) {
     if (doc.y > doc.page.height - M - 30) {
+      doc.flushPages();
+      await yieldToOutput(out);
       doc.addPage();
       header();
     }
@@ -72,5 +84,6 @@ export function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
   doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text('Attestation pour la sortie d’inventaire', M, doc.y, { width });
   doc.font('Helvetica').fontSize(10).text(r.statement, M, doc.y + 4, { width, align: 'justify' });
   doc.end();
-  return done;
+  await finished(out);
+  return Buffer.concat(chunks);
 }

@@ -16,7 +16,8 @@ export const RECHECK_DRAW_PATTERN = '*/15 * * * *';
  * R2v3 asks for an independent re-check of at least 5 % of logically wiped media. Imported
  * reports are drawn when recorded; erasures typed by hand (`POST /devices/{d}/erasures`, in
  * libs/lifecycle, which does not know this lib) entered a draw only when a workshop admin asked
- * for one. This job draws them for every workshop, through the same code as that request.
+ * for one. This job draws them for every workshop, through the same code as that request, but
+ * only those whose disk is still on the workshop's bench (RecheckService.drawExisting).
  */
 @Injectable()
 export class RecheckDrawProcessor implements OnApplicationBootstrap, OnApplicationShutdown {

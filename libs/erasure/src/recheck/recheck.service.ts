@@ -13,6 +13,15 @@ import { drawForRecheck, recheckShareFromEnv } from './recheck-draw';
 const LEFT_CUSTODY = ['DISTRIBUTED', 'RECYCLED', 'DISMANTLED'];
 
 /**
+ * An erasure (`e`) whose disk is still on its workshop's bench: its device is in that workshop's
+ * custody and has not left, and the erasure counts as its proof now (begun and recorded since the
+ * latest custody-in, as `erasedInCustody` says). The scheduled draw considers only these.
+ */
+const ON_THE_BENCH = `EXISTS (SELECT 1 FROM device d WHERE d.id = e.device_id AND d.custodian_organization_id = e.organization_id
+    AND d.status NOT IN (${LEFT_CUSTODY.map((s) => `'${s}'`).join(', ')})
+    AND (d.custody_in_at IS NULL OR (e.started_at > d.custody_in_at AND e.created_at > d.custody_in_at)))`;
+
+/**
  * Independent re-checks (R2v3): a share of PASSED logical erasures is drawn for another
  * technician of the workshop to check again. A FAILED re-check voids the erasure.
  */
@@ -31,9 +40,12 @@ export class RecheckService {
 
   /**
    * Every PASSED logical erasure of the workshop never put to a draw (those typed by hand): for
-   * `POST /erasures/rechecks/draw` and, for every workshop, the scheduled `erasure.draw-for-recheck`.
+   * `POST /erasures/rechecks/draw` and, for every workshop, the scheduled `erasure.draw-for-recheck`,
+   * which takes only those still on the bench (`onTheBench`, see ON_THE_BENCH) and leaves the others
+   * undrawn: a disk that left cannot be re-checked, and a FAILED re-check of it would be a data
+   * incident. The admin's request still draws them all.
    */
-  async drawExisting(organizationId: string) {
+  async drawExisting(organizationId: string, { onTheBench = false }: { onTheBench?: boolean } = {}) {
     const usedSeed = randomBytes(12).toString('hex');
     return this.db.transaction(async (m) => {
       // One draw at a time per workshop, so two clicks (or a click and the scheduled job) do not sample the same population twice.
@@ -41,7 +53,7 @@ export class RecheckService {
       const rows: { id: string }[] = await m.query(
         `SELECT e.id FROM erasure_record e
           WHERE e.organization_id = $1 AND e.result = 'PASSED' AND e.level <> 'DESTROY' AND e.voided_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id)`,
+            AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id)${onTheBench ? ` AND ${ON_THE_BENCH}` : ''}`,
         [organizationId],
       );
       const selected = await this.draw(m, organizationId, rows.map((r) => r.id), usedSeed);
@@ -50,18 +62,18 @@ export class RecheckService {
   }
 
   /**
-   * The scheduled draw: each workshop with erasures never put to a draw gets one, its own
-   * transaction and seed, as if its admin had asked for it.
+   * The scheduled draw: each workshop with erasures never put to a draw, still on its bench, gets
+   * one, its own transaction and seed, as if its admin had asked for it.
    */
   async drawEveryWorkshop(): Promise<{ workshops: number; considered: number; selected: number }> {
     const workshops: { organization_id: string }[] = await this.db.query(
       `SELECT DISTINCT e.organization_id FROM erasure_record e JOIN organization o ON o.id = e.organization_id AND o.kind = 'WORKSHOP'
         WHERE e.result = 'PASSED' AND e.level <> 'DESTROY' AND e.voided_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id)`,
+          AND NOT EXISTS (SELECT 1 FROM erasure_draw dr WHERE dr.erasure_id = e.id) AND ${ON_THE_BENCH}`,
     );
     const total = { workshops: 0, considered: 0, selected: 0 };
     for (const { organization_id } of workshops) {
-      const draw = await this.drawExisting(organization_id);
+      const draw = await this.drawExisting(organization_id, { onTheBench: true });
       if (draw.considered === 0) continue; // drawn meanwhile by its admin
       total.workshops++;
       total.considered += draw.considered;

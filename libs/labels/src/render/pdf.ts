@@ -1,8 +1,7 @@
-import { SharedFontsPdfDocument } from '@renum/platform';
+import { SharedFontsPdfDocument, yieldToOutput } from '@renum/platform';
 import { finished } from 'node:stream/promises';
 import { cleanLine, fitText, LabelLayout, layoutLabel, TextSlot } from './layout';
 import { qrMatrix, qrRuns } from './qr';
-import { yieldToOutput } from './stream-util';
 import { labelsPerPage, mmToPt, PT_PER_MM, SHEET_TEMPLATES, SheetTemplate, SheetTemplateSpec } from './templates';
 import type { LabelContent } from './types';
 

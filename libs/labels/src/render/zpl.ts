@@ -1,7 +1,7 @@
+import { yieldToOutput } from '@renum/platform';
 import { finished } from 'node:stream/promises';
 import { cleanLine, estimateSansWidth, fitText, LabelLayout, layoutLabel, TextSlot } from './layout';
 import { QR_ERROR_CORRECTION, qrModuleCount } from './qr';
-import { yieldToOutput } from './stream-util';
 import { SHEET_TEMPLATES } from './templates';
 import type { LabelContent } from './types';
 
