@@ -123,6 +123,23 @@ describe('erasure certificate and public verification', () => {
     expect(unknown.text).toContain('Certificat inconnu');
   });
 
+  it('escapes on the public page what a workshop typed, even text that starts like its own markup', async () => {
+    const [device] = await registerDevices(t, w, [{ serialNumber: 'CERT-SN-MARKUP' }]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    const typed = { mediumModel: '<code><b id="model">SSD</b>', method: '<code><script>alert(document.domain)</script>' };
+    expect((await erase(t, w.workshop.agent, device.id, 'CERT-DISK-MARKUP', typed)).status).toBe(201);
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+    const res = await certificate(device.id);
+    expect(res.status).toBe(200);
+
+    const page = await t.http.get(`/verify/${res.headers['x-certificate-id']}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).not.toContain('<b id="model">');
+    expect(page.text).toContain('&lt;code&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;');
+    expect(page.text).toContain('&lt;code&gt;&lt;b id=&quot;model&quot;&gt;SSD&lt;/b&gt;');
+  });
+
   it('states "no storage" for a device wiped without any medium', async () => {
     const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-0001' }]);
     await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });
