@@ -138,6 +138,12 @@ describe('erasure certificate and public verification', () => {
     expect(page.text).not.toContain('<b id="model">');
     expect(page.text).toContain('&lt;code&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;');
     expect(page.text).toContain('&lt;code&gt;&lt;b id=&quot;model&quot;&gt;SSD&lt;/b&gt;');
+
+    // And were one ever missed, no inline script runs on the public pages (Swagger UI alone needs them).
+    const scriptSrc = (csp: string) => csp.split(';').find((d) => d.startsWith('script-src'));
+    expect(scriptSrc(page.headers['content-security-policy'])).toBe("script-src 'self'");
+    expect(scriptSrc((await t.http.get(`/d/${device.code}`).expect(200)).headers['content-security-policy'])).toBe("script-src 'self'");
+    expect(scriptSrc((await t.http.get('/api/docs').expect(200)).headers['content-security-policy'])).toBe("script-src 'self' 'unsafe-inline'");
   });
 
   it('states "no storage" for a device wiped without any medium', async () => {
