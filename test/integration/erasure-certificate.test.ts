@@ -123,6 +123,29 @@ describe('erasure certificate and public verification', () => {
     expect(unknown.text).toContain('Certificat inconnu');
   });
 
+  it('escapes on the public page what a workshop typed, even text that starts like its own markup', async () => {
+    const [device] = await registerDevices(t, w, [{ serialNumber: 'CERT-SN-MARKUP' }]);
+    await step(t, w.workshop.agent, device.id, { action: 'collect' });
+    const typed = { mediumModel: '<code><b id="model">SSD</b>', method: '<code><script>alert(document.domain)</script>' };
+    expect((await erase(t, w.workshop.agent, device.id, 'CERT-DISK-MARKUP', typed)).status).toBe(201);
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+    const res = await certificate(device.id);
+    expect(res.status).toBe(200);
+
+    const page = await t.http.get(`/verify/${res.headers['x-certificate-id']}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).not.toContain('<b id="model">');
+    expect(page.text).toContain('&lt;code&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;');
+    expect(page.text).toContain('&lt;code&gt;&lt;b id=&quot;model&quot;&gt;SSD&lt;/b&gt;');
+
+    // And were one ever missed, no inline script runs on the public pages (Swagger UI alone needs them).
+    const scriptSrc = (csp: string) => csp.split(';').find((d) => d.startsWith('script-src'));
+    expect(scriptSrc(page.headers['content-security-policy'])).toBe("script-src 'self'");
+    expect(scriptSrc((await t.http.get(`/d/${device.code}`).expect(200)).headers['content-security-policy'])).toBe("script-src 'self'");
+    expect(scriptSrc((await t.http.get('/api/docs').expect(200)).headers['content-security-policy'])).toBe("script-src 'self' 'unsafe-inline'");
+  });
+
   it('states "no storage" for a device wiped without any medium', async () => {
     const { devices } = await registerHosts(t, w, [{ type: 'MONITOR', brand: 'Iiyama', model: 'ProLite', serialNumber: 'SCREEN-0001' }]);
     await step(t, w.workshop.agent, devices[0].id, { action: 'wipe', noStorage: true });

@@ -41,6 +41,13 @@ describe('independent re-checks of erasures (R2v3)', () => {
     const elsewhere = await t.world('OtherWorkshop');
     expect(await pending(elsewhere.workshop.agent)).toEqual([]);
     expect((await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(elsewhere.workshop.admin.auth).send({ outcome: 'CONFIRMED' })).status).toBe(404);
+    // Who cannot see it gets 404 whatever their kind; who sees it but may not decide, 403.
+    for (const user of [elsewhere.coordinator.admin, w.donor.agent, w.charity.agent, elsewhere.workshop.viewer]) {
+      expect((await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(user.auth).send({ outcome: 'CONFIRMED' })).status).toBe(404);
+    }
+    for (const user of [w.coordinator.admin, w.workshop.viewer]) {
+      expect((await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(user.auth).send({ outcome: 'CONFIRMED' })).status).toBe(403);
+    }
 
     const same = await t.http.post(`/api/v1/erasures/rechecks/${recheck.id}`).set(w.workshop.agent.auth).send({ outcome: 'CONFIRMED' });
     expect(same.status).toBe(403);

@@ -262,6 +262,31 @@ describe('identity and access', () => {
     expect(journal.filter((e: { payload: { userId?: string } }) => e.payload.userId === created.id).map((e: { action: string }) => e.action)).toEqual(['user.enabled', 'user.disabled', 'user.created']);
   });
 
+  it('lets a disabled account, its token still valid, make no account nor API key that would outlive its disabling', async () => {
+    const c = await t.world('Fired');
+    const org = `/api/v1/organizations/${c.donor.id}`;
+    await t.http.patch(`${org}/users/${c.donor.admin.id}`).set(c.coordinator.admin.auth).send({ disabled: true }).expect(200);
+
+    const stale = c.donor.admin.auth;
+    const attempts = [
+      t.http.post(`${org}/api-keys`).set(stale).send({ name: 'après mon départ' }),
+      t.http.post(`${org}/users`).set(stale).send({ email: 'porte-derobee@example.org', password: 'un-mot-de-passe-long', role: 'admin' }),
+      t.http.get(`${org}/users`).set(stale),
+      t.http.patch(`${org}/users/${c.donor.agent.id}`).set(stale).send({ disabled: true }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
+      expect(res.body.type).toMatch(/invalid-token$/);
+    }
+    expect(await t.db.query('SELECT 1 FROM api_key WHERE organization_id = $1', [c.donor.id])).toEqual([]);
+    expect(await t.db.query(`SELECT 1 FROM app_user WHERE email = 'porte-derobee@example.org'`)).toEqual([]);
+    expect(await t.db.query('SELECT disabled_at FROM app_user WHERE id = $1', [c.donor.agent.id])).toEqual([{ disabled_at: null }]);
+
+    // Enabled again, the same token manages the accounts again.
+    await t.http.patch(`${org}/users/${c.donor.admin.id}`).set(c.coordinator.admin.auth).send({ disabled: false }).expect(200);
+    await t.http.post(`${org}/api-keys`).set(stale).send({ name: 'de retour' }).expect(201);
+  });
+
   it('answers a malformed body with a 400 problem naming the field, and rejects unknown fields', async () => {
     const bad = await t.http.post('/api/v1/organizations').set(a.coordinator.admin.auth).send({ name: 'X', kind: 'BANK' }).expect(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);

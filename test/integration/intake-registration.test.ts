@@ -142,6 +142,26 @@ describe('JSON registration: storage media serials', () => {
   });
 });
 
+describe('who sees a donation', () => {
+  it('answers 404 to whoever cannot see it (another donor, a charity, another territory), 403 only to who sees it but may not register', async () => {
+    const donationId = await createDonation(t, w.donor.agent);
+    const elsewhere = await t.world('RegistrationElsewhere');
+    const unseen = [elsewhere.donor.agent, elsewhere.coordinator.admin, w.charity.agent, w.recycler.agent, w.workshop.agent];
+    for (const user of unseen) {
+      expect((await t.http.get(`/api/v1/donations/${donationId}`).set(user.auth)).status).toBe(404);
+      expect((await t.http.post(`/api/v1/donations/${donationId}/devices`).set(user.auth).send({ devices: [laptop()] })).status).toBe(404);
+    }
+    // Its donor's viewer and the coordinator see it; neither registers devices into it.
+    for (const user of [w.donor.viewer, w.coordinator.agent]) {
+      expect((await t.http.get(`/api/v1/donations/${donationId}`).set(user.auth)).status).toBe(200);
+      const refused = await t.http.post(`/api/v1/donations/${donationId}/devices`).set(user.auth).send({ devices: [laptop()] });
+      expect(refused.status).toBe(403);
+      expect(refused.body.type).toMatch(/forbidden$/);
+    }
+    expect(await deviceCount(donationId)).toBe(0);
+  });
+});
+
 describe('JSON registration: the rules of the CSV import', () => {
   it.each(['To be filled by O.E.M.', '---', 'Default string', '00000000'])('refuses the BIOS placeholder serial %j (400, every time, never 409)', async (serial) => {
     const donationId = await createDonation(t, w.donor.agent);

@@ -176,6 +176,13 @@ describe('transitions are applied exactly once', () => {
     expect(forbidden.status).toBe(404); // a charity cannot even see a REGISTERED device
     const viewer = await transition(t, w.workshop.viewer, device.id, { action: 'collect' });
     expect(viewer.status).toBe(403);
+    // A viewer, who may never transition, is told 404 too for a device it cannot see (invisible is 404, whoever asks).
+    const elsewhere = await t.world('ExactlyOnceElsewhere');
+    for (const unseen of [elsewhere.workshop.viewer, elsewhere.coordinator.viewer]) {
+      expect((await transition(t, unseen, device.id, { action: 'collect' })).status).toBe(404);
+      expect((await transition(t, unseen, device.code, { action: 'collect' })).status).toBe(404);
+    }
+    expect((await t.db.query('SELECT status FROM device WHERE id = $1', [device.id]))[0].status).toBe('REGISTERED');
     const donation = (await t.db.query('SELECT donation_id FROM device WHERE id = $1', [device.id]))[0].donation_id;
     const tooMany = await t.http
       .post(`/api/v1/donations/${donation}/devices`)

@@ -137,3 +137,28 @@ it('lets a coordinator force a reserve and a hand-over for a charity it names: t
   const [distribution] = await t.db.query('SELECT beneficiary_ref_hash FROM distribution WHERE device_id = $1', [device.id]);
   expect([reservation.beneficiary_ref_hash, distribution.beneficiary_ref_hash]).toEqual([hash, hash]);
 });
+
+it('answers 404, not 403, to a caller that may never act on a device it cannot see; 403 only on one it sees', async () => {
+  const elsewhere = await t.world('PrivacyElsewhere');
+  const [hidden] = await registerDevices(t, elsewhere, [{}]);
+  const [seen] = await registerDevices(t, w, [{}]);
+  const erasureBy = (user: TestUser, device: string) => erase(t, user, device, 'ACCESS-DISK-1');
+  const suggestionFor = (user: TestUser, device: string) => t.http.get(`/api/v1/devices/${device}/price-suggestion`).set(user.auth);
+
+  // Another territory's device: unseen, whoever asks and whatever the route allows their kind or role.
+  for (const user of [w.donor.agent, w.charity.agent, w.workshop.viewer, w.workshop.agent]) {
+    expect((await erasureBy(user, hidden.id)).status).toBe(404);
+    expect((await erasureBy(user, hidden.code)).status).toBe(404);
+  }
+  for (const user of [w.donor.agent, w.charity.agent, w.workshop.agent]) expect((await suggestionFor(user, hidden.id)).status).toBe(404);
+
+  // A device they see (the donor's own, one awaiting collection): their kind or role may not act, 403.
+  for (const user of [w.donor.agent, w.workshop.viewer]) {
+    const refused = await erasureBy(user, seen.id);
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toMatch(/forbidden$/);
+  }
+  expect((await suggestionFor(w.donor.agent, seen.id)).status).toBe(403);
+  // Nothing was recorded meanwhile.
+  expect(await t.db.query('SELECT 1 FROM erasure_record WHERE device_id = ANY($1)', [[hidden.id, seen.id]])).toEqual([]);
+});

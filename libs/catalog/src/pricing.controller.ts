@@ -8,8 +8,8 @@ import { DataSource } from 'typeorm';
 import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGridDto } from './catalog.dto';
 import { PricingService } from './pricing.service';
 import { AuditPage, PriceCapList, PriceCapSet, PriceGrid, PriceGridEntry, PriceSuggestion } from './catalog.schemas';
-import { ApiProblems } from '@renum/platform';
-import { DEVICE_PARAM } from '@renum/lifecycle';
+import { ApiProblems, forbidden } from '@renum/platform';
+import { DEVICE_PARAM, DeviceAccess } from '@renum/lifecycle';
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -19,6 +19,7 @@ export class PricingController {
   constructor(
     private readonly pricing: PricingService,
     private readonly db: DataSource,
+    private readonly access: DeviceAccess,
   ) {}
 
   @Get('price-caps')
@@ -61,12 +62,18 @@ export class PricingController {
   }
 
   @Get('devices/:device/price-suggestion')
-  @Allow({ kinds: ['WORKSHOP', 'COORDINATOR'] })
+  // Workshops and coordinators; checked after the device is found, so a device the caller cannot
+  // see is 404 whoever asks, and 403 only for one it sees.
+  @Allow()
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Price to publish at, from the grid for the device type and grade, clamped to the cap' })
   @ApiOkResponse({ type: PriceSuggestion })
-  @ApiProblems(401, [403, 'Workshops and coordinators only'], 404)
-  suggestion(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+  @ApiProblems(401, [403, 'Workshops and coordinators only'], [404, 'Unknown device, or one the caller may not see'])
+  async suggestion(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
+    if (p.organizationKind !== 'WORKSHOP' && p.organizationKind !== 'COORDINATOR') {
+      await this.access.resolve(p, device);
+      throw forbidden('Seuls les ateliers et les coordinateurs consultent le prix suggéré.');
+    }
     return this.pricing.suggestion(p, device);
   }
 

@@ -24,15 +24,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: `${JSON_BODY_LIMIT_MB}mb` });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // The public page needs no script; Swagger UI needs inline scripts on /api/docs only.
-        useDefaults: true,
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
-      },
-    }),
-  );
+  // The public pages (/d, /verify) need no script; Swagger UI needs inline scripts, on /api/docs
+  // only: a value a page failed to escape must not run as script anywhere else.
+  const strict = helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'img-src': ["'self'", 'data:'] } } });
+  const docs = helmet({ contentSecurityPolicy: { useDefaults: true, directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+  app.use((req: { path: string }, res: unknown, next: () => void) => (req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? docs : strict)(req as never, res as never, next));
   // Answers of the API are a caller's own (tokens at login, devices, reports): no shared or
   // browser cache keeps them unless a route says otherwise (labels do).
   app.use((req: { path: string }, res: { setHeader(name: string, value: string): void }, next: () => void) => {

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { ApiProblems, binaryContent, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
+import { ApiProblems, binaryContent, forbidden, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
 import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
@@ -78,11 +78,17 @@ export class ErasuresController {
 
   @Post('rechecks/:id')
   @HttpCode(200)
-  @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
+  // Workshop agents and admins; checked after the re-check is found, so one the caller cannot see
+  // is 404 whoever asks, and 403 only for one it sees (a coordinator, the workshop's viewer).
+  @Allow()
   @ApiOperation({ summary: 'Decide a re-check (another technician than the one who erased); FAILED voids the erasure' })
   @ApiOkResponse({ type: RecheckDecision })
-  @ApiProblems(400, 401, [403, 'Workshop agents only; another technician than the one who erased (same-technician); not with an API key (technician-required)'], 404, [409, 'Already decided (recheck-decided)'])
-  decide(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecheckDecisionInput) {
+  @ApiProblems(400, 401, [403, 'Workshop agents only; another technician than the one who erased (same-technician); not with an API key (technician-required)'], [404, 'Unknown re-check, or one the caller may not see'], [409, 'Already decided (recheck-decided)'])
+  async decide(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecheckDecisionInput) {
+    if (p.organizationKind !== 'WORKSHOP' || !WORKING_ROLES.includes(p.role)) {
+      await this.rechecks.assertVisible(p, id);
+      throw forbidden('Seul un technicien de l’atelier qui a effacé le support tranche sa contre-vérification.');
+    }
     return this.rechecks.decide(p, id, body.outcome, body.note);
   }
 

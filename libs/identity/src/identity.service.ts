@@ -125,6 +125,12 @@ export class IdentityService {
     if (p.apiKeyId !== null) {
       throw forbidden('Les comptes et les clés API se gèrent depuis une session utilisateur, pas avec une clé API.');
     }
+    // A token outlives the account's disabling (JWT_TTL_SECONDS): enough to read, but an account
+    // or a key made meanwhile would outlive it for good, so these checks read the account itself.
+    const [caller] = await this.db.query('SELECT disabled_at FROM app_user WHERE id = $1', [p.userId]);
+    if (!caller || caller.disabled_at) {
+      throw new ProblemException(401, 'invalid-token', 'Session invalide ou expirée', 'Ce compte a été désactivé : il ne gère plus les comptes ni les clés API. Reconnectez-vous avec un compte actif.');
+    }
     const isOwnAdmin = p.organizationId === org.id && p.role === 'admin';
     const isOnboardingCoordinator = p.organizationKind === 'COORDINATOR' && (org.kind === 'COORDINATOR' ? p.role === 'admin' : p.role !== 'viewer');
     if (!isOwnAdmin && !isOnboardingCoordinator) {

@@ -5,7 +5,7 @@ import type { Principal } from '@renum/identity';
 import { CreateDonationDto, RegisterDevicesDto } from './donation.dto';
 import { DonationService } from './donation.service';
 import { Donation, DonationCreated, RegisteredDevices } from './intake.schemas';
-import { ApiProblems } from '@renum/platform';
+import { ApiProblems, forbidden } from '@renum/platform';
 
 @ApiTags('donations')
 @ApiBearerAuth()
@@ -24,19 +24,33 @@ export class DonationsController {
   }
 
   @Post(':id/devices')
-  @Allow({ kinds: ['DONOR'], roles: WORKING_ROLES })
+  // Donor agents and admins; checked after the donation is found, so a donation the caller cannot
+  // see is 404 whoever asks, and 403 only for one it sees (a coordinator, the collecting workshop).
+  @Allow()
   @ApiOperation({ summary: 'Register 1–1000 devices of the donation, all or nothing; each gets its public code' })
   @ApiCreatedResponse({ type: RegisteredDevices })
-  @ApiProblems([400, 'Invalid devices, or a serial twice in the request: nothing created (`errors` lists the fields)'], 401, 403, [404, 'Not a donation of your organisation'], [409, 'A serial this donor already registered: nothing created (`serials`; `errors` names each device of the request and the donation and code it already has)'])
-  register(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RegisterDevicesDto) {
+  @ApiProblems(
+    [400, 'Invalid devices, or a serial twice in the request: nothing created (`errors` lists the fields)'],
+    401,
+    [403, 'The caller sees the donation but is not an agent of its donor'],
+    [404, 'Not a donation the caller may see'],
+    [409, 'A serial this donor already registered: nothing created (`serials`; `errors` names each device of the request and the donation and code it already has)'],
+  )
+  async register(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RegisterDevicesDto) {
+    if (p.organizationKind !== 'DONOR' || !WORKING_ROLES.includes(p.role)) {
+      await this.donations.get(p, id);
+      throw forbidden('Seul un agent du donateur enregistre les matériels de son don.');
+    }
     return this.donations.registerDevices(p, id, body.devices);
   }
 
   @Get(':id')
-  @Allow({ kinds: ['DONOR', 'COORDINATOR', 'WORKSHOP'] })
+  // Its donor, a coordinator of the territory, a workshop that collected one of its devices; anyone
+  // else gets 404 from the service (a donation it cannot see), as for the donor report.
+  @Allow()
   @ApiOperation({ summary: 'The donation with its device counts per status' })
   @ApiOkResponse({ type: Donation })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, [404, 'Unknown donation, or one the caller may not see (only its donor, a coordinator of the territory and a workshop that collected one of its devices see it)'])
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.donations.get(p, id);
   }

@@ -10,8 +10,8 @@ import { HistoryPageQuery } from './history-page';
 import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, ScanResult, TransitionApplied } from './lifecycle.schemas';
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
-import { ApiProblems } from '@renum/platform';
-import { DEVICE_PARAM } from './device-access';
+import { ApiProblems, forbidden } from '@renum/platform';
+import { DEVICE_PARAM, DeviceAccess } from './device-access';
 
 const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
 
@@ -24,6 +24,7 @@ export class DevicesController {
     private readonly devices: DeviceQueryService,
     private readonly erasures: ErasureRecorder,
     private readonly transitions: TransitionRequestService,
+    private readonly access: DeviceAccess,
   ) {}
 
   @Get()
@@ -66,12 +67,18 @@ export class DevicesController {
   }
 
   @Post(':device/erasures')
-  @Allow({ kinds: ['WORKSHOP'], roles: WORKING_ROLES })
+  // Workshop agents and admins; checked after the device is found, so a device the caller cannot
+  // see is 404 whoever asks (as for a transition), and 403 only for one it sees.
+  @Allow()
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Record the erasure (or destruction) of one medium; an unknown medium serial adds that medium' })
   @ApiCreatedResponse({ type: ErasureRecorded })
-  @ApiProblems(400, 401, [403, 'Not a workshop, or the device is not in its custody (not-custodian)'], 404)
+  @ApiProblems(400, 401, [403, 'Not a workshop agent, or the device is not in its custody (not-custodian)'], [404, 'Unknown device, or one the caller may not see'])
   async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
+    if (p.organizationKind !== 'WORKSHOP' || !WORKING_ROLES.includes(p.role)) {
+      await this.access.resolve(p, device);
+      throw forbidden("Seul un atelier (technicien ou administrateur) enregistre l'effacement d'un support.");
+    }
     const { startedAt, endedAt, ...rest } = body;
     return this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
   }
@@ -87,7 +94,9 @@ export class DevicesController {
   }
 
   @Post(':device/transitions')
-  @Allow({ roles: WORKING_ROLES })
+  // Per the lifecycle table (viewers never): the request service checks it after finding the
+  // device, so a device the caller cannot see is 404 whoever asks, and 403 only for one it sees.
+  @Allow()
   @HttpCode(200)
   @ApiParam(DEVICE_PARAM)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Unique per attempt; resend the same key when retrying' })

@@ -64,7 +64,8 @@ export function verifyPageHtml(v: VerificationView): string {
   const media = f.media
     .map((m, i) => {
       const e = m.erasure;
-      const rows: [string, string][] = [
+      // Values are text, escaped when written out; only markup built here is passed as { html }.
+      const rows: [string, string | { html: string }][] = [
         ['Fabricant / modèle', m.model ?? 'Non renseigné'],
         ['N° de série du support', maskedSerial(m.serial)],
         ['Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? String(m.kind)],
@@ -79,9 +80,9 @@ export function verifyPageHtml(v: VerificationView): string {
           ['Date', `du ${frenchDateTime(e.startedAt)} au ${frenchDateTime(e.endedAt)}`],
           ['Organisation', e.organization],
         );
-        if (e.reportSha256) rows.push(['Rapport de l’outil (SHA-256)', `<code>${esc(e.reportSha256)}</code>`]);
+        if (e.reportSha256) rows.push(['Rapport de l’outil (SHA-256)', { html: `<code>${esc(e.reportSha256)}</code>` }]);
       } else rows.push(['Résultat', 'Aucun effacement valide']);
-      return `<h3>Support ${i + 1}</h3><table>${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${val.startsWith('<code>') ? val : esc(val)}</td></tr>`).join('')}</table>`;
+      return `<h3>Support ${i + 1}</h3><table>${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${typeof val === 'string' ? esc(val) : val.html}</td></tr>`).join('')}</table>`;
     })
     .join('');
   const body = `<h1>Vérification d’un certificat d’effacement</h1>${verdict}${voided}${unlisted}${since}

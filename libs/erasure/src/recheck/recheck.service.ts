@@ -144,6 +144,13 @@ export class RecheckService {
     );
   }
 
+  /** 404 unless the caller sees re-check `id`: its workshop, or a coordinator of its territory (as in `list`). */
+  async assertVisible(p: Principal, id: string): Promise<void> {
+    const coordinator = p.organizationKind === 'COORDINATOR';
+    const [r] = await this.db.query(`SELECT 1 FROM erasure_recheck WHERE id = $1 AND ${coordinator ? 'territory_id' : 'organization_id'} = $2`, [id, coordinator ? p.territoryId : p.organizationId]);
+    if (!r) throw notFound('Contre-vérification');
+  }
+
   /** `POST /erasures/rechecks/{id}`: by another technician of the workshop that erased. */
   async decide(p: Principal, id: string, outcome: 'CONFIRMED' | 'FAILED', note?: string) {
     if (!p.userId) throw new ProblemException(403, 'technician-required', 'Technicien requis', 'Une contre-vérification est faite par une personne identifiée, pas par une clé d’API.');
