@@ -29,6 +29,7 @@ function fakeDonorReport(count: number): DonorReport {
       brandModel: i % 2 ? 'Dell Latitude 5490' : 'HP EliteDesk 800 G4 Mini',
       serialNumber: `5CG${String(100000 + i)}XQ`,
       acquisitionDate: '2019-05-02',
+      estimatedValueCents: 5000,
       erasure: 'PROVEN',
       erasureLabel: 'Effacement prouvé',
       erasedAt: issuedAt,

@@ -28,6 +28,8 @@ describe('donor report (REEN proof of reuse)', () => {
       inventoryNumber: inv(i),
       // Device 8 is over 10 years old: outside the REEN base.
       acquisitionDate: i === 8 ? '2012-03-01' : '2019-05-02',
+      // The declared value, for the sortie d'inventaire: 123,45 € on device 1, none on device 2.
+      ...(i === 1 ? { estimatedValueCents: 12345 } : i === 2 ? { estimatedValueCents: undefined } : {}),
       ...(i === 2 ? {} : { media: [{ kind: 'SSD', serialNumber: `DR-${i}` }] }),
     }));
     const registered = await registerHosts(t, w, hosts, { collect: false });
@@ -69,16 +71,19 @@ describe('donor report (REEN proof of reuse)', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const lines = text.slice(1).split('\r\n').slice(0, -1);
     expect(lines).toHaveLength(11);
-    expect(lines[0].split(';')).toEqual(['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN']);
+    expect(lines[0].split(';')).toEqual(['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN']);
     for (let i = 0; i < 10; i++) {
       const cell = i === 7 ? `"'=HYPERLINK(""x"")"` : inv(i);
       const line = lines.find((l) => l.startsWith(`${cell};`));
       expect(line).toBeDefined();
       const cols = line!.split(';');
-      expect(cols[6]).toBe(expectedErasure[i]);
-      expect(cols[8]).toBe(expectedFate[i]);
-      expect(cols[10]).toBe(i === 8 ? 'Exclu (plus de 10 ans)' : 'Compté');
-      if (expectedErasure[i] === 'Effacement prouvé') expect(cols[7]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+      expect(cols[5]).toBe(i === 8 ? '01/03/2012' : '02/05/2019');
+      // Decimal comma, as a French Excel reads a number; empty when the donor gave no value.
+      expect(cols[6]).toBe(i === 1 ? '123,45' : i === 2 ? '' : '50,00');
+      expect(cols[7]).toBe(expectedErasure[i]);
+      expect(cols[9]).toBe(expectedFate[i]);
+      expect(cols[11]).toBe(i === 8 ? 'Exclu (plus de 10 ans)' : 'Compté');
+      if (expectedErasure[i] === 'Effacement prouvé') expect(cols[8]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     }
   });
 

@@ -4,7 +4,7 @@ import type { Principal } from '@renum/identity';
 import { notFound, UUID_PATTERN } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { toCsv } from './csv';
-import { byInventoryNumber, dateFr, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
+import { byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
 import { renderDonorReportPdf } from './donor-report-pdf';
 
 export interface DonorReport {
@@ -78,7 +78,7 @@ export class DonorReportService {
 
   async csv(p: Principal, donationId: string): Promise<{ body: string; filename: string }> {
     const r = await this.build(p, donationId);
-    const header = ['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN'];
+    const header = ['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN'];
     const rows = r.rows.map((x) => [
       x.inventoryNumber,
       x.code,
@@ -86,6 +86,7 @@ export class DonorReportService {
       x.brandModel,
       x.serialNumber,
       dateFr(x.acquisitionDate),
+      eurosCell(x.estimatedValueCents),
       x.erasureLabel,
       dateFr(x.erasedAt),
       x.fateLabel,

@@ -1,5 +1,5 @@
 import { deviceFlags } from '@renum/domain';
-import { byInventoryNumber, dateFr, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
+import { byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
 
 const donatedAt = new Date('2026-11-22T10:00:00Z');
 const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
@@ -79,6 +79,24 @@ describe('dates in the report', () => {
     [null, ''],
   ])('%p → %p', (value, expected) => {
     expect(dateFr(value)).toBe(expected);
+  });
+});
+
+describe('values in the report', () => {
+  it.each([
+    [12345, '123,45'],
+    [5000, '50,00'],
+    [7, '0,07'],
+    [123456, '1234,56'],
+    [0, '0,00'],
+    [null, ''],
+  ])('%p cents → %p', (cents, expected) => {
+    expect(eurosCell(cents)).toBe(expected);
+  });
+
+  it('keeps the value the donor declared on each line', () => {
+    expect(reportRow(device({ estimatedValueCents: 12345 }), donatedAt).estimatedValueCents).toBe(12345);
+    expect(reportRow(device({ estimatedValueCents: null }), donatedAt).estimatedValueCents).toBeNull();
   });
 });
 

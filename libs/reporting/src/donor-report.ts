@@ -43,6 +43,8 @@ export interface ReportRow {
   brandModel: string;
   serialNumber: string;
   acquisitionDate: string | null;
+  /** The value the donor declared, in cents (sortie d'inventaire), null when it gave none. */
+  estimatedValueCents: number | null;
   erasure: ErasureProof;
   erasureLabel: string;
   /** Latest counting erasure, when proven. */
@@ -118,6 +120,7 @@ export function reportRow(d: ReportDeviceInput, donatedAt: Date): ReportRow {
     brandModel: `${d.brand} ${d.model}`,
     serialNumber: d.serialNumber,
     acquisitionDate: d.acquisitionDate,
+    estimatedValueCents: d.estimatedValueCents,
     erasure,
     erasureLabel: ERASURE_PROOF_LABELS_FR[erasure],
     erasedAt,
@@ -164,6 +167,12 @@ export const dateFr = (d: Date | string | null) => {
   if (typeof d === 'string') return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
   return PARIS_DAY.format(d);
 };
+
+/**
+ * Cents as a French spreadsheet reads a number of euros: decimal comma, no thousands separator
+ * (Excel takes « 1 234,50 » with a space for text), empty when unknown: 123456 → « 1234,56 ».
+ */
+export const eurosCell = (cents: number | null) => (cents === null ? '' : `${Math.trunc(cents / 100)},${String(cents % 100).padStart(2, '0')}`);
 
 /** `n` and its words, singular for 0 and 1 as French has it: « 1 a été réemployé », « 0 recyclé », « 3 recyclés ». */
 export const qty = (n: number, one: string, many: string) => `${n} ${n <= 1 ? one : many}`;
