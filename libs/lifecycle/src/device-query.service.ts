@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DEVICE_STATUSES, DEVICE_TYPES, DeviceStatus, DeviceType, parsePublicCode, scanActions, TransitionAction } from '@renum/domain';
 import { actorOf, Principal } from '@renum/identity';
-import { cursorValue, decodeCursor, encodeCursor, keysetPage, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, encodeCursor, keysetPage, Page, PageQuery, PROBLEM_BASE } from '@renum/platform';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
@@ -27,6 +27,16 @@ export class DeviceListQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   donationId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Devices held by this organisation (a workshop, a charity, a recycler…)' })
+  @IsOptional()
+  @IsUUID()
+  custodianOrganizationId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Devices given by this donor (not for charities, which are not shown who gave a device)' })
+  @IsOptional()
+  @IsUUID()
+  donorOrganizationId?: string;
 
   @ApiPropertyOptional({ description: 'Search in code, serial, inventory number, brand and model' })
   @IsOptional()
@@ -55,6 +65,16 @@ export class DeviceQueryService {
     if (q.status) add((n) => `d.status = ${n}`, q.status);
     if (q.type) add((n) => `d.type = ${n}`, q.type);
     if (q.donationId) add((n) => `d.donation_id = ${n}`, q.donationId);
+    if (q.custodianOrganizationId) add((n) => `d.custodian_organization_id = ${n}`, q.custodianOrganizationId);
+    if (q.donorOrganizationId) {
+      // The donor is the chain's professionals' to know, as its inventory data are (seesSerials).
+      if (!seesSerials(p.organizationKind)) {
+        throw badRequest('Le filtre donorOrganizationId est réservé aux organisations qui voient les données du donateur.', [
+          { field: 'donorOrganizationId', message: 'filtre non disponible pour votre organisation' },
+        ]);
+      }
+      add((n) => `d.donor_organization_id = ${n}`, q.donorOrganizationId);
+    }
     if (q.q) {
       const term = q.q.trim();
       // Serials and inventory numbers are searched only by those who may read them (a charity would otherwise test serials).
