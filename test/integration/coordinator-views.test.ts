@@ -34,6 +34,36 @@ describe("coordinator's territory views", () => {
   });
   afterAll(() => t?.close());
 
+  it('lists the donations of the territory, newest first, with their device counts, one donor at a time if asked', async () => {
+    const all = await t.http.get('/api/v1/donations').set(w.coordinator.agent.auth);
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((d: { reference: string }) => d.reference)).toEqual(['VUE-3', 'VUE-2', 'VUE-1']);
+    expect(all.body.items[2]).toMatchObject({ id: donations[0], donorOrganizationId: w.donor.id, deviceCount: 3, devicesByStatus: { AVAILABLE: 1, COLLECTED: 1, REGISTERED: 1 } });
+    expect(all.body.items[0]).toMatchObject({ donorOrganizationId: secondDonor.id, deviceCount: 2, devicesByStatus: { REGISTERED: 2 } });
+    expect(all.body.nextCursor).toBeNull();
+
+    const first = await t.http.get('/api/v1/donations').query({ limit: 2 }).set(w.coordinator.agent.auth);
+    expect(first.body.items.map((d: { reference: string }) => d.reference)).toEqual(['VUE-3', 'VUE-2']);
+    const next = await t.http.get('/api/v1/donations').query({ limit: 2, cursor: first.body.nextCursor }).set(w.coordinator.agent.auth);
+    expect(next.body).toMatchObject({ items: [{ reference: 'VUE-1' }], nextCursor: null });
+
+    const oneDonor = await t.http.get('/api/v1/donations').query({ donorOrganizationId: secondDonor.id }).set(w.coordinator.agent.auth);
+    expect(oneDonor.body.items.map((d: { reference: string }) => d.reference)).toEqual(['VUE-3']);
+    expect((await t.http.get('/api/v1/donations').query({ donorOrganizationId: 'x' }).set(w.coordinator.agent.auth)).status).toBe(400);
+  });
+
+  it('shows each caller only the donations it may open: a donor its own, a workshop those it collected from, another territory none', async () => {
+    const refs = async (auth: { Authorization: string }) => (await t.http.get('/api/v1/donations').set(auth)).body.items.map((d: { reference: string }) => d.reference);
+    expect(await refs(w.donor.agent.auth)).toEqual(['VUE-2', 'VUE-1']);
+    expect(await refs(secondDonor.viewer.auth)).toEqual(['VUE-3']);
+    expect(await refs(secondWorkshop.agent.auth)).toEqual(['VUE-1']);
+    expect(await refs(w.charity.agent.auth)).toEqual([]);
+    expect(await refs(other.coordinator.agent.auth)).toHaveLength(1);
+    expect(await refs(other.coordinator.agent.auth)).not.toContain('VUE-1');
+    // Another territory's coordinator filtering on this donor gets nothing.
+    expect((await t.http.get('/api/v1/donations').query({ donorOrganizationId: w.donor.id }).set(other.coordinator.agent.auth)).body.items).toEqual([]);
+  });
+
   it('filters devices by the organisation holding them and by donor', async () => {
     const codes = async (query: Record<string, string>, auth = w.coordinator.agent.auth) => {
       const res = await t.http.get('/api/v1/devices').query(query).set(auth);

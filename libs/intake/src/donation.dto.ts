@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_NUMBER_RULES, DEVICE_TEXT_MAX, DEVICE_TYPES, DeviceType, isCalendarDay, MAX_MEDIA_PER_DEVICE, MEDIUM_KINDS, MediumKind } from '@renum/domain';
 import { Transform, Type } from 'class-transformer';
-import { trim } from '@renum/platform';
+import { PageQuery, trim } from '@renum/platform';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,6 +13,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -149,4 +150,11 @@ export class RegisterDevicesDto {
   @ValidateNested({ each: true })
   @Type(() => DeviceInputDto)
   devices: DeviceInputDto[];
+}
+
+export class DonationListQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: "One donor's donations (a coordinator's filter; a donor sees only its own anyway)" })
+  @IsOptional()
+  @IsUUID()
+  donorOrganizationId?: string;
 }

@@ -4,7 +4,8 @@ import { DeviceInput, deviceInputProblems, normalizeSerial } from '@renum/domain
 import type { Principal } from '@renum/identity';
 import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
-import { badRequest, notFound, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, Page, ProblemException, uuidv7 } from '@renum/platform';
+import { DonationListQuery } from './donation.dto';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** Where a serial the donor already registered lives: the device's code and its donation. */
@@ -129,29 +130,86 @@ export class DonationService {
 
   /** Donor, coordinator of the territory, or a workshop that collected one of its devices. */
   async get(p: Principal, id: string) {
-    const [donation] = await this.db.query(
-      `SELECT d.* FROM donation d
-        WHERE d.id = $1 AND d.territory_id = $2
-          AND ($3 = 'COORDINATOR' OR d.donor_organization_id = $4
-               OR ($3 = 'WORKSHOP' AND EXISTS (SELECT 1 FROM device v JOIN device_party dp ON dp.device_id = v.id
-                                                WHERE v.donation_id = d.id AND dp.organization_id = $4)))`,
-      [id, p.territoryId, p.organizationKind, p.organizationId],
-    );
+    const scope = donationScope(p, 2);
+    const [donation] = await this.db.query(`SELECT d.* FROM donation d WHERE d.id = $1 AND ${scope.sql}`, [id, ...scope.params]);
     if (!donation) throw notFound('Don');
-    const counts = await this.db.query('SELECT status, count(*)::int AS n FROM device WHERE donation_id = $1 GROUP BY status ORDER BY status', [id]);
-    const devicesByStatus = Object.fromEntries(counts.map((c: { status: string; n: number }) => [c.status, c.n]));
-    return {
-      id: donation.id,
-      reference: donation.reference,
-      donorOrganizationId: donation.donor_organization_id,
-      territoryId: donation.territory_id,
-      pickupAddress: donation.pickup_address,
-      plannedPickupDate: donation.planned_pickup_date, // a DATE is read as its 'YYYY-MM-DD' text (libs/db type parser)
-      createdAt: new Date(donation.created_at).toISOString(),
-      deviceCount: counts.reduce((sum: number, c: { n: number }) => sum + c.n, 0),
-      devicesByStatus,
-    };
+    return (await this.present([donation]))[0];
   }
+
+  /**
+   * The donations the caller may see (as `get`), newest first, cursor-paginated: the coordinator's
+   * view of its territory, optionally one donor's; a donor's own.
+   */
+  async list(p: Principal, q: DonationListQuery): Promise<Page<PresentedDonation>> {
+    const limit = q.limit ?? 50;
+    const scope = donationScope(p, 1);
+    const params: unknown[] = [...scope.params];
+    const where = [scope.sql];
+    if (q.donorOrganizationId) {
+      params.push(q.donorOrganizationId);
+      where.push(`d.donor_organization_id = $${params.length}`);
+    }
+    const cursor = decodeCursor(q.cursor, { id: cursorValue.uuid });
+    if (cursor) {
+      params.push(cursor.id);
+      where.push(`d.id < $${params.length}`);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.query(`SELECT d.* FROM donation d WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT $${params.length}`, params);
+    const page = await this.present(rows.slice(0, limit));
+    return { items: page, nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null };
+  }
+
+  /** Donations with their device counts per status, in one grouped query whatever their number. */
+  private async present(donations: Record<string, any>[]): Promise<PresentedDonation[]> {
+    if (!donations.length) return [];
+    const counts: { donation_id: string; status: string; n: number }[] = await this.db.query(
+      'SELECT donation_id, status, count(*)::int AS n FROM device WHERE donation_id = ANY($1::uuid[]) GROUP BY donation_id, status ORDER BY donation_id, status',
+      [donations.map((d) => d.id)],
+    );
+    return donations.map((donation) => {
+      const own = counts.filter((c) => c.donation_id === donation.id);
+      return {
+        id: donation.id,
+        reference: donation.reference,
+        donorOrganizationId: donation.donor_organization_id,
+        territoryId: donation.territory_id,
+        pickupAddress: donation.pickup_address,
+        plannedPickupDate: donation.planned_pickup_date, // a DATE is read as its 'YYYY-MM-DD' text (libs/db type parser)
+        createdAt: new Date(donation.created_at).toISOString(),
+        deviceCount: own.reduce((sum, c) => sum + c.n, 0),
+        devicesByStatus: Object.fromEntries(own.map((c) => [c.status, c.n])),
+      };
+    });
+  }
+}
+
+export interface PresentedDonation {
+  id: string;
+  reference: string;
+  donorOrganizationId: string;
+  territoryId: string;
+  pickupAddress: string;
+  plannedPickupDate: string | null;
+  createdAt: string;
+  deviceCount: number;
+  devicesByStatus: Record<string, number>;
+}
+
+/**
+ * Which donations an organisation sees, as one SQL condition on alias `d` with its parameters
+ * numbered from `first`: a coordinator its territory's, a donor its own, a workshop those it
+ * collected a device of.
+ */
+function donationScope(p: Principal, first: number): { sql: string; params: unknown[] } {
+  const [t, k, o] = [first, first + 1, first + 2].map((n) => `$${n}`);
+  return {
+    sql: `d.territory_id = ${t}
+          AND (${k} = 'COORDINATOR' OR d.donor_organization_id = ${o}
+               OR (${k} = 'WORKSHOP' AND EXISTS (SELECT 1 FROM device v JOIN device_party dp ON dp.device_id = v.id
+                                                WHERE v.donation_id = d.id AND dp.organization_id = ${o})))`,
+    params: [p.territoryId, p.organizationKind, p.organizationId],
+  };
 }
 
 function duplicateSerials(devices: DeviceInput[]) {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { CreateDonationDto, RegisterDevicesDto } from './donation.dto';
+import { CreateDonationDto, DonationListQuery, RegisterDevicesDto } from './donation.dto';
 import { DonationService } from './donation.service';
-import { Donation, DonationCreated, RegisteredDevices } from './intake.schemas';
+import { Donation, DonationCreated, DonationPage, RegisteredDevices } from './intake.schemas';
 import { ApiProblems, forbidden } from '@renum/platform';
 
 @ApiTags('donations')
@@ -21,6 +21,17 @@ export class DonationsController {
   @ApiProblems(400, 401, 403, [409, 'Your organisation already has a donation with this reference (donation-reference-taken; `existingDonationId` names it, so a retry after a lost answer can carry on)'])
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateDonationDto) {
     return this.donations.create(p, body);
+  }
+
+  @Get()
+  // As for one donation: a coordinator sees its territory's, a donor its own, a workshop those it
+  // collected a device of; anyone else an empty list.
+  @Allow()
+  @ApiOperation({ summary: 'The donations the caller may see, newest first, with their device counts per status; cursor-paginated' })
+  @ApiOkResponse({ type: DonationPage })
+  @ApiProblems(400, 401)
+  list(@CurrentPrincipal() p: Principal, @Query() query: DonationListQuery) {
+    return this.donations.list(p, query);
   }
 
   @Post(':id/devices')

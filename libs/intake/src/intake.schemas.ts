@@ -44,6 +44,11 @@ export class Donation {
   devicesByStatus: Record<string, number>;
 }
 
+export class DonationPage {
+  @ApiProperty({ type: () => [Donation], description: 'Newest first' }) items: Donation[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page (null on the last one)' }) nextCursor: string | null;
+}
+
 export class ImportAccepted {
   @ApiProperty({ example: 'imp-01935c2e-…' }) jobId: string;
   @ApiProperty({ format: 'uuid' }) importId: string;
