@@ -4,7 +4,7 @@ import { DeviceInput, deviceInputProblems, normalizeSerial } from '@renum/domain
 import type { Principal } from '@renum/identity';
 import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
-import { badRequest, cursorValue, decodeCursor, encodeCursor, notFound, Page, ProblemException, uuidv7 } from '@renum/platform';
+import { badRequest, cursorValue, decodeCursor, keysetPage, notFound, Page, ProblemException, uuidv7 } from '@renum/platform';
 import { DonationListQuery } from './donation.dto';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -156,8 +156,8 @@ export class DonationService {
     }
     params.push(limit + 1);
     const rows = await this.db.query(`SELECT d.* FROM donation d WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT $${params.length}`, params);
-    const page = await this.present(rows.slice(0, limit));
-    return { items: page, nextCursor: rows.length > limit ? encodeCursor({ id: page[page.length - 1].id }) : null };
+    const { items, nextCursor } = keysetPage(rows as { id: string }[], limit, (r) => r, (last) => ({ id: last.id }));
+    return { items: await this.present(items), nextCursor };
   }
 
   /** Donations with their device counts per status, in one grouped query whatever their number. */
