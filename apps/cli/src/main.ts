@@ -53,7 +53,9 @@ async function up(): Promise<void> {
   const children = ['api', 'worker'].map((app) =>
     spawn(process.execPath, [join(__dirname, '..', '..', app, 'src', 'main.js')], { stdio: 'inherit', env: process.env }),
   );
-  log(`Renum démarre : ${config.PUBLIC_URL} (API ${config.PUBLIC_URL}/api/docs). Ctrl-C pour arrêter.`);
+  // The api listens on PORT (PUBLIC_URL is the address printed on labels, maybe a proxy's).
+  const local = `http://localhost:${config.PORT}`;
+  log(`Renum démarre : ${local} (API ${local}/api/docs). Ctrl-C pour arrêter.`);
   let stopping = false;
   let asked = false;
   const stop = (signal: NodeJS.Signals) => {
