@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, DEV_JWT_SECRET, loadConfig, RenumConfig } from './config';
 
 describe('loadConfig', () => {
@@ -22,3 +24,14 @@ describe('loadConfig', () => {
   });
 });
 
+describe('README « Configuration »', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+
+  it.each(Object.entries(new RenumConfig()))('documents %s with its default', (name, value) => {
+    const row = section.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+    expect(row).toBeDefined();
+    const shown = name === 'JWT_SECRET' ? 'dev value' : `\`${value}\``;
+    expect(row!.split('|')[2].trim()).toBe(shown);
+  });
+});
