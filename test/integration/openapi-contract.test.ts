@@ -150,6 +150,44 @@ describe('every call of API.md in /api/docs-json', () => {
   });
 });
 
+describe('every operation of /api/docs-json, API.md or not', () => {
+  const PUBLIC = ['get /health', 'post /api/v1/auth/login', 'get /d/{code}', 'get /verify/{certificateId}'];
+  const operations = () =>
+    Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.entries(ops as Json).map(([method, op]) => ({ key: `${method} ${path}`, op: op as Json })));
+
+  it('has a summary, and says who may call it in its description and in x-renum-access (the policy its guard enforces)', () => {
+    const lacking = operations()
+      .filter(({ op }) => !op.summary?.trim() || typeof op['x-renum-access'] !== 'string' || !op.description?.startsWith(`Who: ${op['x-renum-access']}.`))
+      .map(({ key }) => key);
+    expect(lacking).toEqual([]);
+  });
+
+  it('declares its security (bearer and API key) unless it is public, and public ones say so', () => {
+    for (const { key, op } of operations()) {
+      if (PUBLIC.includes(key)) {
+        expect([key, op.security ?? [], op['x-renum-access']]).toEqual([key, [], 'anyone, no login']);
+      } else {
+        expect([key, (op.security ?? []).map((s: Json) => Object.keys(s)[0]).sort()]).toEqual([key, ['api-key', 'bearer']]);
+        expect([key, op.responses['401']?.content?.[PROBLEM_TYPE]]).toEqual([key, expect.anything()]);
+      }
+    }
+  });
+
+  it('lists at least one 4xx problem answer (but /health, which answers 200 or 503)', () => {
+    const lacking = operations()
+      .filter(({ key }) => key !== 'get /health')
+      .filter(({ op }) => !Object.keys(op.responses ?? {}).some((status) => /^4\d\d$/.test(status)))
+      .map(({ key }) => key);
+    expect(lacking).toEqual([]);
+  });
+
+  it('names the coarse policy as written, e.g. the catalogue is for charities', () => {
+    expect(doc.paths['/api/v1/catalog'].get['x-renum-access']).toBe('CHARITY');
+    expect(doc.paths['/api/v1/donations'].post['x-renum-access']).toBe('DONOR (admin, agent)');
+    expect(doc.paths['/api/v1/me'].get['x-renum-access']).toBe('any user or API key');
+  });
+});
+
 describe('schemas of API.md', () => {
   it('Device carries the API.md fields, serials optional (omitted for a charity), the statuses as spelled', () => {
     expect(propertiesOf('Device')).toEqual(expect.arrayContaining(DEVICE_FIELDS));

@@ -1,9 +1,12 @@
-import { OrganizationKind, Role } from '@renum/domain';
-import { IdentityService } from '@renum/identity';
+import { DeviceInput, OrganizationKind, Role } from '@renum/domain';
+import { IdentityService, Principal } from '@renum/identity';
+import { DeviceAccess, DeviceRegistry, ErasureFacts, ErasureRecorder, requestFingerprint, TransitionService } from '@renum/lifecycle';
+import { DonationService } from '@renum/intake';
 import { DataSource } from 'typeorm';
 
 export const DEMO_TERRITORY = 'Métropole de Démo';
 export const DEMO_PASSWORD = 'renum-demo-2026';
+export const DEMO_DONATION_REFERENCE = 'DON-DEMO-2026-001';
 
 /** One organisation of each kind, one user each (README "Demo logins" lists them). */
 export const DEMO_ORGANIZATIONS: { name: string; kind: OrganizationKind; email: string; role: Role }[] = [
@@ -14,17 +17,119 @@ export const DEMO_ORGANIZATIONS: { name: string; kind: OrganizationKind; email: 
   { name: 'Recyclerie DEEE Démo', kind: 'RECYCLER', email: 'recyclerie@demo.renum.fr', role: 'agent' },
 ];
 
-/** Loads demo data into an empty database; returns false (and changes nothing) otherwise. */
+type DemoStage = 'REGISTERED' | 'COLLECTED' | 'REFURBISHED' | 'AVAILABLE' | 'RECYCLED';
+
+interface DemoDevice {
+  input: DeviceInput;
+  /** Where the demo leaves it. */
+  stage: DemoStage;
+  grade?: 'A' | 'B' | 'C';
+  priceCents?: number;
+  /** How its media are erased (or destroyed) on the way. */
+  erasure?: Pick<ErasureFacts, 'level' | 'method' | 'tool' | 'toolVersion'>;
+}
+
+const NVME_SANITIZE = { level: 'PURGE', method: 'NVMe Sanitize (block erase)', tool: 'nvme-cli', toolVersion: '2.8' } as const;
+const ATA_SECURE_ERASE = { level: 'PURGE', method: 'ATA Secure Erase', tool: 'hdparm', toolVersion: '9.65' } as const;
+const CRYPTO_ERASE = { level: 'PURGE', method: 'Cryptographic erase (encrypted factory reset)', tool: 'Android recovery', toolVersion: '13' } as const;
+const SHREDDING = { level: 'DESTROY', method: 'Shredding', tool: 'Broyeur DEEE', toolVersion: undefined } as const;
+
+/**
+ * The demo donation of the Mairie, its devices left where each demo login has something to do:
+ * the donor follows its donation, the workshop collects the REGISTERED ones and erases the
+ * COLLECTED one, the coordinator publishes the REFURBISHED one, the charity reserves from the
+ * catalogue (AVAILABLE), the recycler sees the old desktop it received.
+ */
+export const DEMO_DEVICES: DemoDevice[] = [
+  { stage: 'AVAILABLE', grade: 'A', priceCents: 9000, erasure: NVME_SANITIZE, input: { type: 'LAPTOP', brand: 'Dell', model: 'Latitude 5490', serialNumber: 'DEMO5490A1', inventoryNumber: 'MDR-2019-0142', acquisitionDate: '2019-04-15', estimatedValueCents: 15000, weightKg: 1.6, media: [{ kind: 'NVME', serialNumber: 'DEMO-NVME-5490A1', model: 'Toshiba KBG30ZMS256G', capacityGb: 256 }] } },
+  { stage: 'AVAILABLE', grade: 'B', priceCents: 7500, erasure: ATA_SECURE_ERASE, input: { type: 'LAPTOP', brand: 'Lenovo', model: 'ThinkPad T480', serialNumber: 'DEMOT480B2', inventoryNumber: 'MDR-2019-0178', acquisitionDate: '2019-09-02', estimatedValueCents: 14000, weightKg: 1.6, media: [{ kind: 'SSD', serialNumber: 'DEMO-SSD-T480B2', model: 'Samsung PM871b', capacityGb: 256 }] } },
+  { stage: 'AVAILABLE', grade: 'B', priceCents: 4500, erasure: CRYPTO_ERASE, input: { type: 'SMARTPHONE', brand: 'Samsung', model: 'Galaxy A52', serialNumber: 'DEMOA52C3', inventoryNumber: 'MDR-2021-0311', acquisitionDate: '2021-06-10', estimatedValueCents: 9000, weightKg: 0.19, media: [{ kind: 'FLASH', serialNumber: 'DEMO-UFS-A52C3', capacityGb: 128 }] } },
+  { stage: 'REFURBISHED', grade: 'A', erasure: ATA_SECURE_ERASE, input: { type: 'DESKTOP', brand: 'HP', model: 'EliteDesk 800 G4 SFF', serialNumber: 'DEMO800G4D4', inventoryNumber: 'MDR-2018-0093', acquisitionDate: '2018-11-20', estimatedValueCents: 12000, weightKg: 5.5, media: [{ kind: 'SSD', serialNumber: 'DEMO-SSD-800G4D4', model: 'Samsung PM981', capacityGb: 256 }] } },
+  { stage: 'COLLECTED', input: { type: 'LAPTOP', brand: 'HP', model: 'ProBook 450 G5', serialNumber: 'DEMO450G5E5', inventoryNumber: 'MDR-2018-0120', acquisitionDate: '2018-05-03', estimatedValueCents: 11000, weightKg: 2.1, media: [{ kind: 'SSD', serialNumber: 'DEMO-SSD-450G5E5', capacityGb: 256 }] } },
+  { stage: 'REGISTERED', input: { type: 'LAPTOP', brand: 'Lenovo', model: 'ThinkPad T470', serialNumber: 'DEMOT470F6', inventoryNumber: 'MDR-2017-0207', acquisitionDate: '2017-10-12', estimatedValueCents: 10000, weightKg: 1.6, media: [{ kind: 'SSD', serialNumber: 'DEMO-SSD-T470F6', capacityGb: 256 }] } },
+  { stage: 'REGISTERED', input: { type: 'DESKTOP', brand: 'HP', model: 'ProDesk 600 G3', serialNumber: 'DEMO600G3G7', inventoryNumber: 'MDR-2017-0188', acquisitionDate: '2017-06-28', estimatedValueCents: 8000, weightKg: 6, media: [{ kind: 'HDD', serialNumber: 'DEMO-HDD-600G3G7', capacityGb: 500 }] } },
+  { stage: 'REGISTERED', input: { type: 'MONITOR', brand: 'Dell', model: 'P2419H', serialNumber: 'DEMOP2419H8', inventoryNumber: 'MDR-2019-0150', acquisitionDate: '2019-04-15', estimatedValueCents: 6000, weightKg: 5.2 } },
+  { stage: 'RECYCLED', erasure: SHREDDING, input: { type: 'DESKTOP', brand: 'Dell', model: 'OptiPlex 780', serialNumber: 'DEMO780H9', inventoryNumber: 'MDR-2010-0031', acquisitionDate: '2010-02-08', estimatedValueCents: 0, weightKg: 7.5, media: [{ kind: 'HDD', serialNumber: 'DEMO-HDD-780H9', capacityGb: 250 }] } },
+];
+
+const ORDER: DemoStage[] = ['REGISTERED', 'COLLECTED', 'REFURBISHED', 'AVAILABLE'];
+const reaches = (d: DemoDevice, stage: DemoStage) => (d.stage === 'RECYCLED' ? stage === 'COLLECTED' : ORDER.indexOf(d.stage) >= ORDER.indexOf(stage));
+
+/**
+ * Loads demo data into an empty database; returns false (and changes nothing) otherwise.
+ * Logins first, in one transaction; then the Mairie's donation and devices, driven through the
+ * same services as the api and the worker (donations, erasure records, `TransitionService`), so
+ * every device has its hash-chained history and the worker's outbox relay takes over what
+ * follows (certificates, notifications) once it starts.
+ */
 export async function seedDemo(db: DataSource): Promise<boolean> {
   const identity = new IdentityService(db);
-  return db.transaction(async (m) => {
+  const people = await db.transaction(async (m) => {
     const [{ count }] = await m.query('SELECT count(*)::int AS count FROM territory');
-    if (count > 0) return false;
+    if (count > 0) return undefined;
     const territory = await identity.createTerritory(m, DEMO_TERRITORY);
+    const byKind = {} as Record<OrganizationKind, Principal>;
     for (const o of DEMO_ORGANIZATIONS) {
       const org = await identity.insertOrganization(m, territory.id, o.name, o.kind);
-      await identity.insertUser(m, org.id, o.email, DEMO_PASSWORD, o.role);
+      const user = await identity.insertUser(m, org.id, o.email, DEMO_PASSWORD, o.role);
+      byKind[o.kind] = { userId: user.id, apiKeyId: null, email: user.email, organizationId: org.id, organizationKind: o.kind, role: o.role, territoryId: territory.id };
     }
-    return true;
+    return byKind;
   });
+  if (!people) return false;
+  await seedDemoDevices(db, people);
+  return true;
+}
+
+async function seedDemoDevices(db: DataSource, people: Record<OrganizationKind, Principal>): Promise<void> {
+  const { DONOR: donor, WORKSHOP: workshop, COORDINATOR: coordinator, RECYCLER: recycler } = people;
+  const donations = new DonationService(db, new DeviceRegistry());
+  const donation = await donations.create(donor, { reference: DEMO_DONATION_REFERENCE, pickupAddress: 'Hôtel de ville, 1 place de la République, 69100 Démo-sur-Rhône' });
+  const { devices } = await donations.registerDevices(donor, donation.id, DEMO_DEVICES.map((d) => d.input));
+  const transitions = new TransitionService(db);
+  const erasures = new ErasureRecorder(db, new DeviceAccess(db));
+  const step = async (p: Principal, deviceId: string, action: string, payload: Record<string, unknown> = {}) => {
+    const answer = await transitions.apply({
+      deviceId,
+      action,
+      payload,
+      actor: { userId: p.userId, apiKeyId: null, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId },
+      key: `demo-${deviceId}-${action}`,
+      fingerprint: requestFingerprint(action, payload),
+    });
+    if (answer.statusCode !== 200) throw new Error(`Démonstration : ${action} refusé (${answer.statusCode}) : ${JSON.stringify(answer.body)}`);
+  };
+  for (const [i, spec] of DEMO_DEVICES.entries()) {
+    const id = devices[i].id;
+    if (!reaches(spec, 'COLLECTED')) continue;
+    await step(workshop, id, 'collect', { notes: 'Enlevé en mairie, bon état général.' });
+    if (!spec.erasure) continue;
+    for (const medium of spec.input.media ?? []) {
+      // An erasure counts only if it began after the custody-in the collect just recorded.
+      const [{ custody_in_at }] = await db.query('SELECT custody_in_at FROM device WHERE id = $1', [id]);
+      const startedAt = new Date(Math.max(Date.now(), new Date(custody_in_at).getTime() + 1));
+      const { toolVersion, ...how } = spec.erasure;
+      await erasures.recordByHand(workshop, id, {
+        ...how,
+        ...(toolVersion ? { toolVersion } : {}),
+        mediumSerial: medium.serialNumber,
+        verification: spec.erasure.level === 'DESTROY' ? 'NONE' : 'FULL',
+        result: 'PASSED',
+        startedAt,
+        endedAt: new Date(startedAt.getTime() + 1000),
+        source: 'MANUAL',
+      });
+    }
+    await step(workshop, id, 'wipe');
+    if (spec.stage === 'RECYCLED') {
+      await step(workshop, id, 'recycle', { recyclerOrganizationId: recycler.organizationId });
+      continue;
+    }
+    await step(workshop, id, 'start_refurbish');
+    const checklist = spec.input.type === 'DESKTOP' ? { demarrage: true, usb: true, reseau: true, son: true } : { ecran: true, clavier: true, wifi: true, usb: true, son: true, camera: true };
+    const battery = spec.input.type === 'DESKTOP' ? {} : { batteryHealthPct: spec.input.type === 'SMARTPHONE' ? 86 : 78 };
+    await step(workshop, id, 'refurbish', { grade: spec.grade, checklist, os: spec.input.type === 'SMARTPHONE' ? 'Android 13' : 'Linux Mint 22', ...battery });
+    // A workshop admin or the coordinator publishes; the demo workshop login is a technician.
+    if (spec.stage === 'AVAILABLE') await step(coordinator, id, 'publish', { priceCents: spec.priceCents });
+  }
 }

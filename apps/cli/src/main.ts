@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDataSource, runMigrations } from './database';
-import { DEMO_PASSWORD, DEMO_ORGANIZATIONS, seedDemo } from './demo-data';
+import { DEMO_DEVICES, DEMO_DONATION_REFERENCE, DEMO_ORGANIZATIONS, DEMO_PASSWORD, seedDemo } from './demo-data';
 import { ensureServices } from './services';
 
 const log = (message: string) => console.log(`[renum] ${message}`);
@@ -13,7 +13,7 @@ const log = (message: string) => console.log(`[renum] ${message}`);
 const USAGE = `Usage: npm run cli -- <command>
   bootstrap --territory NAME --email E --password P   first territory, coordinator organisation and admin
   migrate                                             apply pending migrations (creates the database if needed)
-  seed-demo                                           demo territory and logins, only into an empty database
+  seed-demo                                           demo territory, logins and donation, only into an empty database
   up                                                  services, migrations, demo data if empty, then api + worker`;
 
 async function bootstrap(args: string[]): Promise<void> {
@@ -34,6 +34,7 @@ async function seed(): Promise<void> {
     if (await seedDemo(db)) {
       log(`Données de démonstration chargées. Connexions (mot de passe ${DEMO_PASSWORD}) :`);
       for (const o of DEMO_ORGANIZATIONS) log(`  ${o.kind.padEnd(11)} ${o.email}`);
+      log(`Don ${DEMO_DONATION_REFERENCE} de la mairie : ${DEMO_DEVICES.length} appareils, à collecter, à effacer, à publier, au catalogue et recyclé.`);
     } else {
       log('La base contient déjà des données : démonstration non chargée.');
     }
@@ -52,7 +53,9 @@ async function up(): Promise<void> {
   const children = ['api', 'worker'].map((app) =>
     spawn(process.execPath, [join(__dirname, '..', '..', app, 'src', 'main.js')], { stdio: 'inherit', env: process.env }),
   );
-  log(`Renum démarre : ${config.PUBLIC_URL} (API ${config.PUBLIC_URL}/api/docs). Ctrl-C pour arrêter.`);
+  // The api listens on PORT (PUBLIC_URL is the address printed on labels, maybe a proxy's).
+  const local = `http://localhost:${config.PORT}`;
+  log(`Renum démarre : ${local} (API ${local}/api/docs). Ctrl-C pour arrêter.`);
   let stopping = false;
   let asked = false;
   const stop = (signal: NodeJS.Signals) => {

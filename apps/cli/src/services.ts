@@ -5,8 +5,14 @@ import { Client } from 'pg';
 
 const LOCAL = ['localhost', '127.0.0.1', '::1', '[::1]'];
 
+/**
+ * docker/compose.yml publishes no PostgreSQL or Redis port on the host (and its PostgreSQL user is
+ * `renum`): starting only those two there left this command as unable to reach them as before.
+ * The whole of Renum runs there instead (README « Without local services »).
+ */
 const COMPOSE_HINT =
-  'Sans PostgreSQL ni Redis locaux, lancez-les avec Docker : `docker compose -f docker/compose.yml up -d postgres redis`, puis relancez.';
+  'Sans PostgreSQL ni Redis locaux, lancez Renum entier avec Docker : `JWT_SECRET=$(openssl rand -hex 32) docker compose -f docker/compose.yml up`, ' +
+  'puis, pour les données de démonstration : `docker compose -f docker/compose.yml exec api node dist/apps/cli/src/main.js seed-demo`.';
 
 async function postgresReachable(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Public } from '@renum/identity';
 import { JobProducer } from '@renum/jobs';
@@ -17,6 +17,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @ApiOperation({ summary: 'Liveness for load balancers and orchestrators: 200 when PostgreSQL and Redis both answer, else 503' })
   @ApiOkResponse({ type: Health, description: 'Database and Redis up' })
   @ApiServiceUnavailableResponse({ type: Health, description: 'Database or Redis down (status degraded)' })
   async health(@Res({ passthrough: true }) res: Response) {

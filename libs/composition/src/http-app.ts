@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { answerUnparsableRequestsWithProblems, JSON_BODY_LIMIT_MB, ProblemFilter, renumValidationPipe } from '@renum/platform';
-import { API_KEY_ROLE_NOTE } from '@renum/identity';
+import { ACCESS_EXTENSION, API_KEY_ROLE_NOTE } from '@renum/identity';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { RenumModule } from './renum.module';
@@ -43,12 +44,27 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     app,
     new DocumentBuilder()
       .setTitle('Renum API')
-      .setDescription('Traçabilité du réemploi solidaire de matériel informatique. Errors are RFC 9457 problem documents.')
+      .setDescription(
+        'Traçabilité du réemploi solidaire de matériel informatique. Errors are RFC 9457 problem documents. ' +
+          'Each operation starts with who may call it (also `x-renum-access`); finer rules (device visibility, custody, ' +
+          "that organisation's admin, the lifecycle table of a transition) answer 404 or 403 as its problems say.",
+      )
       .setVersion('1')
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: `Key of an organisation, for integrations, created by \`POST /api/v1/organizations/{id}/api-keys\` (shown once). ${API_KEY_ROLE_NOTE}` }, 'api-key')
       .build(),
   );
+  statePolicies(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** Each operation's description opens with who may call it, from the policy its guard enforces. */
+function statePolicies(document: OpenAPIObject): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const op of Object.values(operations) as (OperationObject & { [ACCESS_EXTENSION]?: string })[]) {
+      const who = op?.[ACCESS_EXTENSION];
+      if (typeof who === 'string') op.description = `Who: ${who}.${op.description ? `\n\n${op.description}` : ''}`;
+    }
+  }
 }

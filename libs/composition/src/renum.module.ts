@@ -25,7 +25,7 @@ export class RenumModule {
         TypeOrmModule.forRootAsync({
           inject: [RenumConfig],
           useFactory: (c: RenumConfig) => ({
-            ...dataSourceOptions(c.DATABASE_URL, ALL_ENTITIES, ALL_MIGRATIONS, Number(c.DATABASE_POOL_SIZE ?? 20)),
+            ...dataSourceOptions(c.DATABASE_URL, ALL_ENTITIES, ALL_MIGRATIONS, c.DATABASE_POOL_SIZE),
             retryAttempts: 2,
             retryDelay: 1000,
           }),

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const DEV_JWT_SECRET = 'renum-dev-secret-change-me-in-production';
 
@@ -81,9 +81,12 @@ export class RenumConfig {
   @IsString()
   STORAGE_DIR = 'var/storage';
 
-  @IsOptional()
-  @IsString()
-  DATABASE_POOL_SIZE?: string;
+  /** PostgreSQL connections per api or worker process (the CLI opens its own, smaller pool). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 20;
 }
 
 export class ConfigError extends Error {}

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -5,6 +6,9 @@ import type { Params } from 'nestjs-pino';
 /** JSON logs with a request id; secrets and beneficiary data never reach them. */
 export function loggerParams(level: string): Params {
   return {
+    // Every route, in the path syntax of Nest 11: nestjs-pino's default ('*') made Nest warn
+    // « Unsupported route path: "/api/v1/*" » (LegacyRouteConverter) at every start of the api.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       genReqId: (req: IncomingMessage) => {

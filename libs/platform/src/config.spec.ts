@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, RenumConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives a developer machine its defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DATABASE_POOL_SIZE: 20, JWT_SECRET: DEV_JWT_SECRET });
+  });
+
+  it('reads numbers from their text', () => {
+    expect(loadConfig({ PORT: '3205', DATABASE_POOL_SIZE: '10' })).toMatchObject({ PORT: 3205, DATABASE_POOL_SIZE: 10 });
+  });
+
+  it.each([['abc'], ['0'], ['2.5']])('refuses DATABASE_POOL_SIZE=%s, naming it (it was taken as is: a pool of NaN connections)', (value) => {
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
+  it('refuses a missing or development JWT_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toBe('x'.repeat(32));
+  });
+});
+
+describe('README « Configuration »', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+
+  it.each(Object.entries(new RenumConfig()))('documents %s with its default', (name, value) => {
+    const row = section.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+    expect(row).toBeDefined();
+    const shown = name === 'JWT_SECRET' ? 'dev value' : `\`${value}\``;
+    expect(row!.split('|')[2].trim()).toBe(shown);
+  });
+});
