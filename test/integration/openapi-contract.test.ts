@@ -186,6 +186,15 @@ describe('every operation of /api/docs-json, API.md or not', () => {
     expect(doc.paths['/api/v1/donations'].post['x-renum-access']).toBe('DONOR (admin, agent)');
     expect(doc.paths['/api/v1/me'].get['x-renum-access']).toBe('any user or API key');
   });
+
+  it('names the policy of a route that checks it once the resource is found (404 first), not « any user »', () => {
+    const afterLookup = ' (checked once the resource is found: 404 for one the caller may not see, whoever asks)';
+    expect(doc.paths['/api/v1/donations/{id}/devices'].post['x-renum-access']).toBe(`DONOR (admin, agent)${afterLookup}`);
+    expect(doc.paths['/api/v1/devices/{device}/erasures'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent)${afterLookup}`);
+    expect(doc.paths['/api/v1/erasures/rechecks/{id}'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent)${afterLookup}`);
+    expect(doc.paths['/api/v1/devices/{device}/price-suggestion'].get['x-renum-access']).toBe(`WORKSHOP, COORDINATOR${afterLookup}`);
+    expect(doc.paths['/api/v1/devices/{device}/transitions'].post['x-renum-access']).toBe(`any user or API key (admin, agent)${afterLookup}`);
+  });
 });
 
 describe('schemas of API.md', () => {

@@ -1,15 +1,17 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DEVICE_TYPES, GRADES } from '@renum/domain';
-import { Allow, CurrentPrincipal, listAudit, WORKING_ROLES } from '@renum/identity';
+import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, listAudit, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DataSource } from 'typeorm';
 
 import { AuditListQuery, parseDeviceType, parseGrade, PutPriceCapDto, PutPriceGridDto } from './catalog.dto';
 import { PricingService } from './pricing.service';
 import { AuditPage, PriceCapList, PriceCapSet, PriceGrid, PriceGridEntry, PriceSuggestion } from './catalog.schemas';
-import { ApiProblems, forbidden } from '@renum/platform';
+import { ApiProblems } from '@renum/platform';
 import { DEVICE_PARAM, DeviceAccess } from '@renum/lifecycle';
+
+const SUGGESTS_PRICES: AccessRule = { kinds: ['WORKSHOP', 'COORDINATOR'] };
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -62,18 +64,14 @@ export class PricingController {
   }
 
   @Get('devices/:device/price-suggestion')
-  // Workshops and coordinators; checked after the device is found, so a device the caller cannot
-  // see is 404 whoever asks, and 403 only for one it sees.
-  @Allow()
+  // Checked after the device is found: 403 only for one the caller sees.
+  @AllowAfterLookup(SUGGESTS_PRICES)
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Price to publish at, from the grid for the device type and grade, clamped to the cap' })
   @ApiOkResponse({ type: PriceSuggestion })
   @ApiProblems(401, [403, 'Workshops and coordinators only'], [404, 'Unknown device, or one the caller may not see'])
   async suggestion(@CurrentPrincipal() p: Principal, @Param('device') device: string) {
-    if (p.organizationKind !== 'WORKSHOP' && p.organizationKind !== 'COORDINATOR') {
-      await this.access.resolve(p, device);
-      throw forbidden('Seuls les ateliers et les coordinateurs consultent le prix suggéré.');
-    }
+    await checkAfterLookup(p, [SUGGESTS_PRICES], () => this.access.resolve(p, device), 'Seuls les ateliers et les coordinateurs consultent le prix suggéré.');
     return this.pricing.suggestion(p, device);
   }
 

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
+import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { ApiProblems, binaryContent, forbidden, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
+import { ApiProblems, binaryContent, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
 import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
 import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
@@ -24,6 +24,8 @@ class ReportUploadFilter implements ExceptionFilter {
   }
 }
 
+
+const DECIDES_RECHECKS: AccessRule = { kinds: ['WORKSHOP'], roles: WORKING_ROLES };
 
 @ApiTags('erasures')
 @ApiBearerAuth()
@@ -78,17 +80,13 @@ export class ErasuresController {
 
   @Post('rechecks/:id')
   @HttpCode(200)
-  // Workshop agents and admins; checked after the re-check is found, so one the caller cannot see
-  // is 404 whoever asks, and 403 only for one it sees (a coordinator, the workshop's viewer).
-  @Allow()
+  // Checked after the re-check is found: 403 only for one the caller sees (a coordinator, the workshop's viewer).
+  @AllowAfterLookup(DECIDES_RECHECKS)
   @ApiOperation({ summary: 'Decide a re-check (another technician than the one who erased); FAILED voids the erasure' })
   @ApiOkResponse({ type: RecheckDecision })
   @ApiProblems(400, 401, [403, 'Workshop agents only; another technician than the one who erased (same-technician); not with an API key (technician-required)'], [404, 'Unknown re-check, or one the caller may not see'], [409, 'Already decided (recheck-decided)'])
   async decide(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecheckDecisionInput) {
-    if (p.organizationKind !== 'WORKSHOP' || !WORKING_ROLES.includes(p.role)) {
-      await this.rechecks.assertVisible(p, id);
-      throw forbidden('Seul un technicien de l’atelier qui a effacé le support tranche sa contre-vérification.');
-    }
+    await checkAfterLookup(p, [DECIDES_RECHECKS], () => this.rechecks.assertVisible(p, id), 'Seul un technicien de l’atelier qui a effacé le support tranche sa contre-vérification.');
     return this.rechecks.decide(p, id, body.outcome, body.note);
   }
 

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import { OrganizationKind, Role } from '@renum/domain';
+import { forbidden } from '@renum/platform';
 import type { Principal } from './principal';
 
 export const ACCESS = 'renum:access';
@@ -10,7 +11,8 @@ export interface AccessRule {
   roles?: Role[];
 }
 
-export type AccessPolicy = { public: true } | { rules: AccessRule[] };
+/** `afterLookup`: the guard lets every authenticated caller in; the handler applies `rules` itself (see AllowAfterLookup). */
+export type AccessPolicy = { public: true } | { rules: AccessRule[]; afterLookup?: true };
 
 /**
  * Every endpoint says who may call it. A route with no policy is refused (secure by default).
@@ -20,6 +22,29 @@ export type AccessPolicy = { public: true } | { rules: AccessRule[] };
 export const Allow = (...rules: AccessRule[]) => withPolicy({ rules: rules.length ? rules : [{}] });
 export const Public = () => withPolicy({ public: true });
 
+/**
+ * A route for `rules` whose refusal must not tell a caller that a resource it cannot see exists:
+ * the guard lets every authenticated caller in, and the handler calls `checkAfterLookup` with the
+ * same rules, so an invisible resource is 404 whoever asks and 403 only for one the caller sees.
+ * The OpenAPI document states the rules, as for `@Allow`.
+ */
+export const AllowAfterLookup = (...rules: AccessRule[]) => withPolicy({ rules, afterLookup: true });
+
+/** Whether the caller meets one of the rules (the guard's test). */
+export function meetsRules(rules: AccessRule[], p: Principal): boolean {
+  return rules.some((r) => (!r.kinds || r.kinds.includes(p.organizationKind)) && (!r.roles || r.roles.includes(p.role)));
+}
+
+/**
+ * For a route declared with `AllowAfterLookup(...rules)`: nothing when the caller meets the rules;
+ * otherwise `lookup` answers 404 for a resource it cannot see, and a 403 (`refusal`) follows.
+ */
+export async function checkAfterLookup(p: Principal, rules: AccessRule[], lookup: () => Promise<unknown>, refusal: string): Promise<void> {
+  if (meetsRules(rules, p)) return;
+  await lookup();
+  throw forbidden(refusal);
+}
+
 /** OpenAPI extension naming who may call an operation, from its policy (README, `/api/docs`). */
 export const ACCESS_EXTENSION = 'x-renum-access';
 
@@ -28,7 +53,8 @@ export function describeAccess(policy: AccessPolicy): string {
   if ('public' in policy) return 'anyone, no login';
   return policy.rules
     .map((r) => `${r.kinds?.length ? r.kinds.join(', ') : 'any user or API key'}${r.roles?.length ? ` (${r.roles.join(', ')})` : ''}`)
-    .join(' or ');
+    .join(' or ')
+    .concat(policy.afterLookup ? ' (checked once the resource is found: 404 for one the caller may not see, whoever asks)' : '');
 }
 
 /** The policy the guard enforces, and the same policy stated in the OpenAPI document. */

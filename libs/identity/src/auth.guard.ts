@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ProblemException } from '@renum/platform';
 import type { Request } from 'express';
-import { ACCESS, AccessPolicy } from './access.decorator';
+import { ACCESS, AccessPolicy, meetsRules } from './access.decorator';
 import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 
@@ -27,10 +27,9 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(req, 'public' in policy);
     if ('public' in policy) return true;
     if (!principal) throw unauthorized('Connectez-vous (Authorization: Bearer …) ou fournissez une clé X-Api-Key.');
-    const allowed = policy.rules.some(
-      (r) => (!r.kinds || r.kinds.includes(principal.organizationKind)) && (!r.roles || r.roles.includes(principal.role)),
-    );
-    if (!allowed) throw new ProblemException(403, 'forbidden', 'Accès refusé', "Votre organisation ou votre rôle ne permet pas cette action.");
+    // A route that checks its rules after finding the resource (AllowAfterLookup) answers 404 first.
+    if (policy.afterLookup) return true;
+    if (!meetsRules(policy.rules, principal)) throw new ProblemException(403, 'forbidden', 'Accès refusé', "Votre organisation ou votre rôle ne permet pas cette action.");
     return true;
   }
 

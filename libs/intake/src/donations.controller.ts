@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { CreateDonationDto, DonationListQuery, RegisterDevicesDto } from './donation.dto';
 import { DonationService } from './donation.service';
 import { Donation, DonationCreated, DonationPage, RegisteredDevices } from './intake.schemas';
-import { ApiProblems, forbidden } from '@renum/platform';
+import { ApiProblems } from '@renum/platform';
+
+const REGISTERS_DEVICES: AccessRule = { kinds: ['DONOR'], roles: WORKING_ROLES };
 
 @ApiTags('donations')
 @ApiBearerAuth()
@@ -35,9 +37,8 @@ export class DonationsController {
   }
 
   @Post(':id/devices')
-  // Donor agents and admins; checked after the donation is found, so a donation the caller cannot
-  // see is 404 whoever asks, and 403 only for one it sees (a coordinator, the collecting workshop).
-  @Allow()
+  // Checked after the donation is found: 403 only for one the caller sees (a coordinator, the collecting workshop).
+  @AllowAfterLookup(REGISTERS_DEVICES)
   @ApiOperation({ summary: 'Register 1–1000 devices of the donation, all or nothing; each gets its public code' })
   @ApiCreatedResponse({ type: RegisteredDevices })
   @ApiProblems(
@@ -48,10 +49,7 @@ export class DonationsController {
     [409, 'A serial this donor already registered: nothing created (`serials`; `errors` names each device of the request and the donation and code it already has)'],
   )
   async register(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RegisterDevicesDto) {
-    if (p.organizationKind !== 'DONOR' || !WORKING_ROLES.includes(p.role)) {
-      await this.donations.get(p, id);
-      throw forbidden('Seul un agent du donateur enregistre les matériels de son don.');
-    }
+    await checkAfterLookup(p, [REGISTERS_DEVICES], () => this.donations.get(p, id), 'Seul un agent du donateur enregistre les matériels de son don.');
     return this.donations.registerDevices(p, id, body.devices);
   }
 

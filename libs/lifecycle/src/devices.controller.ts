@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
+import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import type { Response } from 'express';
 import { DeviceListQuery, DeviceQueryService } from './device-query.service';
@@ -10,8 +10,10 @@ import { HistoryPageQuery } from './history-page';
 import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, ScanResult, TransitionApplied } from './lifecycle.schemas';
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
-import { ApiProblems, forbidden } from '@renum/platform';
+import { ApiProblems } from '@renum/platform';
 import { DEVICE_PARAM, DeviceAccess } from './device-access';
+
+const RECORDS_ERASURES: AccessRule = { kinds: ['WORKSHOP'], roles: WORKING_ROLES };
 
 const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
 
@@ -67,18 +69,14 @@ export class DevicesController {
   }
 
   @Post(':device/erasures')
-  // Workshop agents and admins; checked after the device is found, so a device the caller cannot
-  // see is 404 whoever asks (as for a transition), and 403 only for one it sees.
-  @Allow()
+  // Checked after the device is found, as for a transition: 403 only for one the caller sees.
+  @AllowAfterLookup(RECORDS_ERASURES)
   @ApiParam(DEVICE_PARAM)
   @ApiOperation({ summary: 'Record the erasure (or destruction) of one medium; an unknown medium serial adds that medium' })
   @ApiCreatedResponse({ type: ErasureRecorded })
   @ApiProblems(400, 401, [403, 'Not a workshop agent, or the device is not in its custody (not-custodian)'], [404, 'Unknown device, or one the caller may not see'])
   async recordErasure(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Body() body: ErasureInput) {
-    if (p.organizationKind !== 'WORKSHOP' || !WORKING_ROLES.includes(p.role)) {
-      await this.access.resolve(p, device);
-      throw forbidden("Seul un atelier (technicien ou administrateur) enregistre l'effacement d'un support.");
-    }
+    await checkAfterLookup(p, [RECORDS_ERASURES], () => this.access.resolve(p, device), "Seul un atelier (technicien ou administrateur) enregistre l'effacement d'un support.");
     const { startedAt, endedAt, ...rest } = body;
     return this.erasures.recordByHand(p, device, { ...rest, startedAt: new Date(startedAt), endedAt: new Date(endedAt), source: 'MANUAL' });
   }
@@ -96,7 +94,7 @@ export class DevicesController {
   @Post(':device/transitions')
   // Per the lifecycle table (viewers never): the request service checks it after finding the
   // device, so a device the caller cannot see is 404 whoever asks, and 403 only for one it sees.
-  @Allow()
+  @AllowAfterLookup({ roles: WORKING_ROLES })
   @HttpCode(200)
   @ApiParam(DEVICE_PARAM)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Unique per attempt; resend the same key when retrying' })
