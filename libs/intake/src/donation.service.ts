@@ -2,31 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DeviceInput, deviceInputProblems, normalizeSerial } from '@renum/domain';
 import type { Principal } from '@renum/identity';
-import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
+import { DeviceRegistry, DuplicateSerialsError, RegisteredSerial, registeredSerials } from '@renum/lifecycle';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@renum/db';
 import { badRequest, cursorValue, decodeCursor, keysetPage, notFound, Page, ProblemException, uuidv7 } from '@renum/platform';
 import { DonationListQuery } from './donation.dto';
 import { DataSource, EntityManager } from 'typeorm';
-
-/** Where a serial the donor already registered lives: the device's code and its donation. */
-export interface RegisteredSerial {
-  serialNumber: string;
-  code: string;
-  donationId: string;
-  donationReference: string;
-}
-
-/** The donor's devices under these serial keys (normalizeSerial), by key. */
-export async function registeredSerials(m: EntityManager, donorOrganizationId: string, serialKeys: string[]): Promise<Map<string, RegisteredSerial>> {
-  if (!serialKeys.length) return new Map();
-  const rows: { serial_key: string; serial_number: string; code: string; donation_id: string; reference: string }[] = await m.query(
-    `SELECT d.serial_key, d.serial_number, d.code, d.donation_id, n.reference
-       FROM device d JOIN donation n ON n.id = d.donation_id
-      WHERE d.donor_organization_id = $1 AND d.serial_key = ANY($2)`,
-    [donorOrganizationId, serialKeys],
-  );
-  return new Map(rows.map((r) => [r.serial_key, { serialNumber: r.serial_number, code: r.code, donationId: r.donation_id, donationReference: r.reference }]));
-}
 
 /** Where an already registered device is, in French: this very donation (a re-import) or another one of the donor. */
 export function alreadyRegisteredWhere(where: RegisteredSerial, donationId: string): string {

@@ -28,6 +28,31 @@ export class DuplicateSerialsError extends ProblemException {
 
 const MAX_CODE_ATTEMPTS = 5;
 
+/** Where a serial the donor already registered lives: the device's code and its donation. */
+export interface RegisteredSerial {
+  serialNumber: string;
+  code: string;
+  donationId: string;
+  donationReference: string;
+}
+
+/** The donor's devices under these serial keys (normalizeSerial), by key: the one lookup of a serial already registered (the duplicate check here, the import's and the 409's details in intake). */
+export async function registeredSerials(m: EntityManager, donorOrganizationId: string, serialKeys: string[]): Promise<Map<string, RegisteredSerial>> {
+  if (!serialKeys.length) return new Map();
+  const rows: { serial_key: string; serial_number: string; code: string; donation_id: string; reference: string }[] = await m.query(
+    `SELECT d.serial_key, d.serial_number, d.code, d.donation_id, n.reference
+       FROM device d JOIN donation n ON n.id = d.donation_id
+      WHERE d.donor_organization_id = $1 AND d.serial_key = ANY($2)`,
+    [donorOrganizationId, serialKeys],
+  );
+  return new Map(rows.map((r) => [r.serial_key, { serialNumber: r.serial_number, code: r.code, donationId: r.donation_id, donationReference: r.reference }]));
+}
+
+/** The serials (as typed) the donor already registered among these keys, sorted: those of a DuplicateSerialsError. */
+async function existingSerials(m: EntityManager, donorOrganizationId: string, serialKeys: string[]): Promise<string[]> {
+  return [...(await registeredSerials(m, donorOrganizationId, serialKeys)).values()].map((r) => r.serialNumber).sort();
+}
+
 /**
  * Registers devices (the `register` action) in bulk: one multi-row insert per table through
  * `unnest`, so 1,000 devices cost a handful of statements and a constant number of parameters.
@@ -49,7 +74,7 @@ export class DeviceRegistry {
     if (problems.length) throw badRequest(`Appareil(s) invalide(s) : rien n'a été créé.`, problems);
     // Legal flags are computed in one place (the domain); an import passes those of its own day.
     inputs = inputs.map((d) => ({ ...d, flags: d.flags ?? deviceFlags(d, now) }));
-    const existing = await this.existingSerials(m, target.donorOrganizationId, inputs.map((d) => normalizeSerial(d.serialNumber)));
+    const existing = await existingSerials(m, target.donorOrganizationId, inputs.map((d) => normalizeSerial(d.serialNumber)));
     if (existing.length) throw new DuplicateSerialsError(existing);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -62,20 +87,11 @@ export class DeviceRegistry {
         await m.query('ROLLBACK TO SAVEPOINT register_devices');
         if (pgCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'device_code_key' && attempt < MAX_CODE_ATTEMPTS) continue;
         if (pgCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'device_donor_serial_key') {
-          throw new DuplicateSerialsError(await this.existingSerials(m, target.donorOrganizationId, inputs.map((d) => normalizeSerial(d.serialNumber))));
+          throw new DuplicateSerialsError(await existingSerials(m, target.donorOrganizationId, inputs.map((d) => normalizeSerial(d.serialNumber))));
         }
         throw error;
       }
     }
-  }
-
-  async existingSerials(m: EntityManager, donorOrganizationId: string, serialKeys: string[]): Promise<string[]> {
-    if (!serialKeys.length) return [];
-    const rows = await m.query(`SELECT serial_number FROM device WHERE donor_organization_id = $1 AND serial_key = ANY($2) ORDER BY serial_number`, [
-      donorOrganizationId,
-      serialKeys,
-    ]);
-    return rows.map((r: { serial_number: string }) => r.serial_number);
   }
 
   private async insert(

@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { normalizeSerial } from '@renum/domain';
 import { JobCatalogue, OnJob } from '@renum/jobs';
-import { DeviceRegistry, DuplicateSerialsError } from '@renum/lifecycle';
+import { DeviceRegistry, DuplicateSerialsError, registeredSerials } from '@renum/lifecycle';
 import { ProblemException, RenumConfig } from '@renum/platform';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { InventoryFileError, InventoryParseResult, parseInventoryCsv } from '../inventory-csv';
-import { alreadyRegisteredWhere, registeredSerials } from '../donation.service';
+import { alreadyRegisteredWhere } from '../donation.service';
 import { AlreadyRegisteredRow, buildReport, ImportReport } from './import-report';
 import { readImportFile } from './import-storage';
 
