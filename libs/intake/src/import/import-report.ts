@@ -4,6 +4,20 @@ import type { InventoryParseResult, RowIssue } from '../inventory-csv';
 export const DEFAULT_LABEL_TEMPLATE = 'avery-l7163';
 
 /**
+ * A valid row whose serial the donor already registered: where the device is (its code, its
+ * donation: this one for a re-import, or another one), and the sentence the donor reads.
+ * Imports made before these details were kept have only `row` and `serialNumber`.
+ */
+export interface AlreadyRegisteredRow {
+  row: number;
+  serialNumber: string;
+  code?: string;
+  donationId?: string;
+  donationReference?: string;
+  message?: string;
+}
+
+/**
  * What an import reports, stored in `inventory_import.result` and returned as the job's result.
  *
  * - `created`: devices this import registered (across every attempt of the job).
@@ -19,20 +33,6 @@ export const DEFAULT_LABEL_TEMPLATE = 'avery-l7163';
  *   REEN age, value above the donation cap) and remarks about the file (row 1).
  * - `flagged`: registered rows carrying a legal flag (REEN_TOO_OLD, VALUE_ABOVE_DONATION_CAP).
  */
-/**
- * A valid row whose serial the donor already registered: where the device is (its code, its
- * donation: this one for a re-import, or another one), and the sentence the donor reads.
- * Imports made before these details were kept have only `row` and `serialNumber`.
- */
-export interface AlreadyRegisteredRow {
-  row: number;
-  serialNumber: string;
-  code?: string;
-  donationId?: string;
-  donationReference?: string;
-  message?: string;
-}
-
 export interface ImportReport {
   importId: string;
   donationId: string;
