@@ -12,6 +12,11 @@ import { drawForRecheck, recheckShareFromEnv } from './recheck-draw';
 /** Where a device is no longer under a workshop's hand: a voided erasure there is an incident. */
 const LEFT_CUSTODY = ['DISTRIBUTED', 'RECYCLED', 'DISMANTLED'];
 
+/** The re-checks a caller sees: a workshop its own queue, a coordinator its territory's (erasure_recheck column and value). */
+function recheckScope(p: Principal): { column: 'territory_id' | 'organization_id'; value: string } {
+  return p.organizationKind === 'COORDINATOR' ? { column: 'territory_id', value: p.territoryId } : { column: 'organization_id', value: p.organizationId };
+}
+
 /**
  * An erasure (`e`) whose disk is still on its workshop's bench: its device is in that workshop's
  * custody and has not left, and the erasure counts as its proof now (begun and recorded since the
@@ -109,14 +114,14 @@ export class RecheckService {
   async list(p: Principal, q: { status?: string; cursor?: string; limit?: number }) {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, { id: cursorValue.uuid });
-    const scope = p.organizationKind === 'COORDINATOR' ? 'r.territory_id = $1' : 'r.organization_id = $1';
+    const scope = recheckScope(p);
     const rows = await this.db.query(
       `SELECT r.id, r.erasure_id, r.device_id, d.code, r.status, r.erased_by_user_id, r.decided_by_user_id, r.decided_at, r.note, r.created_at,
               r.organization_id, e.medium_serial, e.medium_model, e.method, e.level, e.tool, e.ended_at
          FROM erasure_recheck r JOIN device d ON d.id = r.device_id JOIN erasure_record e ON e.id = r.erasure_id
-        WHERE ${scope} AND r.status = $2 AND ($3::uuid IS NULL OR r.id > $3::uuid)
+        WHERE r.${scope.column} = $1 AND r.status = $2 AND ($3::uuid IS NULL OR r.id > $3::uuid)
         ORDER BY r.id LIMIT $4`,
-      [p.organizationKind === 'COORDINATOR' ? p.territoryId : p.organizationId, q.status ?? 'PENDING', after?.id ?? null, limit + 1],
+      [scope.value, q.status ?? 'PENDING', after?.id ?? null, limit + 1],
     );
     return keysetPage(
       rows,
@@ -144,10 +149,10 @@ export class RecheckService {
     );
   }
 
-  /** 404 unless the caller sees re-check `id`: its workshop, or a coordinator of its territory (as in `list`). */
+  /** 404 unless the caller sees re-check `id` (recheckScope, as in `list`). */
   async assertVisible(p: Principal, id: string): Promise<void> {
-    const coordinator = p.organizationKind === 'COORDINATOR';
-    const [r] = await this.db.query(`SELECT 1 FROM erasure_recheck WHERE id = $1 AND ${coordinator ? 'territory_id' : 'organization_id'} = $2`, [id, coordinator ? p.territoryId : p.organizationId]);
+    const scope = recheckScope(p);
+    const [r] = await this.db.query(`SELECT 1 FROM erasure_recheck WHERE id = $1 AND ${scope.column} = $2`, [id, scope.value]);
     if (!r) throw notFound('Contre-vérification');
   }
 
