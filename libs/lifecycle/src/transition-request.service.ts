@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { parseTransitionBody } from './transition.dto';
-import { requestFingerprint, type TransitionAnswer, type TransitionOutcome, withInstance } from './transition.service';
+import { eligibilityRefusal, requestFingerprint, type TransitionAnswer, type TransitionOutcome, withInstance } from './transition.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -94,16 +94,11 @@ export class TransitionRequestService {
     return row ? answerFor({ statusCode: row.status_code, body: row.body, fingerprint: row.fingerprint }, fingerprint) : undefined;
   }
 
-  /**
-   * A category outside the territory's list is answered here, naming the list, so that free text
-   * typed in its place reaches neither Redis nor the database (the worker checks again under lock).
-   */
+  /** A category outside the territory's list is answered before enqueueing (eligibilityRefusal). */
   private async checkEligibility(p: Principal, eligibility: string): Promise<void> {
     const [territory] = await this.db.query('SELECT eligibility_codes FROM territory WHERE id = $1', [p.territoryId]);
-    const codes: string[] = territory?.eligibility_codes ?? [];
-    if (codes.includes(eligibility)) return;
-    const detail = `Cette catégorie d'éligibilité n'est pas dans la liste du territoire : indiquez l'un de ces codes : ${codes.join(', ')}.`;
-    throw badRequest(detail, [{ field: 'beneficiary.eligibility', message: detail }]);
+    const refusal = eligibilityRefusal(eligibility, territory?.eligibility_codes ?? []);
+    if (refusal) throw badRequest(refusal.detail, refusal.errors);
   }
 
   /**

@@ -38,6 +38,18 @@ export interface TransitionOutcome {
 }
 
 /**
+ * A hand-over's eligibility category outside the territory's list: an invalid payload (400,
+ * API.md: « a code of the territory's list ») naming the codes to choose from. The api answers it
+ * before enqueueing (free text reaches neither Redis nor the database), the worker again under
+ * the device lock (the list may have changed meanwhile).
+ */
+export function eligibilityRefusal(eligibility: string, codes: string[]): RefusalFacts | undefined {
+  if (codes.includes(eligibility)) return undefined;
+  const detail = `« ${eligibility} » n'est pas une catégorie d'éligibilité du territoire : indiquez l'un de ces codes : ${codes.join(', ')}.`;
+  return { code: 'validation-error', status: 400, title: 'Requête invalide', detail, errors: [{ field: 'beneficiary.eligibility', message: detail }] };
+}
+
+/**
  * A transition's problem with its RFC 9457 `instance`, as the api's other problems carry one: the
  * device's transitions path by its id, whatever the request named (id or public code), so every
  * replay of an Idempotency-Key, and the job's result, answer the same body. Added by the api when
@@ -346,12 +358,8 @@ const ACTION_EFFECTS: Record<TransitionAction, (c: EffectContext) => Promise<Eff
   distribute: async ({ m, device, payload, now, custodian }) => {
     const beneficiary = payload.beneficiary as { refHash: string; eligibility: string; postalCode: string };
     const [territory] = await m.query('SELECT eligibility_codes FROM territory WHERE id = $1', [device.territory_id]);
-    if (!territory.eligibility_codes.includes(beneficiary.eligibility)) {
-      // API.md: eligibility is « a code of the territory's list », so another is an invalid payload
-      // (400), checked here because the list is the territory's, read under the device lock.
-      const detail = `« ${beneficiary.eligibility} » n'est pas une catégorie d'éligibilité du territoire : indiquez l'un de ces codes : ${territory.eligibility_codes.join(', ')}.`;
-      throw new Refused({ code: 'validation-error', status: 400, title: 'Requête invalide', detail, errors: [{ field: 'beneficiary.eligibility', message: detail }] });
-    }
+    const outsideList = eligibilityRefusal(beneficiary.eligibility, territory.eligibility_codes);
+    if (outsideList) throw new Refused(outsideList);
     const [rows] = await m.query(`UPDATE reservation SET status = 'DISTRIBUTED', closed_at = $2 WHERE device_id = $1 AND status = 'ACTIVE' RETURNING id`, [device.id, now]);
     const id = uuidv7();
     await m.query(
