@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { forbiddenActionDetail, mayEverPerform, TransitionAction } from '@renum/domain';
 import type { Principal } from '@renum/identity';
 import { JobProducer, QueueAddUnconfirmedError, queueUnavailable, QueueUnavailableError } from '@renum/jobs';
-import { badRequest, ProblemException, RenumConfig } from '@renum/platform';
+import { ProblemException, RenumConfig } from '@renum/platform';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { parseTransitionBody } from './transition.dto';
-import { eligibilityRefusal, requestFingerprint, type TransitionAnswer, type TransitionOutcome, withInstance } from './transition.service';
+import { eligibilityRefusal, problemOutcome, requestFingerprint, type TransitionAnswer, type TransitionOutcome, withInstance } from './transition.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -45,7 +45,6 @@ export class TransitionRequestService {
       await this.access.resolve(p, deviceRef); // a device the caller cannot see is 404, even then
       throw new ProblemException(403, 'forbidden-action', 'Action non autorisée', refusal);
     }
-    if (action === 'distribute') await this.checkEligibility(p, (dto.beneficiary as { eligibility: string }).eligibility);
     // A device named by its id goes to the worker unlooked-up: the worker checks the caller may see
     // it, on the locked row (one database round trip less per transition). A public code is
     // turned into the id here.
@@ -54,6 +53,11 @@ export class TransitionRequestService {
     delete payload.action;
     const jobId = `tr-${sha256([deviceId, p.organizationId, p.userId ?? '', p.apiKeyId ?? '', key].join('|')).slice(0, 40)}`;
     const fingerprint = requestFingerprint(action, payload);
+    if (action === 'distribute') {
+      const refusal = await this.eligibilityOutsideList(p, (dto.beneficiary as { eligibility: string }).eligibility);
+      // A replay of a hand-over applied before its category left the list gets its stored answer.
+      if (refusal) return (await this.storedOutcome(jobId, fingerprint)) ?? withInstance(problemOutcome(refusal), deviceId);
+    }
 
     // No read of the stored answer first: a key already applied gets its stored answer from the
     // worker (under the row lock), with the fingerprint it was stored under.
@@ -95,10 +99,9 @@ export class TransitionRequestService {
   }
 
   /** A category outside the territory's list is answered before enqueueing (eligibilityRefusal). */
-  private async checkEligibility(p: Principal, eligibility: string): Promise<void> {
+  private async eligibilityOutsideList(p: Principal, eligibility: string) {
     const [territory] = await this.db.query('SELECT eligibility_codes FROM territory WHERE id = $1', [p.territoryId]);
-    const refusal = eligibilityRefusal(eligibility, territory?.eligibility_codes ?? []);
-    if (refusal) throw badRequest(refusal.detail, refusal.errors);
+    return eligibilityRefusal(eligibility, territory?.eligibility_codes ?? []);
   }
 
   /**
