@@ -56,7 +56,7 @@ export class TransitionRequestService {
     if (action === 'distribute') {
       const refusal = await this.eligibilityOutsideList(p, (dto.beneficiary as { eligibility: string }).eligibility);
       // A replay of a hand-over applied before its category left the list gets its stored answer.
-      if (refusal) return (await this.storedOutcome(jobId, fingerprint)) ?? withInstance(problemOutcome(refusal), deviceId);
+      if (refusal) return withInstance((await this.storedOutcome(jobId, fingerprint)) ?? problemOutcome(refusal), deviceId);
     }
 
     // No read of the stored answer first: a key already applied gets its stored answer from the
