@@ -3,13 +3,29 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiSecurity
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Allow, CurrentPrincipal } from '@renum/identity';
 import type { Principal } from '@renum/identity';
-import { isRequester, JobCatalogue, JobProducer, QueueUnavailableError, queueUnreadable, Requester } from '@renum/jobs';
+import { isRequester, JobCatalogue, JobName, JobProducer, QueueUnavailableError, queueUnreadable, Requester } from '@renum/jobs';
 import type { Job } from 'bullmq';
 import { SHEET_FAILED_DETAIL } from '@renum/labels';
-import { DeviceAccess, withInstance } from '@renum/lifecycle';
+import { DeviceAccess, TRANSITION_FAILED_DETAIL, withInstance } from '@renum/lifecycle';
 import { ApiProblems, notFound } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { JobState, TransitionJobResult } from './composition.schemas';
+
+/**
+ * What a requester reads of a failed job. A raw failure (an SQL error, a storage path, an errno)
+ * stays in the worker's log: each job a caller may poll has its own French words instead. Imports
+ * write theirs for the donor already (the processor replaces unforeseen errors).
+ */
+const FAILED_JOB_DETAIL: Partial<Record<JobName, string>> = {
+  'device.transition': TRANSITION_FAILED_DETAIL,
+  'labels.sheet': SHEET_FAILED_DETAIL,
+  'erasure.certificate':
+    "Le certificat n'a pas pu être produit après plusieurs essais. Demandez-le à nouveau plus tard ; si l'échec se répète, contactez la coordination Renum.",
+};
+
+export function failedJobDetail(name: JobName, rawReason: string | undefined): string | undefined {
+  return FAILED_JOB_DETAIL[name] ?? rawReason;
+}
 
 /** State of a job the caller started (a transition that outlived the wait, an import, a sheet). */
 @ApiTags('jobs')
@@ -66,9 +82,8 @@ export class JobsController {
     throw notFound('Tâche');
   }
 
-  /** A sheet job's own reason (a file path, an errno) stays in the server log; its requester reads what its download says. */
   private failedReason(job: Job): string | undefined {
-    return job.name === 'labels.sheet' ? SHEET_FAILED_DETAIL : job.failedReason;
+    return failedJobDetail(job.name as JobName, job.failedReason);
   }
 
   /**

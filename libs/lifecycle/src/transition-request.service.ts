@@ -12,6 +12,9 @@ import { eligibilityRefusal, problemOutcome, requestFingerprint, type Transition
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A transition job that spent its attempts on unexpected errors: its transaction rolled back each time. */
+export const TRANSITION_FAILED_DETAIL = "Le traitement a échoué après plusieurs essais ; rien n'a été appliqué. Réessayez plus tard avec la même Idempotency-Key.";
+
 /** 202: not answered within the wait; the job's status URL will tell (API.md). */
 const pending = (jobId: string) => ({ statusCode: 202 as const, body: { jobId, statusUrl: `/api/v1/jobs/${jobId}` } });
 
@@ -90,7 +93,7 @@ export class TransitionRequestService {
     const after = await this.storedOutcome(jobId, fingerprint);
     if (after) return withInstance(after, deviceId);
     if (outcome.state === 'timeout') return pending(jobId);
-    throw new ProblemException(500, 'transition-failed', 'Transition non appliquée', "Le traitement a échoué après plusieurs essais ; rien n'a été appliqué. Réessayez plus tard avec la même Idempotency-Key.");
+    throw new ProblemException(500, 'transition-failed', 'Transition non appliquée', TRANSITION_FAILED_DETAIL);
   }
 
   private async storedOutcome(id: string, fingerprint: string): Promise<TransitionOutcome | undefined> {

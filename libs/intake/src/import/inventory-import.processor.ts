@@ -22,6 +22,11 @@ export const UNEXPECTED_IMPORT_FAILURE =
   "le même fichier pour terminer, les lignes déjà enregistrées ne seront pas créées deux fois. Si l'erreur se répète, " +
   "contactez la coordination Renum.";
 
+/** What the donor reads when the uploaded file is no longer in the server's storage. */
+export const IMPORT_FILE_MISSING =
+  "Le fichier importé n'est plus lisible sur le serveur : importez-le à nouveau. Les lignes déjà enregistrées ne seront pas créées deux fois. " +
+  'Si l’erreur se répète, contactez la coordination Renum.';
+
 /**
  * The failure in French: our own refusals already are; a raw error (SQL, I/O…) is logged and
  * replaced, so a donor never reads `invalid input syntax for type integer`.
@@ -57,7 +62,7 @@ export class InventoryImportProcessor {
       await this.db.query(`UPDATE inventory_import SET status = 'RUNNING', updated_at = now() WHERE id = $1 AND status <> 'COMPLETED'`, [imp.id]);
       const parsed = await this.parse(imp);
       const [donation] = await this.db.query('SELECT id, donor_organization_id, territory_id FROM donation WHERE id = $1', [imp.donation_id]);
-      if (!donation) throw new UnrecoverableError(`donation ${imp.donation_id} not found`);
+      if (!donation) throw new UnrecoverableError("Le don de cet import n'existe plus.");
       const target = { donationId: donation.id, donorOrganizationId: donation.donor_organization_id, territoryId: donation.territory_id };
       const actor = { userId: data.requester.userId, organizationId: data.requester.organizationId, apiKeyId: data.requester.apiKeyId };
 
@@ -89,7 +94,9 @@ export class InventoryImportProcessor {
     try {
       content = await readImportFile(this.config.STORAGE_DIR, imp.sha256);
     } catch (error) {
-      throw new UnrecoverableError(`Fichier importé introuvable dans le stockage (${(error as Error).message}).`);
+      // The error names the server's storage path: logged, not shown to the donor.
+      this.logger.error({ msg: 'imported file unreadable', sha256: imp.sha256, err: error });
+      throw new UnrecoverableError(IMPORT_FILE_MISSING);
     }
     try {
       return parseInventoryCsv(content, { today: new Date(imp.created_at) });
