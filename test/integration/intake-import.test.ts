@@ -42,6 +42,8 @@ const EXPECTED: Record<string, { total: number; created: number; errorRows: numb
     ignored: ['Additional fields - Budget line'],
   },
   'glpi-computers-export-en_GB-glpi10.csv': { total: 6, created: 4, errorRows: [5, 7], flagged: [], format: 'GLPI' },
+  // DD/MM/YY dates (years 19 to 23, and 98: valid until 2098); row 7 `mars 2021`, row 8 `03/25/23`.
+  'libreoffice-fr-short-dates.csv': { total: 8, created: 6, errorRows: [7, 8], flagged: [[6, ['REEN_TOO_OLD']]], format: 'GLPI' },
   'renum-template-filled.csv': {
     total: 9,
     created: 7, // row 10's SSD has no serial: the laptop is registered without it, with a warning
@@ -100,6 +102,21 @@ describe('importing every fixture file into a fresh donation', () => {
     expect(byRow(10)[0].message).toContain('2019-02-30');
     // Unknown type → OTHER with a warning, the device is registered anyway.
     expect(r.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ row: 7, message: expect.stringContaining('Autre équipement') })]));
+  });
+});
+
+describe('a spreadsheet exported with two-digit years (DD/MM/YY)', () => {
+  it('registers its rows and says once, in the job result, how the years were read', async () => {
+    const own = await t.world('ImportShortDates');
+    const donationId = await createDonation(t, own.donor.agent);
+    const [dir] = inventoryFixtures().find(([, f]) => f === 'libreoffice-fr-short-dates.csv')!;
+    const r = await importInventory(t, own.donor.agent, donationId, readFileSync(join(dir, 'libreoffice-fr-short-dates.csv')));
+    expect(r.created).toBe(6);
+    const about = r.warnings.filter((w) => /deux chiffres/.test(w.message));
+    expect(about).toEqual([{ row: 1, field: "Date d'achat", message: expect.stringContaining('« 12/03/19 » (ligne 2) lue 12 mars 2019 ; « 15/06/98 » (ligne 6) lue 15 juin 1998') }]);
+    expect(r.errors.find((e) => e.row === 8)!.message).toMatch(/le mois 25 n'existe pas.*lues JJ\/MM\/AAAA/);
+    const [device] = await t.db.query(`SELECT acquisition_date FROM device WHERE donation_id = $1 AND serial_number = 'LO-CPQ-0005'`, [donationId]);
+    expect(device.acquisition_date).toBe('1998-06-15');
   });
 });
 

@@ -60,6 +60,18 @@ describe('calendar days (DATE columns) come back as sent', () => {
     expect(res.body.errors).toEqual([{ field: 'plannedPickupDate', message: 'doit être un jour AAAA-MM-JJ, sans heure, par exemple 2026-12-01' }]);
   });
 
+  // The spreadsheet import's leniency (DD/MM/YY, a time after the date, Excel day numbers) is not the API's.
+  it.each(['12/03/19', '12/03/2019', '2019-03-12T00:00:00Z', '2019-03-12 00:00:00', '43536'])(
+    'refuses acquisitionDate %s: the JSON registration takes YYYY-MM-DD only',
+    async (acquisitionDate) => {
+      const donationId = await createDonation(t, w.donor.agent);
+      const res = await register(donationId, [laptop({ acquisitionDate })]);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'devices[0].acquisitionDate', message: expect.stringMatching(/AAAA-MM-JJ/) }]);
+      expect(await deviceCount(donationId)).toBe(0);
+    },
+  );
+
   it('GET /devices/{id} answers the acquisition date as registered', async () => {
     const donationId = await createDonation(t, w.donor.agent);
     const res = await register(donationId, [laptop({ acquisitionDate: '2019-03-14' })]);

@@ -55,6 +55,11 @@ describe('deviceInputProblems', () => {
     [{ acquisitionDate: '2026-11-23' }, ['acquisitionDate']], // after today (UTC day)
     [{ acquisitionDate: '2019-02-30' }, ['acquisitionDate']],
     [{ acquisitionDate: '2019-03' }, ['acquisitionDate']],
+    // The spreadsheet import's shapes are read by its own parser; the JSON registration takes YYYY-MM-DD only.
+    [{ acquisitionDate: '12/03/19' }, ['acquisitionDate']],
+    [{ acquisitionDate: '12/03/2019' }, ['acquisitionDate']],
+    [{ acquisitionDate: '2019-03-12T00:00:00Z' }, ['acquisitionDate']],
+    [{ acquisitionDate: '2019-03-12 00:00:00' }, ['acquisitionDate']],
     [{ estimatedValueCents: 3_000_000_000 }, ['estimatedValueCents']],
     [{ media: [{ kind: 'SSD', serialNumber: 'Default string' }] }, ['media[0].serialNumber']],
     [{ media: [{ kind: 'SSD', serialNumber: 'S1' }, { kind: 'HDD', serialNumber: ' s 1' }] }, ['media[1].serialNumber']],

@@ -39,7 +39,7 @@ const TEMPLATE_DESCRIPTION = [
   '| model | yes | e.g. Latitude 5490 |',
   '| serialNumber | yes | manufacturer serial, unique in the file; BIOS placeholders ("To be filled by O.E.M.", "Default string") are refused |',
   '| inventoryNumber | recommended | the donor\'s inventory number (to remove the asset from the books) |',
-  '| acquisitionDate | recommended | YYYY-MM-DD or DD/MM/YYYY, not after today; over 10 years → flag REEN_TOO_OLD (recycling, loi REEN) |',
+  '| acquisitionDate | recommended | DD/MM/YYYY, YYYY-MM-DD or DD/MM/YY (YY → 20YY, or 19YY if 20YY is after this year; one warning per file); `/`, `-` or `.`; a time after the date is ignored; an Excel day number is read with a warning. Not after today; over 10 years → flag REEN_TOO_OLD (recycling, loi REEN) |',
   '| estimatedValueEuros | optional | 120 / 120,00 / 120.00; above 300 € → flag VALUE_ABOVE_DONATION_CAP |',
   '| weightKg | optional | e.g. 1,8 (two decimals, 10 000 kg at most) |',
   '| medium{n}Kind | per medium, n = 1..4 | HDD, SSD, NVME, EMMC, FLASH, OTHER |',

@@ -8,7 +8,7 @@ import {
   RENUM_TEMPLATE_COLUMNS,
   renumTemplateCsv,
 } from './index';
-import { deviceTypeInText, deviceTypeOf, inferDateOrder, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
+import { deviceTypeInText, deviceTypeOf, fullYear, inferDateOrder, isPlaceholderSerial, mediumKindOf, parseCapacityGb, parseDate, parseEurosToCents } from './values';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SHARED_GLPI = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'glpi');
@@ -729,25 +729,60 @@ describe('cell values', () => {
     ['11-02-2019', '2019-02-11'],
     ['11.02.2019', '2019-02-11'],
     ['29/02/2020', '2020-02-29'],
+    // Exports add a time: ignored, the day is the one written.
+    ['12/03/2019 00:00:00', '2019-03-12'],
+    ['12/03/2019 00:00', '2019-03-12'],
+    ['2019-03-12 00:00:00', '2019-03-12'],
+    ['2019-03-12T00:00:00Z', '2019-03-12'],
+    ['2019-03-12T00:00:00.000Z', '2019-03-12'],
+    ['2019-03-12T23:30:00+01:00', '2019-03-12'],
+    ['12/03/2019 12:00:00 AM', '2019-03-12'],
   ])('date %s (day first) → %s', (value, iso) => {
-    expect(parseDate(value, 'DAY_FIRST')).toEqual({ iso });
+    expect(parseDate(value, 'DAY_FIRST', TODAY)).toEqual({ iso });
   });
 
   it('reads a date cell Excel saved as its day number, flagged so the row says it', () => {
-    expect(parseDate('43507', 'DAY_FIRST')).toEqual({ iso: '2019-02-11', excelSerial: true });
-    expect(parseDate('45658', undefined)).toEqual({ iso: '2025-01-01', excelSerial: true });
+    expect(parseDate('43507', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-02-11', excelSerial: true });
+    expect(parseDate('43536', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-03-12', excelSerial: true });
+    expect(parseDate('45658', undefined, TODAY)).toEqual({ iso: '2025-01-01', excelSerial: true });
+    // A date and time cell saved as a number: the fraction is the time.
+    expect(parseDate('43536.5', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-03-12', excelSerial: true });
+    expect(parseDate('43536,041666667', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-03-12', excelSerial: true });
     const row = parse('Marque;Modèle;N° de série;Date d\'achat\nDell;X;XL001;43507\n').rows[0];
     expect(row.device.acquisitionDate).toBe('2019-02-11');
     expect(row.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/nombre de jours Excel : 11\/02\/2019/) }));
   });
 
   it('says a year alone is not enough', () => {
-    expect(parseDate('2019', 'DAY_FIRST')).toEqual({ problem: 'YEAR_ONLY' });
+    expect(parseDate('2019', 'DAY_FIRST', TODAY)).toEqual({ problem: 'YEAR_ONLY' });
     expect(parse('Marque;Modèle;N° de série;Date d\'achat\nDell;X;XL002;2019\n').errors[0].message).toMatch(/incomplète.*JJ\/MM\/AAAA ou AAAA-MM-JJ/);
   });
 
-  it.each(['2019-02-30', '31/04/2019', '29/02/2019', '11/02/19', '123', 'février 2019'])('date %s is unreadable', (value) => {
-    expect(parseDate(value, 'DAY_FIRST')).toEqual({ problem: 'UNREADABLE' });
+  it.each(['2019-02-30', '31/04/2019', '29/02/2019', '29/02/19', '11/02/1', '11/02/019', '123', '12345', '12 mars 2019', 'février 2019', '2019-03-12 midi'])(
+    'date %s is unreadable',
+    (value) => {
+      expect(parseDate(value, 'DAY_FIRST', TODAY)).toEqual({ problem: 'UNREADABLE' });
+    },
+  );
+
+  it.each([
+    ['2019-03-12T00:00:00Z', '2019-03-12'],
+    ['2019-03-12 00:00:00', '2019-03-12'],
+    ['12/03/2019 00:00:00', '2019-03-12'],
+  ])('a GLPI/Excel export cell %s is registered on its day', (value, iso) => {
+    const result = parse(`"Numéro de série";"Fabricant";"Modèle";"Date d'achat"\n"SN-T";"Dell";"X";"${value}"\n`);
+    expect(result.errors).toEqual([]);
+    expect(result.rows[0].device.acquisitionDate).toBe(iso);
+  });
+
+  it.each([
+    ['12 mars 2019', /^Date d'achat « 12 mars 2019 » illisible : écrivez-la JJ\/MM\/AAAA ou AAAA-MM-JJ, par exemple 11\/02\/2019\.$/],
+    ['31/04/2019', /^Date d'achat « 31\/04\/2019 » illisible : écrivez-la JJ\/MM\/AAAA ou AAAA-MM-JJ/],
+    ['12345', /« 12345 » illisible : écrivez-la JJ\/MM\/AAAA/],
+  ])('an unaccepted shape %s is refused on its row and column, saying what is expected', (value, message) => {
+    const result = parse(`Marque;Modèle;N° de série;Date d'achat\nDell;X;OK-1;12/03/2019\nDell;X;BAD-1;${value}\n`);
+    expect(result.errors).toEqual([{ row: 3, field: "Date d'achat", message: expect.stringMatching(message) }]);
+    expect(result.rows.map((r) => r.device.serialNumber)).toEqual(['OK-1']);
   });
 
   it.each([
@@ -829,7 +864,15 @@ describe('date order: the file majority wins, a contradicting date is refused on
     for (let i = 0; i < 300; i++) rows.push(line(i, `${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/2019`));
     rows.push(line(300, '02/13/2019'));
     const result = parse(header + rows.join(''));
-    expect(result.errors).toEqual([{ row: 302, field: "Date d'achat", message: expect.stringContaining('écrite mois/jour alors que les dates de ce fichier sont jour/mois') }]);
+    expect(result.errors).toEqual([
+      {
+        row: 302,
+        field: "Date d'achat",
+        message:
+          "Date d'achat « 02/13/2019 » impossible : le mois 13 n'existe pas, les dates de ce fichier étant lues JJ/MM/AAAA (le jour d'abord). " +
+          "S'il s'agit du 13 février 2019, écrivez 13/02/2019 ou 2019-02-13.",
+      },
+    ]);
     expect(result.rows).toHaveLength(300);
     expect(rowAt(result, 3)!.device.acquisitionDate).toBe('2019-02-02'); // 02/02
     expect(rowAt(result, 4)!.device.acquisitionDate).toBe('2019-03-03');
@@ -850,14 +893,172 @@ describe('date order: the file majority wins, a contradicting date is refused on
   });
 
   it.each([
-    ['02/13/2019', 'DAY_FIRST', { problem: 'OTHER_ORDER' }],
-    ['13/02/2019', 'MONTH_FIRST', { problem: 'OTHER_ORDER' }],
+    ['02/13/2019', 'DAY_FIRST', { problem: 'OTHER_ORDER', month: 13, otherReading: '2019-02-13' }],
+    ['03/25/2019', 'DAY_FIRST', { problem: 'OTHER_ORDER', month: 25, otherReading: '2019-03-25' }],
+    ['02/30/2019', 'DAY_FIRST', { problem: 'OTHER_ORDER', month: 30 }], // no such day either way
+    ['13/02/2019', 'MONTH_FIRST', { problem: 'OTHER_ORDER', month: 13, otherReading: '2019-02-13' }],
     ['13/02/2019', undefined, { iso: '2019-02-13' }],
     ['02/13/2019', undefined, { iso: '2019-02-13' }],
     ['02/03/2019', undefined, { problem: 'AMBIGUOUS' }],
     ['02/03/2019', 'MONTH_FIRST', { iso: '2019-02-03' }],
+    ['03/25/19', 'DAY_FIRST', { problem: 'OTHER_ORDER', month: 25, otherReading: '2019-03-25' }],
   ] as const)('parseDate(%s, %s) → %j', (value, order, expected) => {
-    expect(parseDate(value, order)).toEqual(expected);
+    expect(parseDate(value, order, TODAY)).toEqual(expected);
+  });
+
+  it('a French file: 03/25/2019 is refused saying the month 25 is impossible and dates are read JJ/MM/AAAA', () => {
+    const result = parse(header + line(1, '14/03/2019') + line(2, '03/25/2019') + line(3, '01/02/2019'));
+    expect(errorsAt(result, 3)).toEqual([
+      {
+        row: 3,
+        field: "Date d'achat",
+        message:
+          "Date d'achat « 03/25/2019 » impossible : le mois 25 n'existe pas, les dates de ce fichier étant lues JJ/MM/AAAA (le jour d'abord). " +
+          "S'il s'agit du 25 mars 2019, écrivez 25/03/2019 ou 2019-03-25.",
+      },
+    ]);
+    expect(rowAt(result, 4)!.device.acquisitionDate).toBe('2019-02-01');
+    expect(parse(header + line(1, '14/03/2019') + line(2, '02/30/2019')).errors[0].message).toMatch(
+      /le mois 30 n'existe pas, les dates de ce fichier étant lues JJ\/MM\/AAAA \(le jour d'abord\)\. Écrivez-la JJ\/MM\/AAAA ou AAAA-MM-JJ\.$/,
+    );
+  });
+});
+
+describe('two-digit years (LibreOffice and French Excel export short dates as DD/MM/YY): YY → 20YY, or 19YY if 20YY is after the current year', () => {
+  // TODAY is 2026-11-22: 26 → 2026, 27 → 1927.
+  it.each([
+    [0, 2000],
+    [19, 2019],
+    [26, 2026],
+    [27, 1927],
+    [98, 1998],
+    [99, 1999],
+  ])('in 2026, %i → %i', (yy, year) => {
+    expect(fullYear(yy, TODAY)).toBe(year);
+  });
+
+  it('the pivot is the injected day’s UTC year, not the machine’s clock', () => {
+    expect(fullYear(27, new Date('2026-12-31T23:59:59Z'))).toBe(1927);
+    expect(fullYear(27, new Date('2027-01-01T00:00:00Z'))).toBe(2027);
+    expect(fullYear(27, new Date('2026-12-31T23:30:00-02:00'))).toBe(2027); // already 2027 in UTC
+    expect(fullYear(99, new Date('2099-06-01T00:00:00Z'))).toBe(2099);
+  });
+
+  it.each([
+    ['12/03/19', 'DAY_FIRST', '2019-03-12'],
+    ['12-03-19', 'DAY_FIRST', '2019-03-12'],
+    ['12.03.19', 'DAY_FIRST', '2019-03-12'],
+    ['1/3/19', 'DAY_FIRST', '2019-03-01'],
+    ['12/03/19 00:00', 'DAY_FIRST', '2019-03-12'],
+    ['12/03/19 00:00:00', 'DAY_FIRST', '2019-03-12'],
+    ['29/02/20', 'DAY_FIRST', '2020-02-29'],
+    ['31/12/99', 'DAY_FIRST', '1999-12-31'],
+    ['01/01/00', 'DAY_FIRST', '2000-01-01'],
+    ['12/03/26', 'DAY_FIRST', '2026-03-12'],
+    ['12/03/27', 'DAY_FIRST', '1927-03-12'],
+    ['3/12/19', 'MONTH_FIRST', '2019-03-12'],
+    ['25/03/19', undefined, '2019-03-25'], // the value proves the order
+  ] as const)('%s (%s) → %s', (value, order, iso) => {
+    expect(parseDate(value, order, TODAY)).toEqual({ iso, twoDigitYear: true });
+  });
+
+  it('four-digit years are not marked', () => {
+    expect(parseDate('12/03/2019', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-03-12' });
+  });
+
+  it.each([
+    ['01/01/27', new Date('2026-12-31T23:59:59Z'), '1927-01-01'],
+    ['01/01/27', new Date('2027-01-01T00:00:00Z'), '2027-01-01'],
+  ])('%s on %s → %s', (value, today, iso) => {
+    expect(parseDate(value, 'DAY_FIRST', today)).toEqual({ iso, twoDigitYear: true });
+  });
+
+  const header = 'Marque;Modèle;N° de série;Date d\'achat\n';
+
+  it('a 300-row LibreOffice export in DD/MM/YY: every row registered, one warning for the file with an example', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`Dell;X;SN-${i};${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/${String(18 + (i % 4)).padStart(2, '0')}\n`);
+    const result = parse(header + lines.join(''));
+    expect(result.errors).toEqual([]);
+    expect(result.rows).toHaveLength(300);
+    expect(rowAt(result, 2)!.device.acquisitionDate).toBe('2018-01-01');
+    expect(rowAt(result, 16)!.device.acquisitionDate).toBe('2020-03-15'); // 15/03/20
+    const about = result.warnings.filter((w) => /deux chiffres/.test(w.message));
+    expect(about).toEqual([
+      {
+        row: 1,
+        field: "Date d'achat",
+        message:
+          'Années écrites sur deux chiffres (300 dates) : AA est lu 20AA, ou 19AA si 20AA est après 2026. ' +
+          "Par exemple « 01/01/18 » (ligne 2) lue 1er janvier 2018. Vérifiez-les ; pour lever le doute, écrivez l'année sur quatre chiffres (JJ/MM/AAAA).",
+      },
+    ]);
+    expect(result.rows.every((r) => r.warnings.length === 0)).toBe(true); // said once, not on each row
+    expectConsistent(result);
+  });
+
+  it('gives one example of each century read, and a 19YY device is flagged too old for reuse', () => {
+    const result = parse(`${header}Dell;X;A1;12/03/19\nDell;X;A2;15/06/98\nDell;X;A3;20/01/21\nDell;X;A4;11/02/2019\n`);
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.device.acquisitionDate)).toEqual(['2019-03-12', '1998-06-15', '2021-01-20', '2019-02-11']);
+    expect(rowAt(result, 3)!.flags).toEqual(['REEN_TOO_OLD']);
+    const about = result.warnings.filter((w) => /deux chiffres/.test(w.message));
+    expect(about).toHaveLength(1);
+    expect(about[0].message).toContain('(3 dates)');
+    expect(about[0].message).toContain('Par exemple « 12/03/19 » (ligne 2) lue 12 mars 2019 ; « 15/06/98 » (ligne 3) lue 15 juin 1998.');
+    // Among the file's remarks (row 1), before the rows' warnings (row 3: REEN).
+    const at = result.warnings.indexOf(about[0]);
+    expect(result.warnings.slice(0, at).every((w) => w.row === 1)).toBe(true);
+    expect(result.warnings.findIndex((w) => w.row > 1)).toBeGreaterThan(at);
+  });
+
+  it('a two-digit year of the current year after today is a future date, refused as any other', () => {
+    const result = parse(`${header}Dell;X;F1;15/12/26\nDell;X;F2;22/11/26\n`);
+    expect(result.errors).toEqual([{ row: 2, field: "Date d'achat", message: expect.stringContaining('2026-12-15 postérieure à la date du jour') }]);
+    expect(rowAt(result, 3)!.device.acquisitionDate).toBe('2026-11-22');
+  });
+
+  it('the same file read a year later: 27 becomes 2027', () => {
+    const file = `${header}Dell;X;Y1;12/03/27\n`;
+    expect(parse(file).rows[0].device.acquisitionDate).toBe('1927-03-12');
+    expect(parse(file, new Date('2027-11-22T10:00:00Z')).rows[0].device.acquisitionDate).toBe('2027-03-12');
+  });
+
+  it('a town hall’s own LibreOffice sheet (fixture libreoffice-fr-short-dates.csv): DD/MM/YY read, the two unreadable dates explained', () => {
+    const result = parse(readFileSync(path.join(OWN_GLPI, 'libreoffice-fr-short-dates.csv')));
+    expect(result.rows.map((r) => [r.row, r.device.acquisitionDate, r.flags])).toEqual([
+      [2, '2019-03-12', []],
+      [3, '2019-03-12', []],
+      [4, '2020-02-28', []],
+      [5, '2021-11-05', []],
+      [6, '1998-06-15', ['REEN_TOO_OLD']],
+      [9, '2022-09-14', []],
+    ]);
+    expect(result.errors).toEqual([
+      { row: 7, field: "Date d'achat", message: "Date d'achat « mars 2021 » illisible : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 11/02/2019." },
+      { row: 8, field: "Date d'achat", message: expect.stringContaining("« 03/25/23 » impossible : le mois 25 n'existe pas, les dates de ce fichier étant lues JJ/MM/AAAA") },
+    ]);
+    expect(result.warnings).toContainEqual({
+      row: 1,
+      field: "Date d'achat",
+      message:
+        'Années écrites sur deux chiffres (6 dates) : AA est lu 20AA, ou 19AA si 20AA est après 2026. ' +
+        "Par exemple « 12/03/19 » (ligne 2) lue 12 mars 2019 ; « 15/06/98 » (ligne 6) lue 15 juin 1998. " +
+        "Vérifiez-les ; pour lever le doute, écrivez l'année sur quatre chiffres (JJ/MM/AAAA).",
+    });
+    expectConsistent(result);
+  });
+
+  it('no warning when every year has four digits', () => {
+    const result = parse(`${header}Dell;X;B1;12/03/2019\n`);
+    expect(result.warnings.filter((w) => /deux chiffres/.test(w.message))).toEqual([]);
+  });
+
+  it('an English file of M/D/YY dates reads them month first, with the same warning', () => {
+    const en = '"Name";"Serial number";"Manufacturer";"Model";"Date of purchase"\n';
+    const result = parse(`${en}"A";"SN-1";"Dell";"X";"3/25/19"\n"B";"SN-2";"Dell";"X";"4/6/18"\n`);
+    expect(result.rows.map((r) => r.device.acquisitionDate)).toEqual(['2019-03-25', '2018-04-06']);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ row: 1, field: 'Date of purchase', message: expect.stringContaining('« 3/25/19 » (ligne 2) lue 25 mars 2019') }));
   });
 });
 

@@ -24,10 +24,12 @@ import {
 } from './types';
 import {
   DateOrder,
+  DateParse,
   deviceTypeAtStartOf,
   deviceTypeInText,
   deviceTypeOf,
   formatEuros,
+  frenchDay,
   inferDateOrder,
   isPlaceholderSerial,
   mediumKindOf,
@@ -76,16 +78,42 @@ function sourceFieldOf(path: string, mediumSlots: readonly MediumSlot[]): Source
   return device[path] ?? '';
 }
 
-const ORDER_FR = { DAY_FIRST: 'jour/mois', MONTH_FIRST: 'mois/jour' } as const;
+const ORDER_FR = {
+  DAY_FIRST: { format: 'JJ/MM/AAAA', words: "le jour d'abord" },
+  MONTH_FIRST: { format: 'MM/JJ/AAAA', words: "le mois d'abord" },
+} as const;
 
-function dateProblem(problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' | 'YEAR_ONLY', fileOrder: DateOrder): string {
-  if (problem === 'AMBIGUOUS') return 'ambiguë (le jour et le mois peuvent être inversés)';
-  if (problem === 'YEAR_ONLY') return 'incomplète (une année seule ne dit pas si l’appareil a plus de 10 ans)';
-  if (problem === 'OTHER_ORDER' && fileOrder) {
-    const other = fileOrder === 'DAY_FIRST' ? 'MONTH_FIRST' : 'DAY_FIRST';
-    return `écrite ${ORDER_FR[other]} alors que les dates de ce fichier sont ${ORDER_FR[fileOrder]}`;
+/** `2019-03-25` as the file's order writes it: 25/03/2019 or 03/25/2019. */
+function inOrder(iso: string, order: 'DAY_FIRST' | 'MONTH_FIRST'): string {
+  const [year, month, day] = iso.split('-');
+  return order === 'DAY_FIRST' ? `${day}/${month}/${year}` : `${month}/${day}/${year}`;
+}
+
+/** The donor's sentence for a date cell that cannot be read: what is wrong, and how to write it. */
+function dateProblem(value: string, parsed: Exclude<DateParse, { iso: string }>, fileOrder: DateOrder): string {
+  const what = `Date d'achat « ${value} »`;
+  const howTo = ': écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 11/02/2019.';
+  if (parsed.problem === 'OTHER_ORDER' && fileOrder) {
+    // `03/25/2019` among French dates: month 25 in the file's order.
+    const { format, words } = ORDER_FR[fileOrder];
+    const fix = parsed.otherReading
+      ? ` S'il s'agit du ${frenchDay(parsed.otherReading)}, écrivez ${inOrder(parsed.otherReading, fileOrder)} ou ${parsed.otherReading}.`
+      : ` Écrivez-la ${format} ou AAAA-MM-JJ.`;
+    return `${what} impossible : le mois ${parsed.month} n'existe pas, les dates de ce fichier étant lues ${format} (${words}).${fix}`;
   }
-  return 'illisible';
+  if (parsed.problem === 'AMBIGUOUS') return `${what} ambiguë (le jour et le mois peuvent être inversés) ${howTo}`;
+  if (parsed.problem === 'YEAR_ONLY') return `${what} incomplète (une année seule ne dit pas si l’appareil a plus de 10 ans) ${howTo}`;
+  return `${what} illisible ${howTo}`;
+}
+
+/** The file's warning when dates were written with two-digit years: how they were read, with an example of each century. */
+function twoDigitYearsWarning(reads: TwoDigitYearReads, today: Date): string {
+  const examples = reads.examples.map((e) => `« ${e.value} » (ligne ${e.row}) lue ${frenchDay(e.iso)}`);
+  const count = reads.count === 1 ? 'une date' : `${reads.count} dates`;
+  return (
+    `Années écrites sur deux chiffres (${count}) : AA est lu 20AA, ou 19AA si 20AA est après ${today.getUTCFullYear()}. ` +
+    `Par exemple ${examples.join(' ; ')}. Vérifiez-les ; pour lever le doute, écrivez l'année sur quatre chiffres (JJ/MM/AAAA).`
+  );
 }
 
 /** Columns without which no row could be registered. */
@@ -114,6 +142,12 @@ const RECOMMENDED_FIELDS: readonly { field: SourceField; why: string }[] = [
   { field: 'acquisitionDate', why: "l'âge des appareils (limite de 10 ans de la loi REEN) ne pourra pas être vérifié" },
 ];
 
+/** Two-digit-year dates of the file: how many, and the first read in each century (the donor's examples). */
+interface TwoDigitYearReads {
+  count: number;
+  examples: { row: number; value: string; iso: string }[];
+}
+
 interface FileContext {
   mapping: ColumnMapping;
   headerWidth: number;
@@ -121,6 +155,7 @@ interface FileContext {
   glpi10Quotes: boolean;
   dateOrder: DateOrder;
   today: Date;
+  twoDigitYears: TwoDigitYearReads;
   /** serialKey → row of its first occurrence. */
   deviceSerials: Map<string, number>;
   mediumSerials: Map<string, number>;
@@ -286,10 +321,16 @@ class RowReader {
       }
       return undefined;
     }
-    const parsed = parseDate(value, this.ctx.dateOrder);
+    const parsed = parseDate(value, this.ctx.dateOrder, this.ctx.today);
     if ('problem' in parsed) {
-      this.error('acquisitionDate', `Date d'achat « ${value} » ${dateProblem(parsed.problem, this.ctx.dateOrder)} : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 11/02/2019.`);
+      this.error('acquisitionDate', dateProblem(value, parsed, this.ctx.dateOrder));
       return undefined;
+    }
+    if (parsed.twoDigitYear) {
+      // Said once for the file (twoDigitYearsWarning), not on each of 300 rows.
+      const reads = this.ctx.twoDigitYears;
+      reads.count++;
+      if (!reads.examples.some((e) => e.iso.slice(0, 2) === parsed.iso.slice(0, 2))) reads.examples.push({ row: this.record.row, value, iso: parsed.iso });
     }
     if (parsed.excelSerial) {
       this.warn('acquisitionDate', `Date d'achat « ${value} » lue comme un nombre de jours Excel : ${parsed.iso.split('-').reverse().join('/')}. Vérifiez-la (mettez la colonne au format Date dans le tableur).`);
@@ -423,6 +464,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
       mapping.language === 'en' ? undefined : 'DAY_FIRST',
     ),
     today: options.today,
+    twoDigitYears: { count: 0, examples: [] },
     deviceSerials: new Map(),
     mediumSerials: new Map(),
     inventoryNumbers: new Map(),
@@ -437,6 +479,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
     ignoredColumns: mapping.ignoredColumns,
     totalRows: dataRecords.length,
   };
+  const fileRemarks = result.warnings.length;
   for (const record of dataRecords) {
     const reader = new RowReader(record, ctx);
     const row = reader.read();
@@ -446,6 +489,10 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
     } else {
       result.errors.push(...reader.errors);
     }
+  }
+  if (ctx.twoDigitYears.count > 0 && dateColumn) {
+    // Among the file's own remarks (row of the header), before the rows' warnings.
+    result.warnings.splice(fileRemarks, 0, { row: table.header.row, field: dateColumn.title, message: twoDigitYearsWarning(ctx.twoDigitYears, ctx.today) });
   }
   return result;
 }

@@ -18,7 +18,9 @@ import { MEDIUM_PARTS, MEDIUM_SLOTS, normalizeLabel, SourceField } from './field
  * | serialNumber           | yes            | the manufacturer's serial (label under the device); unique in the file; a  |
  * |                        |                | BIOS placeholder such as "To be filled by O.E.M." is refused               |
  * | inventoryNumber        | recommended    | the donor's own inventory number (needed to remove the asset from the books) |
- * | acquisitionDate        | recommended    | YYYY-MM-DD, or DD/MM/YYYY; over 10 years old → REEN_TOO_OLD (recycling)    |
+ * | acquisitionDate        | recommended    | DD/MM/YYYY, YYYY-MM-DD, or DD/MM/YY (YY → 20YY, 19YY if 20YY is after this |
+ * |                        |                | year); a time after it is ignored (values.ts, parseDate); over 10 years    |
+ * |                        |                | old → REEN_TOO_OLD (recycling)                                             |
  * | estimatedValueEuros    | optional       | value when donated, in euros: 120 / 120,00 / 120.00; above 300 € → flagged |
  * | weightKg               | optional       | e.g. 1,8                                                                   |
  * | medium{n}Kind          | per medium     | n = 1..4: HDD, SSD, NVME, EMMC, FLASH, OTHER (empty → OTHER + warning)      |

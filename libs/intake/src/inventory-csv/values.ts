@@ -111,11 +111,17 @@ export function serialKey(value: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Dates. GLPI writes YYYY-MM-DD (or YYYY-MM-DD HH:MM) by default, DD-MM-YYYY or MM-DD-YYYY
-// when the user chose so; spreadsheets write DD/MM/YYYY in France.
+// when the user chose so; spreadsheets write DD/MM/YYYY in France, and LibreOffice's French
+// short date is DD/MM/YY. Exports often add a time (`12/03/2019 00:00:00`, `2019-03-12T00:00:00Z`):
+// it is ignored, the calendar day is the one written. This leniency is the spreadsheet's only:
+// the JSON registration takes YYYY-MM-DD and nothing else (DeviceInputDto, deviceInputProblems).
 // ---------------------------------------------------------------------------------------------
 
-const ISO_DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
-const NUMERIC_DATE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
+/** A time after the date, as exports write it: `16:47`, `00:00:00`, `T00:00:00.000Z`, `12:00:00 AM`, `+01:00`. */
+const TIME = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:Z|[+-]\d{2}(?::?\d{2})?))?)?`;
+const ISO_DATE = new RegExp(String.raw`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})${TIME}$`);
+/** `a/b/yyyy` or `a/b/yy`, with `/`, `-` or `.`. */
+const NUMERIC_DATE = new RegExp(String.raw`^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})${TIME}$`);
 
 /** How to read `01/02/2019`: day first (France, UK), month first (US), or unknown (then it is refused). */
 export type DateOrder = 'DAY_FIRST' | 'MONTH_FIRST' | undefined;
@@ -127,7 +133,16 @@ function isoOf(year: number, month: number, day: number): string | undefined {
 }
 
 /**
- * The order of a column's `a/b/yyyy` dates: the one most values prove (a first part above 12 is
+ * The year of a two-digit year `yy` on the day `today` (its UTC year): 20yy, unless that year is
+ * after the current one, then 19yy. An acquisition is never in the future, and a device from the
+ * 1900s is over 10 years old anyway (REEN_TOO_OLD). In 2026: `26` → 2026, `27` → 1927, `99` → 1999.
+ */
+export function fullYear(yy: number, today: Date): number {
+  return 2000 + yy > today.getUTCFullYear() ? 1900 + yy : 2000 + yy;
+}
+
+/**
+ * The order of a column's `a/b/yyyy` (or `a/b/yy`) dates: the one most values prove (a first part above 12 is
  * a day, a second part above 12 a month), else the language's habit. A value proving the other
  * order is a typo in that file (`02/13/2019` among French dates): it is refused on its own row
  * (parseDate) rather than making every ambiguous date of the column unreadable.
@@ -145,18 +160,36 @@ export function inferDateOrder(values: readonly string[], fallback: DateOrder): 
   return fallback; // no evidence, or as much each way: the language's habit (none for English)
 }
 
-/** AMBIGUOUS: no order known to read it; OTHER_ORDER: the value itself proves the order the file does not use. */
-export type DateParse = { iso: string; excelSerial?: true } | { problem: 'UNREADABLE' | 'AMBIGUOUS' | 'OTHER_ORDER' | 'YEAR_ONLY' };
+/**
+ * A date read (`twoDigitYear`: its year was written `yy`, see fullYear; `excelSerial`: it was
+ * Excel's day number), or why not. AMBIGUOUS: no order known to read it. OTHER_ORDER: the value
+ * itself proves the order the file does not use: in the file's order its month would be `month`
+ * (above 12); `otherReading` is the day it means in the other order.
+ */
+export type DateParse =
+  | { iso: string; excelSerial?: true; twoDigitYear?: true }
+  | { problem: 'UNREADABLE' | 'AMBIGUOUS' | 'YEAR_ONLY' }
+  | { problem: 'OTHER_ORDER'; month: number; otherReading?: string };
 
-/** Excel's day numbers (1900 system, as every Excel for Windows): 20000 is 1954-10-03, 80000 is 2119-01-10. */
-const EXCEL_SERIAL = /^\d{5}$/;
+/**
+ * Excel's day numbers (1900 system, as every Excel for Windows and LibreOffice): 20000 is
+ * 1954-10-03, 80000 is 2119-01-10. A date and time cell saved as a number has a fraction (the
+ * time), `.` or `,` as decimal separator.
+ */
+const EXCEL_SERIAL = /^(\d{5})(?:[.,]\d+)?$/;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
-export function parseDate(value: string, order: DateOrder): DateParse {
+/**
+ * A spreadsheet cell's date, day `today` (for two-digit years). Its shapes: YYYY-MM-DD; a/b/YYYY
+ * or a/b/YY read in `order` (unless the value proves it: a part above 12 is a day); `/`, `-` or
+ * `.` between the parts; a time after it ignored; Excel's day number.
+ */
+export function parseDate(value: string, order: DateOrder, today: Date): DateParse {
   const text = value.trim();
   // A date cell saved as a number ("Standard" format): the day count Excel stores.
-  if (EXCEL_SERIAL.test(text) && Number(text) >= 20000 && Number(text) <= 80000) {
-    return { iso: new Date(EXCEL_EPOCH_MS + Number(text) * 86_400_000).toISOString().slice(0, 10), excelSerial: true };
+  const serial = EXCEL_SERIAL.exec(text);
+  if (serial && Number(serial[1]) >= 20000 && Number(serial[1]) <= 80000) {
+    return { iso: new Date(EXCEL_EPOCH_MS + Number(serial[1]) * 86_400_000).toISOString().slice(0, 10), excelSerial: true };
   }
   if (/^(19|20)\d{2}$/.test(text)) return { problem: 'YEAR_ONLY' };
   const iso = ISO_DATE.exec(text);
@@ -166,13 +199,26 @@ export function parseDate(value: string, order: DateOrder): DateParse {
   }
   const numeric = NUMERIC_DATE.exec(text);
   if (!numeric) return { problem: 'UNREADABLE' };
-  const [a, b, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])];
+  const [a, b] = [Number(numeric[1]), Number(numeric[2])];
+  const twoDigitYear = numeric[3].length === 2;
+  const year = twoDigitYear ? fullYear(Number(numeric[3]), today) : Number(numeric[3]);
+  const read = (o: 'DAY_FIRST' | 'MONTH_FIRST') => (o === 'DAY_FIRST' ? isoOf(year, b, a) : isoOf(year, a, b));
   const own: DateOrder = a > 12 ? 'DAY_FIRST' : b > 12 ? 'MONTH_FIRST' : undefined;
-  if (own && order && own !== order) return { problem: 'OTHER_ORDER' };
+  if (own && order && own !== order) {
+    const otherReading = read(own);
+    return { problem: 'OTHER_ORDER', month: order === 'DAY_FIRST' ? b : a, ...(otherReading ? { otherReading } : {}) };
+  }
   const effective: DateOrder = own ?? (a === b ? 'DAY_FIRST' : order);
   if (!effective) return { problem: 'AMBIGUOUS' };
-  const result = effective === 'DAY_FIRST' ? isoOf(year, b, a) : isoOf(year, a, b);
-  return result ? { iso: result } : { problem: 'UNREADABLE' };
+  const result = read(effective);
+  if (!result) return { problem: 'UNREADABLE' };
+  return twoDigitYear ? { iso: result, twoDigitYear: true } : { iso: result };
+}
+
+/** `2019-03-12` → `12 mars 2019`, `2019-03-01` → `1er mars 2019`: a day no reader can take for another. */
+export function frenchDay(iso: string): string {
+  const text = new Date(`${iso}T00:00:00Z`).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return text.replace(/^1 /, '1er ');
 }
 
 export { yearsBefore } from '@renum/domain';
