@@ -884,6 +884,9 @@ describe('date order: the file majority wins, a contradicting date is refused on
   it.each([
     [['13/01/2019', '02/13/2019', '14/02/2019'], 'fr', 'DAY_FIRST'],
     [['01/13/2019', '12/31/2019', '13/01/2019'], 'fr', 'MONTH_FIRST'], // the evidence outweighs the habit
+    [['01/13/2019', '12/31/2019'], 'fr', 'MONTH_FIRST'],
+    [['03/25/2019', '01/02/2019', '04/05/2019'], 'fr', 'DAY_FIRST'], // one value against the habit: a typo, not the file's order
+    [['03/25/2019', '01/02/2019'], 'en', 'MONTH_FIRST'], // English has no habit to keep
     [['01/02/2019'], 'fr', 'DAY_FIRST'],
     [['01/02/2019'], 'en', undefined],
     [['13/01/2019', '01/13/2019'], 'fr', 'DAY_FIRST'], // a tie: the habit
@@ -921,6 +924,27 @@ describe('date order: the file majority wins, a contradicting date is refused on
     expect(parse(header + line(1, '14/03/2019') + line(2, '02/30/2019')).errors[0].message).toMatch(
       /le mois 30 n'existe pas, les dates de ce fichier étant lues JJ\/MM\/AAAA \(le jour d'abord\)\. Écrivez-la JJ\/MM\/AAAA ou AAAA-MM-JJ\.$/,
     );
+  });
+
+  it('a French file whose only month-first date is a typo keeps reading day first: the typo is refused, the other dates are not turned', () => {
+    const result = parse(header + line(1, '03/25/2019') + line(2, '01/02/2019') + line(3, '04/05/2020'));
+    expect(errorsAt(result, 2)[0].message).toContain("le mois 25 n'existe pas, les dates de ce fichier étant lues JJ/MM/AAAA");
+    expect(rowAt(result, 3)!.device.acquisitionDate).toBe('2019-02-01');
+    expect(rowAt(result, 4)!.device.acquisitionDate).toBe('2020-05-04');
+    expect(result.warnings.filter((w) => w.message.includes('sont lues'))).toEqual([]);
+  });
+
+  it('a French file written month first (GLPI set to MM-DD-YYYY) is read so, and says how with the rows that prove it', () => {
+    const result = parse(header + line(1, '01/02/2019') + line(2, '01/13/2019') + line(3, '12/31/2019') + line(4, '11/28/2018'));
+    expect(result.errors).toEqual([]);
+    expect(rowAt(result, 2)!.device.acquisitionDate).toBe('2019-01-02');
+    expect(result.warnings).toContainEqual({
+      row: 1,
+      field: "Date d'achat",
+      message:
+        "Les dates de ce fichier sont lues MM/JJ/AAAA (le mois d'abord), comme l'écrivent « 01/13/2019 » (ligne 3) et 2 autres : " +
+        '01/02/2019 y est donc lu 2 janvier 2019. Vérifiez-les.',
+    });
   });
 });
 

@@ -31,6 +31,7 @@ import {
   formatEuros,
   frenchDay,
   inferDateOrder,
+  orderProvedBy,
   isPlaceholderSerial,
   mediumKindOf,
   parseCapacityGb,
@@ -104,6 +105,16 @@ function dateProblem(value: string, parsed: Exclude<DateParse, { iso: string }>,
   if (parsed.problem === 'AMBIGUOUS') return `${what} ambiguë (le jour et le mois peuvent être inversés) ${howTo}`;
   if (parsed.problem === 'YEAR_ONLY') return `${what} incomplète (une année seule ne dit pas si l’appareil a plus de 10 ans) ${howTo}`;
   return `${what} illisible ${howTo}`;
+}
+
+/** The file's warning when its dates are read in the order its language does not use, with the row that proves it. */
+function otherOrderWarning(value: string, row: number, proofs: number, order: 'DAY_FIRST' | 'MONTH_FIRST'): string {
+  const { format, words } = ORDER_FR[order];
+  const others = proofs > 1 ? ` et ${proofs - 1} autre${proofs > 2 ? 's' : ''}` : '';
+  return (
+    `Les dates de ce fichier sont lues ${format} (${words}), comme l'écrivent « ${value.trim()} » (ligne ${row})${others} : ` +
+    `01/02/2019 y est donc lu ${order === 'MONTH_FIRST' ? '2 janvier 2019' : '1er février 2019'}. Vérifiez-les.`
+  );
 }
 
 /** The file's warning when dates were written with two-digit years: how they were read, with an example of each century. */
@@ -455,14 +466,14 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
   }
 
   const dateColumn = mapping.columns.get('acquisitionDate');
+  const dateCell = (r: CsvRecord) => (dateColumn ? (r.cells[dateColumn.index] ?? '') : '');
+  const habit: DateOrder = mapping.language === 'en' ? undefined : 'DAY_FIRST';
+  const dateOrder = inferDateOrder(dataRecords.map(dateCell), habit);
   const ctx: FileContext = {
     mapping,
     headerWidth: table.header.cells.length,
     glpi10Quotes: mapping.format === 'GLPI' && table.trailingDelimiter,
-    dateOrder: inferDateOrder(
-      dateColumn ? dataRecords.map((r) => r.cells[dateColumn.index] ?? '') : [],
-      mapping.language === 'en' ? undefined : 'DAY_FIRST',
-    ),
+    dateOrder,
     today: options.today,
     twoDigitYears: { count: 0, examples: [] },
     deviceSerials: new Map(),
@@ -479,6 +490,12 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
     ignoredColumns: mapping.ignoredColumns,
     totalRows: dataRecords.length,
   };
+  if (dateColumn && habit && dateOrder && dateOrder !== habit) {
+    // A French file read month first (a GLPI set to MM-DD-YYYY): every ambiguous date follows, and
+    // rows are registered at once, so the donor is told how 01/02 was read and why.
+    const proofs = dataRecords.filter((r) => orderProvedBy(dateCell(r)) === dateOrder);
+    result.warnings.push({ row: table.header.row, field: dateColumn.title, message: otherOrderWarning(dateCell(proofs[0]), proofs[0].row, proofs.length, dateOrder) });
+  }
   const fileRemarks = result.warnings.length;
   for (const record of dataRecords) {
     const reader = new RowReader(record, ctx);

@@ -143,7 +143,8 @@ export function fullYear(yy: number, today: Date): number {
 
 /**
  * The order of a column's `a/b/yyyy` (or `a/b/yy`) dates: the one most values prove (a first part above 12 is
- * a day, a second part above 12 a month), else the language's habit. A value proving the other
+ * a day, a second part above 12 a month; against the language's habit, two values at least), else the
+ * language's habit. A value proving the other
  * order is a typo in that file (`02/13/2019` among French dates): it is refused on its own row
  * (parseDate) rather than making every ambiguous date of the column unreadable.
  */
@@ -151,13 +152,22 @@ export function inferDateOrder(values: readonly string[], fallback: DateOrder): 
   let dayFirst = 0;
   let monthFirst = 0;
   for (const value of values) {
-    const m = NUMERIC_DATE.exec(value.trim());
-    if (!m) continue;
-    if (Number(m[1]) > 12) dayFirst++;
-    else if (Number(m[2]) > 12) monthFirst++;
+    const order = orderProvedBy(value);
+    if (order === 'DAY_FIRST') dayFirst++;
+    else if (order === 'MONTH_FIRST') monthFirst++;
   }
-  if (dayFirst !== monthFirst) return dayFirst > monthFirst ? 'DAY_FIRST' : 'MONTH_FIRST';
-  return fallback; // no evidence, or as much each way: the language's habit (none for English)
+  if (dayFirst === monthFirst) return fallback; // no evidence, or as much each way: the language's habit (none for English)
+  const [winner, proofs] = dayFirst > monthFirst ? (['DAY_FIRST', dayFirst] as const) : (['MONTH_FIRST', monthFirst] as const);
+  // Against the language's habit, one value is more likely a typo than a file written the other way:
+  // it would silently turn every ambiguous date of the file. Two at least (a real MM/DD file has many).
+  return fallback && winner !== fallback && proofs < 2 ? fallback : winner;
+}
+
+/** The order an `a/b/yyyy` value proves on its own (a first part above 12 is a day, a second a month), if any. */
+export function orderProvedBy(value: string): DateOrder {
+  const m = NUMERIC_DATE.exec(value.trim());
+  if (!m) return undefined;
+  return Number(m[1]) > 12 ? 'DAY_FIRST' : Number(m[2]) > 12 ? 'MONTH_FIRST' : undefined;
 }
 
 /**
