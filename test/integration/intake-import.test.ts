@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDonation } from '../support/flows';
 import { generateGlpiExport, importInventory, ImportResult, inventoryFixtures, uploadInventory, waitForImport } from '../support/intake-import';
-import { TestApp, World } from '../support/test-app';
+import { JobProducer } from '@renum/jobs';
+import { eventually, TestApp, World } from '../support/test-app';
 
 let t: TestApp;
 let w: World;
@@ -203,6 +204,25 @@ describe('who may import', () => {
     await waitForImport(t, w.donor.admin, res.body.jobId);
     expect((await t.http.get(`/api/v1/jobs/${res.body.jobId}`).set(other.donor.admin.auth)).status).toBe(404);
     expect(await deviceCount(donationId)).toBe(3);
+  });
+
+  it("keeps an import job to the API key that started it, also once the job left Redis", async () => {
+    const keyOf = async (name: string) => (await t.http.post(`/api/v1/organizations/${w.donor.id}/api-keys`).set(w.donor.admin.auth).send({ name }).expect(201)).body.key as string;
+    const [a, b] = [await keyOf('GLPI A'), await keyOf('GLPI B')];
+    const donationId = await createDonation(t, w.donor.agent);
+    const res = await t.http.post(`/api/v1/donations/${donationId}/import`).set('X-Api-Key', a).attach('file', generateGlpiExport(2, 'KEYS'), { filename: 'inventaire.csv', contentType: 'text/csv' });
+    expect(res.status).toBe(202);
+    const jobAs = (apiKey: string) => t.http.get(`/api/v1/jobs/${res.body.jobId}`).set('X-Api-Key', apiKey);
+    await eventually(async () => (await jobAs(a)).body.state === 'completed');
+    expect((await jobAs(b)).status).toBe(404);
+    // Gone from Redis: the result kept in inventory_import, for the same key alone.
+    await t.get(JobProducer).queue('imports').remove(res.body.jobId);
+    expect(await t.get(JobProducer).getJob(res.body.jobId)).toBeUndefined();
+    const left = await jobAs(a);
+    expect(left.status).toBe(200);
+    expect(left.body).toMatchObject({ state: 'completed', result: { created: 2 } });
+    expect((await jobAs(b)).status).toBe(404);
+    expect((await t.http.get(`/api/v1/jobs/${res.body.jobId}`).set(w.donor.agent.auth)).status).toBe(404);
   });
 });
 

@@ -107,6 +107,36 @@ describe('transitions are applied exactly once', () => {
     }
   });
 
+  it("keeps a transition job to the API key that asked once the job left Redis: another key of the same workshop gets 404", async () => {
+    const keyOf = async (name: string) => (await t.http.post(`/api/v1/organizations/${w.workshop.id}/api-keys`).set(w.workshop.admin.auth).send({ name }).expect(201)).body as { id: string; key: string };
+    const [a, b] = [await keyOf('Douchette A'), await keyOf('Douchette B')];
+    const [device] = await registerDevices(t, w, [{}]);
+    const key = randomUUID();
+    const applied = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set('X-Api-Key', a.key).set('Idempotency-Key', key).send({ action: 'collect' });
+    expect(applied.status).toBe(200);
+    const queue = t.get(JobProducer).queue('transitions');
+    const [job] = (await queue.getJobs(['completed'])).filter((j) => j.data.deviceId === device.id && j.data.action === 'collect');
+    const [stored] = await t.db.query('SELECT organization_id, user_id, api_key_id FROM idempotency_record WHERE id = $1', [job.id]);
+    expect(stored).toEqual({ organization_id: w.workshop.id, user_id: null, api_key_id: a.id });
+    await queue.obliterate({ force: true });
+
+    const jobAs = (apiKey: string) => t.http.get(`/api/v1/jobs/${job.id}`).set('X-Api-Key', apiKey);
+    expect((await jobAs(a.key)).body).toEqual({ id: job.id, state: 'completed', progress: 100, result: { statusCode: 200, body: applied.body } });
+    const other = await jobAs(b.key);
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain(device.id);
+    // A person of the workshop (user, no key) is not the key either.
+    expect((await t.http.get(`/api/v1/jobs/${job.id}`).set(w.workshop.agent.auth)).status).toBe(404);
+    // The Idempotency-Key is the key's own too: B sending the same one is another request, decided
+    // afresh (the device is already collected), never A's stored answer.
+    const replayByB = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set('X-Api-Key', b.key).set('Idempotency-Key', key).send({ action: 'collect' });
+    expect(replayByB.status).toBe(409);
+    expect(replayByB.body.type).toMatch(/illegal-transition$/);
+    expect(await countEvents(t, device.id, 'collect')).toBe(1);
+    const replayByA = await t.http.post(`/api/v1/devices/${device.id}/transitions`).set('X-Api-Key', a.key).set('Idempotency-Key', key).send({ action: 'collect' });
+    expect([replayByA.status, replayByA.text]).toEqual([200, applied.text]);
+  });
+
   it('a refusal carries its RFC 9457 instance, the same in its first answer, every replay (by id or by code) and its job result', async () => {
     const [device] = await registerDevices(t, w, [{}]);
     await step(t, w.workshop.agent, device.id, { action: 'collect' });

@@ -107,6 +107,49 @@ it('lets a charity search the catalogue by code, brand or model, not by serial o
   expect(await search(w.charity.agent, device.code.replace(/-/g, '').toLowerCase())).toEqual([device.id]);
 });
 
+it("keeps a return's free-text reason for the workshop, the coordinator and the charity it came back from", async () => {
+  const [device] = await registerDevices(t, w, [{}]);
+  await toAvailable(t, w, device);
+  // One charity reserves and lets go; the other hands the device over, and it comes back.
+  await step(t, w.charity.agent, device.id, { action: 'reserve' });
+  await step(t, w.charity.agent, device.id, { action: 'release', reason: 'Bénéficiaire injoignable' });
+  await step(t, otherCharity.agent, device.id, { action: 'reserve' });
+  await step(t, otherCharity.agent, device.id, {
+    action: 'distribute',
+    priceCents: 5000,
+    paymentMethod: 'CASH',
+    beneficiary: { ref: 'B4-12', eligibility: 'senior_isole', postalCode: '69003' },
+  });
+  const reason = 'Rendu par la fille de la bénéficiaire, hospitalisée ; écran fissuré';
+  const returned = await step(t, w.workshop.agent, device.id, { action: 'return', reason });
+  expect(returned.event.payload).toMatchObject({ reason }); // the workshop's own answer
+
+  for (const reader of [w.workshop.agent, w.coordinator.agent, otherCharity.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'return')).toMatchObject({ reason });
+  // The donor, and the charity that once reserved it: that it came back, and where, not why.
+  for (const reader of [w.donor.agent, w.charity.agent]) {
+    const history = await t.http.get(`/api/v1/devices/${device.id}/events`).set(reader.auth).expect(200);
+    const seen = payloadOf(history.body.items, 'return');
+    expect(seen).toEqual({ custodianOrganizationId: w.workshop.id });
+    expect(history.text).not.toContain('fissuré');
+  }
+  // The charity it came back from reads it on a page of its own too (the hand-over on an earlier page).
+  const all = await eventsAs(otherCharity.agent, device.id);
+  const beforeReturn = all.findIndex((e) => e.action === 'return');
+  const cursorPage = await t.http.get(`/api/v1/devices/${device.id}/events`).query({ limit: beforeReturn }).set(otherCharity.agent.auth).expect(200);
+  const lastPage = await t.http.get(`/api/v1/devices/${device.id}/events`).query({ cursor: cursorPage.body.nextCursor }).set(otherCharity.agent.auth).expect(200);
+  expect(lastPage.body.items.map((e: { action: string }) => e.action)).toEqual(['return']);
+  expect(lastPage.body.items[0].payload).toMatchObject({ reason });
+  // Nowhere else: not in the device, not on the public page.
+  for (const reader of [w.donor.agent, w.charity.agent]) {
+    const shown = await t.http.get(`/api/v1/devices/${device.id}`).set(reader.auth);
+    expect(shown.text).not.toContain('fissuré');
+  }
+  expect((await t.http.get(`/d/${device.code}`).expect(200)).text).not.toContain('fissuré');
+  // The stored payload still holds it, and the chain a donor reads still verifies.
+  expect((await t.db.query(`SELECT payload->>'reason' AS reason FROM device_event WHERE device_id = $1 AND action = 'return'`, [device.id]))[0].reason).toBe(reason);
+  expect((await t.http.get(`/api/v1/devices/${device.id}/events/verify`).set(w.donor.agent.auth).expect(200)).body).toMatchObject({ valid: true });
+});
+
 it('lets a coordinator force a reserve and a hand-over for a charity it names: the reservation, the custody and the hand-over data are that charity\'s', async () => {
   const [device] = await registerDevices(t, w, [{}]);
   await toAvailable(t, w, device);

@@ -21,8 +21,12 @@ afterAll(async () => {
   await dropDatabase(name);
 });
 
+// That migration and those that came after it (undone first, applied again after it).
+const MIGRATION = 'OrganizationNameAnyCase1795435000000';
+const fromIt = ALL_MIGRATIONS.slice(ALL_MIGRATIONS.findIndex((m) => m.name === MIGRATION)).map((m) => m.name);
+
 it('names the organisations that differ only in case, and applies once they are told apart', async () => {
-  await ds.undoLastMigration({ transaction: 'each' });
+  for (let i = 0; i < fromIt.length; i++) await ds.undoLastMigration({ transaction: 'each' });
   const territory = randomUUID();
   await ds.query(`INSERT INTO territory (id, name, beneficiary_secret) VALUES ($1, 'Migration', 'secret')`, [territory]);
   await ds.query(`INSERT INTO organization (id, territory_id, name, kind) VALUES ($1, $3, 'Mairie de Bron', 'DONOR'), ($2, $3, 'MAIRIE DE BRON', 'DONOR')`, [randomUUID(), randomUUID(), territory]);
@@ -31,5 +35,5 @@ it('names the organisations that differ only in case, and applies once they are 
   await expect(ds.runMigrations({ transaction: 'each' })).rejects.toThrow(/« (MAIRIE DE BRON \/ Mairie de Bron|Mairie de Bron \/ MAIRIE DE BRON) »/);
 
   await ds.query(`UPDATE organization SET name = 'Mairie de Bron (CCAS)' WHERE name = 'MAIRIE DE BRON'`);
-  expect((await ds.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['OrganizationNameAnyCase1795435000000']);
+  expect((await ds.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(fromIt);
 });

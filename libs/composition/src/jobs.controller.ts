@@ -62,10 +62,13 @@ export class JobsController {
       return { id: jobId, state, progress: job.progress, ...(state === 'completed' ? { result } : {}), ...(state === 'failed' ? { failedReason: this.failedReason(job) } : {}) };
     }
     // A finished transition may have left Redis: its stored answer, applied or refused, is the truth.
+    // Its requester alone reads it, as `isRequester` decides while the job is in Redis: the same
+    // organisation, user and API key (a key has no user: another key of the organisation is not it).
     if (!read && jobId.startsWith('tr-')) {
       const [row] = await this.db.query(
-        `SELECT status_code, body, device_id FROM idempotency_record WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3`,
-        [jobId, p.organizationId, p.userId ?? null],
+        `SELECT status_code, body, device_id FROM idempotency_record
+          WHERE id = $1 AND organization_id = $2 AND user_id IS NOT DISTINCT FROM $3 AND api_key_id IS NOT DISTINCT FROM $4`,
+        [jobId, p.organizationId, p.userId ?? null, p.apiKeyId ?? null],
       );
       if (row) return { id: jobId, state: 'completed', progress: 100, result: withInstance({ statusCode: row.status_code, body: row.body }, row.device_id) };
     }
@@ -73,8 +76,8 @@ export class JobsController {
     if (!read && jobId.startsWith('imp-')) {
       const [row] = await this.db.query(
         `SELECT status, result, failure_reason FROM inventory_import
-          WHERE job_id = $1 AND organization_id = $2 AND created_by_user_id IS NOT DISTINCT FROM $3`,
-        [jobId, p.organizationId, p.userId],
+          WHERE job_id = $1 AND organization_id = $2 AND created_by_user_id IS NOT DISTINCT FROM $3 AND created_by_api_key_id IS NOT DISTINCT FROM $4`,
+        [jobId, p.organizationId, p.userId ?? null, p.apiKeyId ?? null],
       );
       if (row?.status === 'COMPLETED') return { id: jobId, state: 'completed', progress: 100, result: row.result };
       if (row?.status === 'FAILED') return { id: jobId, state: 'failed', progress: 100, failedReason: row.failure_reason };

@@ -1,12 +1,12 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, Public, WORKING_ROLES } from '@renum/identity';
+import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, PageThrottledFilter, Public, PublicPageThrottlerGuard, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { ApiProblems, binaryContent, jsonContent, PageQuery, ProblemFilter } from '@renum/platform';
 import type { Response } from 'express';
 import { CertificateService } from './certificate/certificate.service';
-import { verifyNotFoundHtml, verifyPageHtml } from './certificate/verify-page';
+import { verifyNotFoundHtml, verifyPageHtml, verifyTooManyRequestsHtml } from './certificate/verify-page';
 import { RecheckDecisionInput, RecheckDrawInput, RecheckListQuery } from './erasure.dto';
 import { DEVICE_PARAM } from '@renum/lifecycle';
 import { ErasureImportService } from './import/erasure-import.service';
@@ -146,9 +146,13 @@ export class VerifyController {
 
   @Get(':certificateId')
   @Public()
+  // So many a minute per address, counted with the device pages (PUBLIC_PAGE_RATE_LIMIT).
+  @UseGuards(PublicPageThrottlerGuard)
+  @UseFilters(new PageThrottledFilter(verifyTooManyRequestsHtml))
   @ApiOperation({ summary: 'Public page: what an erasure certificate states and whether the device history still verifies' })
   @ApiOkResponse({ description: 'HTML page in French', content: binaryContent('text/html') })
   @ApiResponse({ status: 404, description: 'HTML page in French: unknown certificate', content: binaryContent('text/html') })
+  @ApiResponse({ status: 429, description: 'HTML page in French: too many public pages asked from this address in a minute (PUBLIC_PAGE_RATE_LIMIT); Retry-After gives the seconds to wait', content: binaryContent('text/html') })
   async page(@Param('certificateId') id: string, @Res() res: Response) {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
     const view = uuid ? await this.certificates.verification(id.toLowerCase()) : undefined;

@@ -1,34 +1,13 @@
-import { Body, Controller, Delete, ExecutionContext, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import { ApiProblems, PageQuery, ProblemException } from '@renum/platform';
+import { ApiProblems, PageQuery } from '@renum/platform';
+import { LoginThrottlerGuard } from './throttling';
 import { AccessRule, Allow, CurrentPrincipal, Public, WORKING_ROLES } from './access.decorator';
 import { API_KEY_ROLE_NOTE, AuthService } from './auth.service';
 import { CreateApiKeyDto, CreateOrganizationDto, CreateUserDto, LoginDto, TerritorySettingsDto, UserStatusDto } from './identity.dto';
 import { IdentityService, present } from './identity.service';
 import { AccessToken, ApiKeyList, CreatedApiKey, CreatedUser, Me, Organization, OrganizationList, RevokedApiKey, TerritorySettings, UserList, UserSummary } from './identity.schemas';
 import type { Principal } from './principal';
-
-/** Login attempts are counted per address and per client, so one office cannot lock out another. */
-@Injectable()
-export class LoginThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
-    return `${req.ip}|${email}`;
-  }
-
-  // The throttler suffixes its header with the throttler's name ('Retry-After-login'), which no
-  // client or proxy knows: send the standard Retry-After (seconds).
-  protected override setResponseHeader(res: Record<string, any>, name: string, value: string | number): void {
-    super.setResponseHeader(res, name.startsWith('Retry-After') ? 'Retry-After' : name, value);
-  }
-
-  // Its own message is English ("ThrottlerException: Too Many Requests"); say when to retry, in French.
-  protected override async throwThrottlingException(_context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
-    const seconds = Math.max(1, Math.ceil(limit.timeToBlockExpire));
-    throw new ProblemException(429, 'too-many-requests', 'Trop de requêtes', `Trop de tentatives de connexion. Réessayez dans ${seconds} secondes.`);
-  }
-}
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 

@@ -7,9 +7,10 @@ import { RenumConfig } from '@renum/platform';
 import { createSecretKey } from 'node:crypto';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { AuthController, IdentityController, LoginThrottlerGuard } from './identity.controller';
+import { AuthController, IdentityController } from './identity.controller';
 import { IdentityService } from './identity.service';
-import { LoginThrottleStorage } from './login-throttle-storage';
+import { SharedThrottleStorage } from './throttle-storage';
+import { LOGIN_THROTTLER, LoginThrottlerGuard, PUBLIC_PAGE_THROTTLER } from './throttling';
 
 @Module({
   imports: [
@@ -22,12 +23,17 @@ import { LoginThrottleStorage } from './login-throttle-storage';
         return { secretOrKeyProvider: () => key, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } };
       },
     }),
-    // Ten login attempts a minute per address and client, across api instances: slows password guessing.
+    // Counted across api instances. Ten login attempts a minute per address and client: slows
+    // password guessing. PUBLIC_PAGE_RATE_LIMIT public page views a minute per address: keeps
+    // codes from being enumerated. Each guard applies its own throttler only (throttling.ts).
     ThrottlerModule.forRootAsync({
       inject: [RedisConnections, RenumConfig],
       useFactory: (redis: RedisConnections, c: RenumConfig) => ({
-        throttlers: [{ name: 'login', ttl: 60_000, limit: 10 }],
-        storage: new LoginThrottleStorage(redis.producer(), c.BULL_PREFIX),
+        throttlers: [
+          { name: LOGIN_THROTTLER, ttl: 60_000, limit: 10 },
+          { name: PUBLIC_PAGE_THROTTLER, ttl: 60_000, limit: c.PUBLIC_PAGE_RATE_LIMIT },
+        ],
+        storage: new SharedThrottleStorage(redis.producer(), c.BULL_PREFIX),
       }),
     }),
   ],

@@ -1,13 +1,13 @@
-import { Controller, Get, Injectable, Param, Req, Res } from '@nestjs/common';
-import { ApiMovedPermanentlyResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Injectable, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiMovedPermanentlyResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, parsePublicCode, STATUS_LABELS_FR } from '@renum/domain';
-import { Public } from '@renum/identity';
+import { PageThrottledFilter, Public, PublicPageThrottlerGuard } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DeviceAccess, loadCustodyFacts } from '@renum/lifecycle';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { ErasureProof, PublicDeviceView, renderDevicePage, renderNotFoundPage } from './public-page.html';
+import { ErasureProof, PublicDeviceView, renderDevicePage, renderNotFoundPage, renderTooManyRequestsPage } from './public-page.html';
 import { binaryContent } from '@renum/platform';
 
 /** Reads only what the public page shows: never serial or inventory numbers, prices or people. */
@@ -64,12 +64,16 @@ export class PublicPageController {
 
   @Get(':code')
   @Public()
+  // So many a minute per address (PUBLIC_PAGE_RATE_LIMIT): codes cannot be enumerated.
+  @UseGuards(PublicPageThrottlerGuard)
+  @UseFilters(new PageThrottledFilter(renderTooManyRequestsPage))
   @ApiParam({ name: 'code', description: 'Public code RN-XXXX-XXXX (other spellings are redirected to it)' })
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'Public device page in French: type, model, status, erasure proof, responsible organisation; 404 page for unknown codes' })
   @ApiOkResponse({ description: 'HTML page in French (no serial numbers, no personal data)', content: binaryContent('text/html') })
   @ApiMovedPermanentlyResponse({ description: 'Another spelling of a code (lower case, no dashes): Location is /d/{canonical code}' })
   @ApiNotFoundResponse({ description: 'HTML page in French: unknown or mistyped code', content: binaryContent('text/html') })
+  @ApiResponse({ status: 429, description: 'HTML page in French: too many public pages asked from this address in a minute (PUBLIC_PAGE_RATE_LIMIT); Retry-After gives the seconds to wait', content: binaryContent('text/html') })
   async show(@Param('code') raw: string, @Req() req: Request & { principal?: Principal }, @Res() res: Response) {
     const parsed = parsePublicCode(raw);
     const shown = raw.length > 64 ? `${raw.slice(0, 64)}…` : raw;

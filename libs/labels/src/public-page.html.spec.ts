@@ -1,4 +1,4 @@
-import { ERASURE_PROOF_FR, escapeHtml, PublicDeviceView, renderDevicePage, renderNotFoundPage } from './public-page.html';
+import { ERASURE_PROOF_FR, escapeHtml, PublicDeviceView, renderDevicePage, renderNotFoundPage, renderTooManyRequestsPage } from './public-page.html';
 
 const view: PublicDeviceView = {
   code: 'RN-4F7K-2QXJ',
@@ -41,5 +41,14 @@ describe('public device page HTML', () => {
     const unknown = renderNotFoundPage('<img src=x>', 'unknown');
     expect(unknown).toContain('Aucun matériel ne porte le code « &lt;img src=x&gt; »');
     expect(unknown).toMatch(/<html lang="fr">/);
+  });
+
+  it('429 page: in French, one h1, how long to wait', () => {
+    const html = renderTooManyRequestsPage(42);
+    expect(html).toMatch(/<html lang="fr">/);
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html).toContain('<h1>Trop de requêtes</h1>');
+    expect(html).toContain('Patientez 42 secondes');
+    expect(renderTooManyRequestsPage(1)).toContain('Patientez 1 seconde,');
   });
 });

@@ -119,3 +119,13 @@ export function renderNotFoundPage(raw: string, reason: 'unknown' | 'mistyped'):
 <p>${detail}</p>`,
   );
 }
+
+/** 429: this address asked for too many pages in a minute (PUBLIC_PAGE_RATE_LIMIT). */
+export function renderTooManyRequestsPage(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds > 1 ? `${retryAfterSeconds} secondes` : `${retryAfterSeconds} seconde`;
+  return layout(
+    'Trop de requêtes – Renum',
+    `<h1>Trop de requêtes</h1>
+<p>Beaucoup de pages de matériel ont été ouvertes depuis votre connexion en peu de temps. Patientez ${wait}, puis scannez ou rechargez à nouveau la page.</p>`,
+  );
+}

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { DeviceAccess, visibilitySql } from './device-access';
 import { presentDevice, PresentedDevice, refusalFor, seesSerials } from './device.presenter';
 import { deviceFactsOf, loadDeviceFacts, loadDeviceView, loadMedia } from './device-queries';
-import { loadEventPage, presentEvent, verifyDeviceChain } from './event-log';
+import { loadEventPage, presentEvent, returnedFrom, verifyDeviceChain } from './event-log';
 import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
 export class DeviceListQuery extends PageQuery {
@@ -134,7 +134,10 @@ export class DeviceQueryService {
     const id = await this.access.resolve(p, ref);
     const after = decodeCursor(q.cursor, { s: cursorValue.int });
     const { events, more } = await loadEventPage(this.db.manager, id, after?.s ?? 0, q.limit ?? HISTORY_PAGE_DEFAULT);
-    return { items: events.map((e) => presentEvent(e, p)), nextCursor: more ? encodeCursor({ s: events[events.length - 1].seq }) : null };
+    // A return's reason is also for the charity the device came back from, which the return does not
+    // name (custody went to that charity at the hand-over: no other kind of organisation can be it).
+    const concerned = p.organizationKind === 'CHARITY' ? await returnedFrom(this.db.manager, id, events) : new Map<number, string[]>();
+    return { items: events.map((e) => presentEvent(e, p, concerned.get(e.seq))), nextCursor: more ? encodeCursor({ s: events[events.length - 1].seq }) : null };
   }
 
   async verify(p: Principal, ref: string) {

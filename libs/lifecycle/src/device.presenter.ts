@@ -63,18 +63,32 @@ const ACTING_ORGANIZATION_FIELDS: Partial<Record<string, readonly string[]>> = {
   distribute: ['distributionId', 'paymentMethod', 'eligibility', 'postalCode'],
   // Free text a volunteer writes about a beneficiary's file ("injoignable", worse): kept for good in the chain.
   release: ['reason'],
+  // Free text about a warranty case, often about the beneficiary ("rendu par sa fille après le décès",
+  // "écran cassé par l'enfant"): the workshop that took it back (acting, or custodian when a
+  // coordinator returned it), the coordinator and the charity it came back from (`concernedToo`).
+  return: ['reason'],
 };
 
-/** Whether an event is `viewer`'s own: it acted, or the event names it as new custodian or as the charity acted for. */
-export function eventConcerns(organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): boolean {
-  return [organizationId, payload.custodianOrganizationId, payload.charityOrganizationId].includes(viewer.organizationId);
+/**
+ * Whether an event is `viewer`'s own: it acted, or the event names it as new custodian or as the
+ * charity acted for, or `concernedToo` (what neighbouring events tell: the charity a returned
+ * device came back from, see `returnedFrom`) holds it.
+ */
+export function eventConcerns(organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer, concernedToo: readonly string[] = []): boolean {
+  return [organizationId, payload.custodianOrganizationId, payload.charityOrganizationId, ...concernedToo].includes(viewer.organizationId);
 }
 
 /** An event's payload as `viewer` may read it (omitted, never faked; the hash covers the stored payload). */
-export function presentPayload(action: string, organizationId: string | null, payload: Record<string, unknown>, viewer: EventViewer): Record<string, unknown> {
+export function presentPayload(
+  action: string,
+  organizationId: string | null,
+  payload: Record<string, unknown>,
+  viewer: EventViewer,
+  concernedToo: readonly string[] = [],
+): Record<string, unknown> {
   const hidden = [
     ...(seesSerials(viewer.organizationKind) ? [] : (SERIAL_FIELDS[action] ?? [])),
-    ...(viewer.organizationKind === 'COORDINATOR' || eventConcerns(organizationId, payload, viewer)
+    ...(viewer.organizationKind === 'COORDINATOR' || eventConcerns(organizationId, payload, viewer, concernedToo)
       ? []
       : (ACTING_ORGANIZATION_FIELDS[action] ?? [])),
   ];

@@ -90,12 +90,32 @@ const CHARITY_ACTIONS: readonly string[] = TRANSITION_ACTIONS.filter((a) => LIFE
  * another charity's reserve, release or hand-over is null for a charity (not disclosed, as for
  * the system's own events: the fields are required by API.md).
  */
-export function presentEvent(e: StoredChainedEvent, viewer: EventViewer) {
+export function presentEvent(e: StoredChainedEvent, viewer: EventViewer, concernedToo: readonly string[] = []) {
   const { deviceId: _deviceId, ...rest } = e;
-  if (viewer.organizationKind === 'CHARITY' && CHARITY_ACTIONS.includes(e.action) && !eventConcerns(e.organizationId, e.payload as Record<string, unknown>, viewer)) {
+  if (viewer.organizationKind === 'CHARITY' && CHARITY_ACTIONS.includes(e.action) && !eventConcerns(e.organizationId, e.payload as Record<string, unknown>, viewer, concernedToo)) {
     return { ...rest, actorUserId: null, organizationId: null, payload: {} };
   }
-  return { ...rest, payload: presentPayload(e.action, e.organizationId, e.payload as Record<string, unknown>, viewer) };
+  return { ...rest, payload: presentPayload(e.action, e.organizationId, e.payload as Record<string, unknown>, viewer, concernedToo) };
+}
+
+/**
+ * For each `return` among `events`, the organisation the device came back from: its custodian
+ * before the return (the charity that handed it over), named by the latest earlier event that
+ * moved custody (`custodianOrganizationId`). The return event does not name it, and that event
+ * may sit on an earlier page of the history. One query, only for pages that hold a return.
+ */
+export async function returnedFrom(m: EntityManager, deviceId: string, events: readonly StoredChainedEvent[]): Promise<Map<number, string[]>> {
+  const seqs = events.filter((e) => e.action === 'return').map((e) => e.seq);
+  if (seqs.length === 0) return new Map();
+  const rows: { seq: number; organization_id: string | null }[] = await m.query(
+    `SELECT r.seq,
+            (SELECT e.payload->>'custodianOrganizationId' FROM device_event e
+              WHERE e.device_id = $1 AND e.seq < r.seq AND e.payload ? 'custodianOrganizationId'
+              ORDER BY e.seq DESC LIMIT 1) AS organization_id
+       FROM unnest($2::int[]) AS r(seq)`,
+    [deviceId, seqs],
+  );
+  return new Map(rows.filter((r) => r.organization_id).map((r) => [r.seq, [r.organization_id!]]));
 }
 
 /** Reads events in physical order of `seq` as stored, so a reordering is visible. */

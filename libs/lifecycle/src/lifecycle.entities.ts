@@ -155,6 +155,8 @@ export class IdempotencyRecord {
   /** The requester, who alone may read the answer through `GET /jobs/{id}`; none for the system's own transitions. */
   @Column('uuid', { nullable: true }) organizationId: string | null;
   @Column('uuid', { nullable: true }) userId: string | null;
+  /** The API key of a requester authenticated by one (its user is then null). */
+  @Column('uuid', { nullable: true }) apiKeyId: string | null;
   @Column('int') statusCode: number;
   /** `json`, not `jsonb`: the stored answer is replayed byte for byte. */
   @Column('json') body: Record<string, unknown>;

@@ -254,7 +254,7 @@ function refused(job: TransitionJob, outcome: TransitionOutcome): Closing<Transi
 function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Statement {
   const requester = job.actor === 'system' ? undefined : job.actor;
   return {
-    sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body, organization_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+    sql: `INSERT INTO idempotency_record (id, device_id, fingerprint, status_code, body, organization_id, user_id, api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
     params: [
       job.key,
       job.deviceId,
@@ -263,6 +263,7 @@ function idempotencyInsert(job: TransitionJob, outcome: TransitionOutcome): Stat
       JSON.stringify(outcome.body),
       requester?.organizationId ?? null,
       requester?.userId ?? null,
+      requester?.apiKeyId ?? null,
     ],
   };
 }

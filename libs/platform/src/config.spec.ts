@@ -17,6 +17,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
+  it.each([['0'], ['-5'], ['abc'], ['2.5']])('refuses PUBLIC_PAGE_RATE_LIMIT=%s, naming it', (value) => {
+    expect(() => loadConfig({ PUBLIC_PAGE_RATE_LIMIT: value })).toThrow(/PUBLIC_PAGE_RATE_LIMIT/);
+  });
+
+  it('limits the public pages to 300 requests a minute per address unless told otherwise', () => {
+    expect(loadConfig({}).PUBLIC_PAGE_RATE_LIMIT).toBe(300);
+    expect(loadConfig({ PUBLIC_PAGE_RATE_LIMIT: '1200' }).PUBLIC_PAGE_RATE_LIMIT).toBe(1200);
+  });
+
   it('refuses a missing or development JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(/JWT_SECRET/);

@@ -81,6 +81,18 @@ export class RenumConfig {
   @IsString()
   STORAGE_DIR = 'var/storage';
 
+  /**
+   * Requests a minute one client address may make to the public pages (`/d/{code}`,
+   * `/verify/{id}`, no login), counted together across api instances; then 429 for a minute.
+   * 300 (5 a second, for a whole minute) lets a workshop scan a pallet of labels from phones behind
+   * one NAT address, and keeps enumerating codes out of reach.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  PUBLIC_PAGE_RATE_LIMIT = 300;
+
   /** PostgreSQL connections per api or worker process (the CLI opens its own, smaller pool). */
   @Transform(toInt)
   @IsInt()

@@ -100,3 +100,9 @@ export function verifyPageHtml(v: VerificationView): string {
 export function verifyNotFoundHtml(): string {
   return layout('Certificat inconnu', '<h1>Certificat inconnu</h1><p>Aucun certificat d’effacement ne porte ce numéro. Vérifiez l’adresse ou scannez à nouveau le QR code du certificat.</p>');
 }
+
+/** 429: this address asked for too many pages in a minute (PUBLIC_PAGE_RATE_LIMIT). */
+export function verifyTooManyRequestsHtml(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds > 1 ? `${retryAfterSeconds} secondes` : `${retryAfterSeconds} seconde`;
+  return layout('Trop de requêtes', `<h1>Trop de requêtes</h1><p>Beaucoup de vérifications ont été demandées depuis votre connexion en peu de temps. Patientez ${wait}, puis scannez à nouveau le QR code du certificat.</p>`);
+}

@@ -6,21 +6,22 @@ import type { Redis } from 'ioredis';
 
 type Hits = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** A login never waits longer than this for a stalled Redis (it answers in a millisecond when well). */
+/** A request never waits longer than this for a stalled Redis (it answers in a millisecond when well). */
 const SHARED_COUNT_TIMEOUT_MS = 500;
 
 /**
- * Login attempts counted in Redis, so that every api instance sees the same count (counted per
- * instance, n instances let n times as many guesses through). While Redis is away, each instance
- * counts its own: logging in does not otherwise need Redis, and a slower guard beats none.
+ * Request counts of the rate limits (login attempts, public page views) kept in Redis, so that
+ * every api instance sees the same count (counted per instance, n instances let n times as many
+ * requests through). While Redis is away, each instance counts its own: logging in and reading a
+ * public page do not otherwise need Redis, and a slower guard beats none.
  */
-export class LoginThrottleStorage implements ThrottlerStorage {
-  private readonly logger = new Logger('LoginThrottle');
+export class SharedThrottleStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('Throttle');
   private readonly shared: ThrottlerStorageRedisService;
   private readonly local = new ThrottlerStorageService();
 
   /**
-   * `redis`: a fail-fast connection (no offline queue), so a login never waits for Redis to come
+   * `redis`: a fail-fast connection (no offline queue), so a request never waits for Redis to come
    * back; a Redis that stalls while connected is given SHARED_COUNT_TIMEOUT_MS.
    */
   constructor(
@@ -31,14 +32,15 @@ export class LoginThrottleStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<Hits> {
-    // Just started: wait for the first connection rather than count the first logins apart.
+    // Just started: wait for the first connection rather than count the first requests apart.
     if (this.redis.status === 'connecting' || this.redis.status === 'connect') await firstReady(this.redis, 1000);
     if (this.redis.status === 'ready') {
       try {
-        // The deployment's prefix keeps two deployments (or test runs) sharing a Redis apart.
-        return await withTimeout(this.shared.increment(`${this.prefix}:login:${key}`, ttl, limit, blockDuration, throttlerName), SHARED_COUNT_TIMEOUT_MS);
+        // The deployment's prefix keeps two deployments (or test runs) sharing a Redis apart; the
+        // throttler's name ('login', 'public-page') keeps its counts apart from the others'.
+        return await withTimeout(this.shared.increment(`${this.prefix}:${throttlerName}:${key}`, ttl, limit, blockDuration, throttlerName), SHARED_COUNT_TIMEOUT_MS);
       } catch (error) {
-        this.logger.warn(`Redis unavailable, login attempts counted by this instance only: ${(error as Error).message}`);
+        this.logger.warn(`Redis unavailable, ${throttlerName} requests counted by this instance only: ${(error as Error).message}`);
       }
     }
     return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
