@@ -2,12 +2,15 @@
  * End-to-end: the BUILT processes started as a user starts them (`node dist/...`), driven over
  * HTTP and through the CLI. `npm test` builds before Jest runs; alone, run `npm run build` first.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropRedisPrefix } from '../support/bench-redis';
 import { Client } from 'pg';
+import { openDataSource } from '../../apps/cli/src/database';
+import { DEMO_DEVICES, DEMO_ORGANIZATIONS, DEMO_PASSWORD, seedDemo } from '../../apps/cli/src/demo-data';
 import { cloneTemplate, databaseUrl, dropDatabase } from '../support/database';
 import { BUILT, childEnv, Exit, freePort, killAll, NodeProcess, REPO_ROOT, runNode } from '../support/spawn';
 
@@ -148,11 +151,52 @@ describe('the built api, started as a user starts it', () => {
   });
 });
 
+/**
+ * `up` and its api and worker, each `up` leading a process group of its own as a shell makes of a
+ * foreground command (so a terminal's Ctrl-C can be replayed, and killAll ends what it started).
+ */
+function upRunner(env: () => NodeJS.ProcessEnv, baseUrl: () => string) {
+  /** `viaNpm`: `npm start`, exactly as the README's quick start runs it (npm, then sh, then `up`). */
+  async function up(args: string[] = [], options: { viaNpm?: boolean } = {}): Promise<NodeProcess> {
+    const p = options.viaNpm
+      ? new NodeProcess(npmCli(), ['start', ...(args.length ? ['--', ...args] : [])], { ...env(), npm_config_update_notifier: 'false' }, { ownGroup: true })
+      : new NodeProcess(BUILT.cli, ['up', ...args], env(), { ownGroup: true });
+    try {
+      await p.waitForHttp(`${baseUrl()}/health`, START_DEADLINE_MS);
+      await p.waitForOutput(/Renum worker started/, START_DEADLINE_MS); // printed whatever LOG_LEVEL
+    } catch (error) {
+      await stopUp(p).catch(() => undefined);
+      throw error;
+    }
+    return p;
+  }
+
+  /** Stopped with SIGINT to `up` alone (as `kill -INT` or npm passing a signal on), which passes it on to both. */
+  async function stopUp(p: NodeProcess): Promise<void> {
+    p.signal('SIGINT');
+    const exit = await p.waitForExit(STOP_DEADLINE_MS);
+    expectCleanStop(exit, 'SIGINT', p);
+    await expect(fetch(`${baseUrl()}/health`)).rejects.toThrow();
+  }
+
+  return { up, stopUp };
+}
+
+/** npm's own script, run with this Node: the one running the tests (`npm test`), else the one on the PATH. */
+function npmCli(): string {
+  return process.env.npm_execpath || realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+}
+
+async function postLogin(baseUrl: string, email: string, password: string): Promise<Response> {
+  return fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+}
+
 describe('`npm start` (cli up), the quick start, on a database that does not exist yet', () => {
   const name = uniqueName('up');
   const storageDir = mkdtempSync(join(tmpdir(), 'renum-e2e-'));
   let env: NodeJS.ProcessEnv;
   let baseUrl: string;
+  const { up, stopUp } = upRunner(() => env, () => baseUrl);
 
   beforeAll(async () => {
     assertBuilt();
@@ -169,26 +213,6 @@ describe('`npm start` (cli up), the quick start, on a database that does not exi
     rmSync(storageDir, { recursive: true, force: true });
   });
 
-  /** `up` and its api and worker; stopped with Ctrl-C (SIGINT), which it passes on to both. */
-  async function up(): Promise<NodeProcess> {
-    const p = new NodeProcess(BUILT.cli, ['up'], env);
-    try {
-      await p.waitForHttp(`${baseUrl}/health`, START_DEADLINE_MS);
-      await p.waitForOutput(/Renum worker started/, START_DEADLINE_MS); // printed whatever LOG_LEVEL
-    } catch (error) {
-      await stopUp(p).catch(() => undefined);
-      throw error;
-    }
-    return p;
-  }
-
-  async function stopUp(p: NodeProcess): Promise<void> {
-    p.signal('SIGINT');
-    const exit = await p.waitForExit(STOP_DEADLINE_MS);
-    expectCleanStop(exit, 'SIGINT', p);
-    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow();
-  }
-
   it('creates the database, migrates, loads the demo data, serves the demo logins, and stops both processes on Ctrl-C', async () => {
     const p = await up();
     try {
@@ -196,7 +220,7 @@ describe('`npm start` (cli up), the quick start, on a database that does not exi
       expect(p.stdout).toMatch(/Données de démonstration chargées/);
       expect(p.stdout).toContain(`Renum démarre : http://localhost:${new URL(baseUrl).port} `); // the port it listens on
       for (const email of ['coordination', 'mairie', 'atelier', 'association', 'recyclerie'].map((n) => `${n}@demo.renum.fr`)) {
-        const login = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'renum-demo-2026' }) });
+        const login = await postLogin(baseUrl, email, 'renum-demo-2026');
         expect([email, login.status]).toEqual([email, 200]);
         if (email.startsWith('association')) {
           const { accessToken } = (await login.json()) as { accessToken: string };
@@ -215,8 +239,92 @@ describe('`npm start` (cli up), the quick start, on a database that does not exi
     const p = await up();
     await stopUp(p);
     expect(p.stdout).toMatch(/Schéma à jour/);
-    expect(p.stdout).toMatch(/démonstration non chargée/);
+    expect(p.stdout).toMatch(/Données de démonstration déjà chargées/);
     expect(await countIdentityRows(databaseUrl(name))).toEqual({ territory: 1, organization: 5, app_user: 5 });
+  });
+
+  it('`npm start` stops cleanly, exit code 0, on a Ctrl-C in the terminal, which reaches npm, sh, the api and the worker too', async () => {
+    const p = await up([], { viaNpm: true });
+    p.signalGroup('SIGINT'); // to every process of the group at once, as the terminal sends it
+    const exit = await p.waitForExit(STOP_DEADLINE_MS);
+    expectCleanStop(exit, 'SIGINT', p);
+    expect(p.stdout).toMatch(/Arrêt terminé/);
+    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow();
+  });
+
+  it('stops the api and exits non-zero, naming the worker, when the worker dies by itself', async () => {
+    const p = await up();
+    const worker = p.childPid(BUILT.worker);
+    expect(worker).toEqual(expect.any(Number));
+    process.kill(worker!, 'SIGKILL');
+    const exit = await p.waitForExit(STOP_DEADLINE_MS);
+    expect({ exit, stderr: p.stderr }).toEqual({ exit: { code: 1, signal: null }, stderr: expect.stringMatching(/processus worker s'est arrêté de lui-même \(signal SIGKILL\)/) });
+    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow(); // the api was stopped
+  });
+
+  it('kills a process still running --stop-timeout seconds after Ctrl-C, and exits non-zero naming it', async () => {
+    const p = await up(['--stop-timeout', '1']);
+    const api = p.childPid(BUILT.api);
+    expect(api).toEqual(expect.any(Number));
+    process.kill(api!, 'SIGSTOP'); // frozen: it cannot act on the SIGTERM `up` sends it
+    p.signal('SIGINT');
+    const exit = await p.waitForExit(STOP_DEADLINE_MS);
+    expect({ exit, stderr: p.stderr }).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: expect.stringMatching(/processus api ne s'est pas arrêté dans les 1 s : arrêté de force \(SIGKILL\)/),
+    });
+    expect(p.stderr).not.toMatch(/worker/); // the worker stopped cleanly
+    await expect(fetch(`${baseUrl}/health`)).rejects.toThrow();
+  });
+});
+
+describe('`npm start` on a demo whose loading was interrupted', () => {
+  const name = uniqueName('resume');
+  const storageDir = mkdtempSync(join(tmpdir(), 'renum-e2e-'));
+  let env: NodeJS.ProcessEnv;
+  let baseUrl: string;
+  const { up, stopUp } = upRunner(() => env, () => baseUrl);
+
+  beforeAll(async () => {
+    assertBuilt();
+    const url = await cloneTemplate(name);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    env = childEnv({ DATABASE_URL: url, REDIS_URL, PORT: String(port), BULL_PREFIX: name, LOG_LEVEL: 'warn', STORAGE_DIR: storageDir });
+    // The load stopped in the middle of the devices, as a Ctrl-C or a crash would leave it.
+    const db = await openDataSource(url);
+    try {
+      const cut = `${DEMO_DEVICES[1].input.serialNumber} wipe`;
+      const interrupt = (step: string) => {
+        if (step === cut) throw new Error('interrupted');
+      };
+      await expect(seedDemo(db, { afterStep: interrupt })).rejects.toThrow('interrupted');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  afterAll(async () => {
+    await killAll();
+    await dropDatabase(name);
+    await dropRedisPrefix(name, REDIS_URL);
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+
+  it('completes the demo, each thing once, and says so', async () => {
+    const p = await up();
+    try {
+      expect(p.stdout).toMatch(/Données de démonstration complétées/);
+      for (const o of DEMO_ORGANIZATIONS) expect([o.email, (await postLogin(baseUrl, o.email, DEMO_PASSWORD)).status]).toEqual([o.email, 200]);
+      const { accessToken } = (await (await postLogin(baseUrl, 'coordination@demo.renum.fr', DEMO_PASSWORD)).json()) as { accessToken: string };
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const { items } = (await (await fetch(`${baseUrl}/api/v1/devices`, { headers })).json()) as { items: { id: string; status: string }[] };
+      expect(items.map((d) => d.status).sort()).toEqual(['AVAILABLE', 'AVAILABLE', 'AVAILABLE', 'COLLECTED', 'RECYCLED', 'REFURBISHED', 'REGISTERED', 'REGISTERED', 'REGISTERED']);
+      for (const d of items) expect([d.id, ((await (await fetch(`${baseUrl}/api/v1/devices/${d.id}/events/verify`, { headers })).json()) as { valid: boolean }).valid]).toEqual([d.id, true]);
+    } finally {
+      await stopUp(p);
+    }
+    expect(await countIdentityRows(env.DATABASE_URL!)).toEqual({ territory: 1, organization: 5, app_user: 5 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -44,6 +45,8 @@ export interface Exit {
 }
 
 const running = new Set<ChildProcess>();
+/** Process groups of children started with `ownGroup`: killAll kills them whole (what they started too). */
+const groups = new Set<number>();
 
 /** A Node process started from a built file, with its output captured. */
 export class NodeProcess {
@@ -52,10 +55,18 @@ export class NodeProcess {
   readonly exited: Promise<Exit>;
   private exit?: Exit;
   private readonly child: ChildProcess;
+  private readonly ownGroup: boolean;
 
-  constructor(script: string, args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * `ownGroup`: the process leads a process group of its own, with the children it starts, as a
+   * shell makes of a command it runs in the foreground: `signalGroup` then does what a Ctrl-C in
+   * the terminal does.
+   */
+  constructor(script: string, args: string[], env: NodeJS.ProcessEnv, options: { ownGroup?: boolean } = {}) {
+    this.child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup ?? false });
     running.add(this.child);
+    this.ownGroup = options.ownGroup ?? false;
+    if (this.ownGroup && this.child.pid) groups.add(this.child.pid);
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise<Exit>((resolve, reject) => {
@@ -85,6 +96,27 @@ export class NodeProcess {
 
   signal(signal: NodeJS.Signals): void {
     if (!this.hasExited) this.child.kill(signal);
+  }
+
+  /** The signal to every process of its group (started with `ownGroup`): a terminal's Ctrl-C is SIGINT so. */
+  signalGroup(signal: NodeJS.Signals): void {
+    if (!this.ownGroup) throw new Error('signalGroup needs a process started with ownGroup');
+    if (!this.hasExited) process.kill(-this.child.pid!, signal);
+  }
+
+  /** The pid of the child process it started running `script` (Linux /proc), or undefined. */
+  childPid(script: string): number | undefined {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === this.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(script))) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
   }
 
   /** Resolves with the exit, or throws (with the output) if it has not come by the deadline. */
@@ -135,8 +167,16 @@ export async function runNode(script: string, args: string[], env: NodeJS.Proces
   }
 }
 
-/** Kills every child still running (for afterAll, whatever happened in the tests). */
+/** Kills every child still running (for afterAll, whatever happened in the tests), and the groups they lead. */
 export async function killAll(timeoutMs = 5000): Promise<void> {
+  for (const group of groups) {
+    try {
+      process.kill(-group, 'SIGKILL'); // what the leader started too, even once the leader has exited
+    } catch {
+      // nobody left in the group
+    }
+  }
+  groups.clear();
   const children = [...running];
   await Promise.all(
     children.map(

@@ -1,8 +1,8 @@
-import { DeviceInput, OrganizationKind, Role } from '@renum/domain';
+import { DeviceInput, normalizeSerial, OrganizationKind, Role } from '@renum/domain';
 import { IdentityService, Principal } from '@renum/identity';
 import { DeviceAccess, DeviceRegistry, ErasureFacts, ErasureRecorder, requestFingerprint, TransitionService } from '@renum/lifecycle';
 import { DonationService } from '@renum/intake';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export const DEMO_TERRITORY = 'Métropole de Démo';
 export const DEMO_PASSWORD = 'renum-demo-2026';
@@ -55,18 +55,49 @@ export const DEMO_DEVICES: DemoDevice[] = [
 const ORDER: DemoStage[] = ['REGISTERED', 'COLLECTED', 'REFURBISHED', 'AVAILABLE'];
 const reaches = (d: DemoDevice, stage: DemoStage) => (d.stage === 'RECYCLED' ? stage === 'COLLECTED' : ORDER.indexOf(d.stage) >= ORDER.indexOf(stage));
 
+/** What `seedDemo` found and did. */
+export type DemoSeedOutcome =
+  /** An empty database: the demo is now loaded. */
+  | 'loaded'
+  /** A demo whose loading had been interrupted: now complete. */
+  | 'completed'
+  /** The demo, complete: nothing to do. */
+  | 'present'
+  /** Other data (a real deployment, `cli bootstrap`): never given demo data. */
+  | 'other-data';
+
+export interface DemoSeedOptions {
+  /** Called after each step, done now or found done (tests interrupt the seed here). */
+  afterStep?: (step: string) => unknown;
+}
+
 /**
- * Loads demo data into an empty database; returns false (and changes nothing) otherwise.
- * Logins first, in one transaction; then the Mairie's donation and devices, driven through the
- * same services as the api and the worker (donations, erasure records, `TransitionService`), so
- * every device has its hash-chained history and the worker's outbox relay takes over what
- * follows (certificates, notifications) once it starts.
+ * Loads the demo into an empty database, or completes a demo whose loading was interrupted
+ * (Ctrl-C, a crash, a lost connection). Logins first, in one transaction; then the Mairie's
+ * donation and devices, driven through the same services as the api and the worker (donations,
+ * erasure records, `TransitionService`), one transaction per step, so every device has its
+ * hash-chained history and the worker's outbox relay takes over what follows (certificates,
+ * notifications) once it starts.
+ *
+ * That cannot be one transaction, so it converges instead: every step is skipped when already
+ * done (rows found by their natural keys: territory name and demo e-mails, donation reference,
+ * device serials, an erasure per medium; a transition by the answer stored under its stable
+ * Idempotency-Key), and every `up` goes through them all, in a few milliseconds once done.
+ * A database is the demo's when it holds the demo territory with the five demo logins, which are
+ * created together or not at all; one without them that has a territory (a real deployment's,
+ * made by `cli bootstrap`) is never given demo data.
  */
-export async function seedDemo(db: DataSource): Promise<boolean> {
+export async function seedDemo(db: DataSource, options: DemoSeedOptions = {}): Promise<DemoSeedOutcome> {
+  const afterStep = options.afterStep ?? (() => undefined);
+  let created = false;
+  let changed = false;
   const identity = new IdentityService(db);
   const people = await db.transaction(async (m) => {
+    const demo = await demoLogins(m);
+    if (demo) return demo;
     const [{ count }] = await m.query('SELECT count(*)::int AS count FROM territory');
     if (count > 0) return undefined;
+    created = true;
     const territory = await identity.createTerritory(m, DEMO_TERRITORY);
     const byKind = {} as Record<OrganizationKind, Principal>;
     for (const o of DEMO_ORGANIZATIONS) {
@@ -76,60 +107,108 @@ export async function seedDemo(db: DataSource): Promise<boolean> {
     }
     return byKind;
   });
-  if (!people) return false;
-  await seedDemoDevices(db, people);
-  return true;
+  if (!people) return 'other-data';
+  await afterStep('logins');
+  await seedDemoDevices(db, people, async (step, done) => {
+    changed ||= !done;
+    await afterStep(step);
+  });
+  return created ? 'loaded' : changed ? 'completed' : 'present';
 }
 
-async function seedDemoDevices(db: DataSource, people: Record<OrganizationKind, Principal>): Promise<void> {
+/** The demo logins, if the demo territory holds all five, each in its demo organisation. */
+async function demoLogins(m: EntityManager): Promise<Record<OrganizationKind, Principal> | undefined> {
+  const rows: { territory_id: string; organization_id: string; name: string; kind: OrganizationKind; user_id: string; email: string; role: Role }[] = await m.query(
+    `SELECT t.id AS territory_id, o.id AS organization_id, o.name, o.kind, u.id AS user_id, u.email, u.role
+       FROM territory t JOIN organization o ON o.territory_id = t.id JOIN app_user u ON u.organization_id = o.id
+      WHERE t.name = $1 AND u.email = ANY($2)`,
+    [DEMO_TERRITORY, DEMO_ORGANIZATIONS.map((o) => o.email)],
+  );
+  const byKind = {} as Record<OrganizationKind, Principal>;
+  for (const o of DEMO_ORGANIZATIONS) {
+    const r = rows.find((r) => r.email === o.email && r.name === o.name && r.kind === o.kind);
+    if (!r) return undefined;
+    byKind[o.kind] = { userId: r.user_id, apiKeyId: null, email: r.email, organizationId: r.organization_id, organizationKind: r.kind, role: r.role, territoryId: r.territory_id };
+  }
+  return byKind;
+}
+
+/** `step(name, done)` after each step: `done` when it had been done already. */
+async function seedDemoDevices(db: DataSource, people: Record<OrganizationKind, Principal>, step: (name: string, done: boolean) => Promise<void>): Promise<void> {
   const { DONOR: donor, WORKSHOP: workshop, COORDINATOR: coordinator, RECYCLER: recycler } = people;
   const donations = new DonationService(db, new DeviceRegistry());
-  const donation = await donations.create(donor, { reference: DEMO_DONATION_REFERENCE, pickupAddress: 'Hôtel de ville, 1 place de la République, 69100 Démo-sur-Rhône' });
-  const { devices } = await donations.registerDevices(donor, donation.id, DEMO_DEVICES.map((d) => d.input));
+  let [donation]: { id: string }[] = await db.query('SELECT id FROM donation WHERE donor_organization_id = $1 AND reference = $2', [donor.organizationId, DEMO_DONATION_REFERENCE]);
+  const donationFound = !!donation;
+  donation ??= await donations.create(donor, { reference: DEMO_DONATION_REFERENCE, pickupAddress: 'Hôtel de ville, 1 place de la République, 69100 Démo-sur-Rhône' });
+  await step('donation', donationFound);
+
+  // Registered together or not at all (one transaction).
+  const serialKeys = DEMO_DEVICES.map((d) => normalizeSerial(d.input.serialNumber));
+  const rows: { id: string; serial_key: string }[] = await db.query('SELECT id, serial_key FROM device WHERE donation_id = $1 AND serial_key = ANY($2)', [donation.id, serialKeys]);
+  const found = new Map(rows.map((r) => [r.serial_key, r.id]));
+  const ids = found.size
+    ? serialKeys.map((key) => found.get(key))
+    : (await donations.registerDevices(donor, donation.id, DEMO_DEVICES.map((d) => d.input))).devices.map((d) => d.id);
+  if (ids.some((id) => !id)) throw new Error(`Démonstration : le don ${DEMO_DONATION_REFERENCE} n'a que ${found.size} des ${DEMO_DEVICES.length} appareils de la démonstration.`);
+  await step('devices', found.size > 0);
+
   const transitions = new TransitionService(db);
   const erasures = new ErasureRecorder(db, new DeviceAccess(db));
-  const step = async (p: Principal, deviceId: string, action: string, payload: Record<string, unknown> = {}) => {
-    const answer = await transitions.apply({
-      deviceId,
-      action,
-      payload,
-      actor: { userId: p.userId, apiKeyId: null, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId },
-      key: `demo-${deviceId}-${action}`,
-      fingerprint: requestFingerprint(action, payload),
-    });
+  const transition = async (p: Principal, i: number, action: string, payload: Record<string, unknown> = {}) => {
+    const deviceId = ids[i]!;
+    const key = `demo-${deviceId}-${action}`;
+    const [stored]: { status_code: number; body: unknown }[] = await db.query('SELECT status_code, body FROM idempotency_record WHERE id = $1', [key]);
+    const answer = stored
+      ? { statusCode: stored.status_code, body: stored.body }
+      : await transitions.apply({
+          deviceId,
+          action,
+          payload,
+          actor: { userId: p.userId, apiKeyId: null, organizationId: p.organizationId, kind: p.organizationKind, role: p.role, territoryId: p.territoryId },
+          key,
+          fingerprint: requestFingerprint(action, payload),
+        });
     if (answer.statusCode !== 200) throw new Error(`Démonstration : ${action} refusé (${answer.statusCode}) : ${JSON.stringify(answer.body)}`);
+    await step(`${DEMO_DEVICES[i].input.serialNumber} ${action}`, !!stored);
   };
   for (const [i, spec] of DEMO_DEVICES.entries()) {
-    const id = devices[i].id;
+    const id = ids[i]!;
     if (!reaches(spec, 'COLLECTED')) continue;
-    await step(workshop, id, 'collect', { notes: 'Enlevé en mairie, bon état général.' });
+    await transition(workshop, i, 'collect', { notes: 'Enlevé en mairie, bon état général.' });
     if (!spec.erasure) continue;
     for (const medium of spec.input.media ?? []) {
-      // An erasure counts only if it began after the custody-in the collect just recorded.
-      const [{ custody_in_at }] = await db.query('SELECT custody_in_at FROM device WHERE id = $1', [id]);
-      const startedAt = new Date(Math.max(Date.now(), new Date(custody_in_at).getTime() + 1));
-      const { toolVersion, ...how } = spec.erasure;
-      await erasures.recordByHand(workshop, id, {
-        ...how,
-        ...(toolVersion ? { toolVersion } : {}),
-        mediumSerial: medium.serialNumber,
-        verification: spec.erasure.level === 'DESTROY' ? 'NONE' : 'FULL',
-        result: 'PASSED',
-        startedAt,
-        endedAt: new Date(startedAt.getTime() + 1000),
-        source: 'MANUAL',
-      });
+      const [recorded] = await db.query(
+        'SELECT 1 FROM erasure_record r JOIN device_medium m ON m.id = r.medium_id WHERE r.device_id = $1 AND m.serial_key = $2',
+        [id, normalizeSerial(medium.serialNumber)],
+      );
+      if (!recorded) {
+        // An erasure counts only if it began after the custody-in the collect just recorded.
+        const [{ custody_in_at }] = await db.query('SELECT custody_in_at FROM device WHERE id = $1', [id]);
+        const startedAt = new Date(Math.max(Date.now(), new Date(custody_in_at).getTime() + 1));
+        const { toolVersion, ...how } = spec.erasure;
+        await erasures.recordByHand(workshop, id, {
+          ...how,
+          ...(toolVersion ? { toolVersion } : {}),
+          mediumSerial: medium.serialNumber,
+          verification: spec.erasure.level === 'DESTROY' ? 'NONE' : 'FULL',
+          result: 'PASSED',
+          startedAt,
+          endedAt: new Date(startedAt.getTime() + 1000),
+          source: 'MANUAL',
+        });
+      }
+      await step(`${spec.input.serialNumber} erasure ${medium.serialNumber}`, !!recorded);
     }
-    await step(workshop, id, 'wipe');
+    await transition(workshop, i, 'wipe');
     if (spec.stage === 'RECYCLED') {
-      await step(workshop, id, 'recycle', { recyclerOrganizationId: recycler.organizationId });
+      await transition(workshop, i, 'recycle', { recyclerOrganizationId: recycler.organizationId });
       continue;
     }
-    await step(workshop, id, 'start_refurbish');
+    await transition(workshop, i, 'start_refurbish');
     const checklist = spec.input.type === 'DESKTOP' ? { demarrage: true, usb: true, reseau: true, son: true } : { ecran: true, clavier: true, wifi: true, usb: true, son: true, camera: true };
     const battery = spec.input.type === 'DESKTOP' ? {} : { batteryHealthPct: spec.input.type === 'SMARTPHONE' ? 86 : 78 };
-    await step(workshop, id, 'refurbish', { grade: spec.grade, checklist, os: spec.input.type === 'SMARTPHONE' ? 'Android 13' : 'Linux Mint 22', ...battery });
+    await transition(workshop, i, 'refurbish', { grade: spec.grade, checklist, os: spec.input.type === 'SMARTPHONE' ? 'Android 13' : 'Linux Mint 22', ...battery });
     // A workshop admin or the coordinator publishes; the demo workshop login is a technician.
-    if (spec.stage === 'AVAILABLE') await step(coordinator, id, 'publish', { priceCents: spec.priceCents });
+    if (spec.stage === 'AVAILABLE') await transition(coordinator, i, 'publish', { priceCents: spec.priceCents });
   }
 }

@@ -1,6 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 
 /**
+ * Set by `cli up` (`npm start`) in the environment of the api and the worker it starts: a
+ * terminal's Ctrl-C reaches the whole foreground process group, so each of them would get the
+ * terminal's SIGINT and then the SIGTERM `up` passes on, and that second signal exits at once,
+ * with 1, in the middle of the close. Under `up` they leave SIGINT to it and stop on its SIGTERM.
+ */
+export const STARTED_BY_UP = 'RENUM_STARTED_BY_UP';
+
+/**
  * SIGTERM or SIGINT: close the application (HTTP server, queues, workers finish their active
  * jobs, pools) and exit 0, or 1 if a shutdown hook failed. Nest's enableShutdownHooks would
  * re-raise the signal instead, which supervisors read as a crash and which loses `--cpu-prof`
@@ -19,5 +27,5 @@ export function exitCleanlyOnSignals(app: INestApplicationContext, onError: (err
       },
     );
   };
-  process.on('SIGTERM', stop).on('SIGINT', stop);
+  process.on('SIGTERM', stop).on('SIGINT', process.env[STARTED_BY_UP] === '1' ? () => undefined : stop);
 }
