@@ -25,7 +25,7 @@ beforeAll(async () => {
   // would change what it counts. It was registered at start-up; keep it and take it off.
   const queue = jobs.queue(JOB_QUEUE['reservation.expire-overdue']);
   sweepScheduler = await eventually(() => queue.getJobScheduler(OVERDUE_SWEEP_SCHEDULER_ID));
-  t.get(ReservationExpirySweep).onApplicationShutdown();
+  t.get(ReservationExpirySweep).beforeApplicationShutdown();
   await queue.removeJobScheduler(OVERDUE_SWEEP_SCHEDULER_ID);
 });
 afterAll(() => t?.close());

@@ -17,7 +17,7 @@ describe('independent re-checks of erasures (R2v3)', () => {
     // what the test means to draw by request. It was registered at start-up; keep it and take it off.
     const queue = t.get(JobProducer).queue(JOB_QUEUE['erasure.draw-for-recheck']);
     scheduler = await eventually(() => queue.getJobScheduler(RECHECK_DRAW_SCHEDULER_ID));
-    t.get(RecheckDrawProcessor).onApplicationShutdown();
+    t.get(RecheckDrawProcessor).beforeApplicationShutdown();
     await queue.removeJobScheduler(RECHECK_DRAW_SCHEDULER_ID);
   });
   afterAll(() => t?.close());

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { JobProducer, keepScheduled, OnJob } from '@renum/jobs';
 import { BeneficiaryRetentionService, RetentionSweep } from './beneficiary-retention.service';
 import { CatalogSettings } from './catalog-settings';
@@ -10,7 +10,7 @@ export const RETENTION_SCHEDULER_ID = 'beneficiary-retention';
  * BENEFICIARY_RETENTION_CRON takes effect at the next start.
  */
 @Injectable()
-export class BeneficiaryRetentionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BeneficiaryRetentionProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stop?: () => void;
 
   constructor(
@@ -28,7 +28,7 @@ export class BeneficiaryRetentionProcessor implements OnApplicationBootstrap, On
     this.stop = keepScheduled(this.jobs, { id: RETENTION_SCHEDULER_ID, name: 'beneficiary.retention', pattern: this.settings.beneficiaryRetentionCron, data: {} });
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stop?.();
   }
 }

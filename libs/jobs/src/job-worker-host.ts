@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { JobName, QUEUE_NAMES, QueueName } from './job-catalogue';
 import { JobRegistry } from './job-registry';
@@ -15,7 +15,7 @@ const CONCURRENCY_SHARE: Record<QueueName, number | 'config'> = { transitions: '
 
 /** Runs the job processors. Started only by the worker process (and by integration tests). */
 @Injectable()
-export class JobWorkerHost implements OnApplicationShutdown {
+export class JobWorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger('JobWorkerHost');
   private workers: Worker[] = [];
 
@@ -59,7 +59,8 @@ export class JobWorkerHost implements OnApplicationShutdown {
     this.workers = [];
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the shutdown step in which PostgreSQL and Redis close: the last jobs and batch still need them.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 }

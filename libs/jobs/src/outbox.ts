@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { transactionOpenedWith, type Statement } from '@renum/db';
 import { uuidv7 } from '@renum/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -41,7 +41,7 @@ const PURGE_EVERY_MS = 3600 * 1000;
  * transaction, so a failure leaves it for the next round (at least once; job ids dedupe).
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationShutdown {
+export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
@@ -122,7 +122,8 @@ export class OutboxRelay implements OnApplicationShutdown {
     return count;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the shutdown step in which PostgreSQL and Redis close: the last jobs and batch still need them.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { JobCatalogue, JobProducer, keepScheduled, OnJob } from '@renum/jobs';
 import type { Job } from 'bullmq';
 import { createWriteStream } from 'node:fs';
@@ -11,7 +11,7 @@ export const SHEETS_SWEEP_SCHEDULER_ID = 'label-sheets-sweep';
 
 /** Worker side of long label sheets, and the daily sweep of their old files. */
 @Injectable()
-export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LabelSheetProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopScheduling?: () => void;
 
   constructor(
@@ -23,7 +23,7 @@ export class LabelSheetProcessor implements OnApplicationBootstrap, OnApplicatio
     this.stopScheduling = keepScheduled(this.jobs, { id: SHEETS_SWEEP_SCHEDULER_ID, name: 'labels.sweep', pattern: '41 4 * * *', data: {} });
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stopScheduling?.();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobProducer, keepScheduled, OnJob, outboxJobId } from '@renum/jobs';
 import { DataSource } from 'typeorm';
@@ -36,7 +36,7 @@ export interface OverdueSweep {
  * repeated sweeps dedupe, and one that failed is removed and added again (`enqueueUnlessPending`).
  */
 @Injectable()
-export class ReservationExpirySweep implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReservationExpirySweep implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ReservationExpirySweep');
   private stop?: () => void;
 
@@ -49,7 +49,7 @@ export class ReservationExpirySweep implements OnApplicationBootstrap, OnApplica
     this.stop = keepScheduled(this.jobs, { id: OVERDUE_SWEEP_SCHEDULER_ID, name: 'reservation.expire-overdue', pattern: OVERDUE_SWEEP_PATTERN, data: {} });
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stop?.();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { JobProducer, keepScheduled, OnJob } from '@renum/jobs';
 import { RecheckService } from './recheck.service';
 
@@ -20,7 +20,7 @@ export const RECHECK_DRAW_PATTERN = '*/15 * * * *';
  * only those whose disk is still on the workshop's bench (RecheckService.drawExisting).
  */
 @Injectable()
-export class RecheckDrawProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecheckDrawProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stop?: () => void;
 
   constructor(
@@ -37,7 +37,7 @@ export class RecheckDrawProcessor implements OnApplicationBootstrap, OnApplicati
     this.stop = keepScheduled(this.jobs, { id: RECHECK_DRAW_SCHEDULER_ID, name: 'erasure.draw-for-recheck', pattern: RECHECK_DRAW_PATTERN, data: {} });
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stop?.();
   }
 }
