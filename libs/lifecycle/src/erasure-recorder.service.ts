@@ -6,7 +6,7 @@ import { badRequest, cursorValue, decodeCursor, keysetPage, notFound, ProblemExc
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { seesSerials } from './device.presenter';
-import { appendEvent } from './event-log';
+import { appendStatusEvent } from './event-log';
 import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
 /** One erasure to record, whatever its source (typed by hand or parsed from a tool's report). */
@@ -155,7 +155,7 @@ export class ErasureRecorder {
     // A medium declared absent that a tool or a technician now names is in the device after all: it counts again.
     const wasAbsent = !mediumAdded && medium.absent_at !== null;
     if (wasAbsent) await m.query('UPDATE device_medium SET absent_at = NULL, absence_reason = NULL WHERE id = $1', [medium.id]);
-    const event = await appendEvent(m, device, {
+    const event = await appendStatusEvent(m, device, {
       action: 'erasure_recorded',
       fromStatus: device.status,
       toStatus: device.status,
@@ -166,7 +166,6 @@ export class ErasureRecorder {
         ...(mediumAdded ? { mediumAdded: true } : {}), ...(wasAbsent ? { mediumWasAbsent: true } : {}),
       },
     });
-    await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
     Object.assign(device, { event_seq: event.seq, event_hash: event.hash, version: device.version + 1 });
     // Recorded now, under the device lock: only its start can place it before the custody-in.
     const countsForCustody = erasedInCustody({ startedAt: e.startedAt, recordedAt: new Date() }, device.custody_in_at ? new Date(device.custody_in_at) : null);

@@ -6,7 +6,7 @@ import { notFound, ProblemException } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { MediumRow, presentMedium } from './device.presenter';
-import { appendEvent } from './event-log';
+import { appendStatusEvent } from './event-log';
 
 /**
  * A medium the donor declared that is not in the device, declared absent by the workshop holding
@@ -57,7 +57,7 @@ export class MediumAbsenceService {
 
       const at = new Date();
       const [[declared]]: [MediumRow[]] = await m.query('UPDATE device_medium SET absent_at = $2, absence_reason = $3 WHERE id = $1 RETURNING *', [medium.id, at, reason.trim()]);
-      const event = await appendEvent(
+      await appendStatusEvent(
         m,
         device,
         {
@@ -70,7 +70,6 @@ export class MediumAbsenceService {
         },
         at,
       );
-      await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
       return { deviceId, medium: presentMedium(declared, p.organizationKind) };
     });
   }
