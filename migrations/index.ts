@@ -9,5 +9,6 @@ import { InventoryImport1795433000000 } from './1795433000000-InventoryImport';
 import { IdempotencyRequester1795434000000 } from './1795434000000-IdempotencyRequester';
 import { OrganizationNameAnyCase1795435000000 } from './1795435000000-OrganizationNameAnyCase';
 import { IdempotencyApiKey1795436000000 } from './1795436000000-IdempotencyApiKey';
+import { MediumAbsence1795437000000 } from './1795437000000-MediumAbsence';
 
-export const ALL_MIGRATIONS: Function[] = [Identity1795425041282, Lifecycle1795426561645, AppendOnlyEvents1795426561646, Catalog1795430000000, ErasureEvidence1795432000000, InventoryImport1795433000000, IdempotencyRequester1795434000000, OrganizationNameAnyCase1795435000000, IdempotencyApiKey1795436000000];
+export const ALL_MIGRATIONS: Function[] = [Identity1795425041282, Lifecycle1795426561645, AppendOnlyEvents1795426561646, Catalog1795430000000, ErasureEvidence1795432000000, InventoryImport1795433000000, IdempotencyRequester1795434000000, OrganizationNameAnyCase1795435000000, IdempotencyApiKey1795436000000, MediumAbsence1795437000000];

@@ -33,6 +33,7 @@ function fakeDonorReport(count: number): DonorReport {
       erasure: 'PROVEN',
       erasureLabel: 'Effacement prouvé',
       erasedAt: issuedAt,
+      absentMedia: [],
       fate: fates[i % 3][0],
       fateLabel: fates[i % 3][1],
       statusLabel: 'Distribué',

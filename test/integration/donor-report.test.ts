@@ -71,7 +71,7 @@ describe('donor report (REEN proof of reuse)', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const lines = text.slice(1).split('\r\n').slice(0, -1);
     expect(lines).toHaveLength(11);
-    expect(lines[0].split(';')).toEqual(['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN']);
+    expect(lines[0].split(';')).toEqual(['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN', 'Supports déclarés absents par l’atelier']);
     for (let i = 0; i < 10; i++) {
       const cell = i === 7 ? `"'=HYPERLINK(""x"")"` : inv(i);
       const line = lines.find((l) => l.startsWith(`${cell};`));

@@ -51,7 +51,8 @@ export class CatalogService {
         priceCents: r.price_cents,
         os: r.os,
         batteryHealthPct: r.battery_health_pct,
-        media: facts.get(r.id)!.media.map((m) => ({ kind: m.kind, capacityGb: m.capacity_gb })),
+        // What the device holds: not a disk the donor listed that the workshop found absent.
+        media: facts.get(r.id)!.media.filter((m) => m.absent_at === null).map((m) => ({ kind: m.kind, capacityGb: m.capacity_gb })),
       })),
       nextCursor,
     };

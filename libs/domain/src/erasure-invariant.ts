@@ -3,6 +3,10 @@ import { ErasureLevel, ErasureResult } from './vocabulary';
 
 export interface MediumFact {
   serialNumber: string;
+  /** Declared by the donor at registration (not discovered by an erasure record or a tool's report). */
+  declaredByDonor?: boolean;
+  /** Declared absent by the workshop holding the device: the donor listed it, but it is not in the device. */
+  absent?: boolean;
 }
 
 export interface ErasureFact {
@@ -18,6 +22,7 @@ export interface ErasureFact {
 }
 
 export interface CustodyFacts {
+  /** Every known medium of the device, those declared absent included (see `mediaInDevice`). */
   media: MediumFact[];
   erasures: ErasureFact[];
   /** When the device last entered workshop custody (`collect` or `return`). */
@@ -74,9 +79,17 @@ export function erasureCounts(e: Pick<ErasureFact, 'result' | 'startedAt' | 'rec
   return e.result === 'PASSED' && !e.voided && erasedInCustody(e, custodyInAt);
 }
 
+/**
+ * The media the data invariant covers: every known medium but those the workshop declared absent
+ * (a disk the donor listed that is not in the device; `decideMediumAbsence`).
+ */
+export function mediaInDevice<M extends MediumFact>(facts: { media: M[] }): M[] {
+  return facts.media.filter((m) => !m.absent);
+}
+
 /** Serials of the media that still lack a valid erasure or destruction record. */
 export function mediaLackingErasure(facts: CustodyFacts): string[] {
-  return facts.media
+  return mediaInDevice(facts)
     .filter((m) => !facts.erasures.some((e) => sameSerial(e.mediumSerial, m.serialNumber) && erasureCounts(e, facts.custodyInAt)))
     .map((m) => m.serialNumber);
 }
@@ -89,7 +102,7 @@ export type DataInvariantVerdict = { ok: true } | { ok: false; missing: string[]
  * Not even a coordinator override skips this.
  */
 export function checkDataInvariant(facts: CustodyFacts): DataInvariantVerdict {
-  if (facts.media.length === 0) {
+  if (mediaInDevice(facts).length === 0) {
     const stated =
       facts.noStorageDeclaredAt !== null &&
       (!facts.custodyInAt || facts.noStorageDeclaredAt.getTime() >= facts.custodyInAt.getTime());
@@ -114,10 +127,16 @@ export function checkDataInvariant(facts: CustodyFacts): DataInvariantVerdict {
       };
 }
 
-/** Why the latest record of a medium does not count, for the technician who thinks it was erased. */
+/**
+ * Why the latest record of a medium does not count, for the technician who thinks it was erased;
+ * for a disk the donor listed and no one ever erased, the way out if it is not in the device.
+ */
 function whyNotCounted(facts: CustodyFacts, serial: string): string {
   const latest = facts.erasures.filter((e) => sameSerial(e.mediumSerial, serial)).sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0];
-  if (!latest) return '';
+  if (!latest) {
+    const declared = facts.media.some((m) => m.declaredByDonor && sameSerial(m.serialNumber, serial));
+    return declared ? " (déclaré par le donateur, jamais effacé : si ce support n'est pas dans l'appareil, déclarez-le absent)" : '';
+  }
   if (!erasedInCustody(latest, facts.custodyInAt)) return ' (effacé avant la dernière prise en charge)';
   if (latest.voided) return ' (effacement invalidé par une re-vérification)';
   if (latest.result !== 'PASSED') return ' (dernier effacement en échec)';

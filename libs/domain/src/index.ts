@@ -5,3 +5,4 @@ export * from './price-caps';
 export * from './event-chain';
 export * from './erasure-invariant';
 export * from './lifecycle';
+export * from './medium-absence';

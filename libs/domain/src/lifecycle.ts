@@ -1,4 +1,4 @@
-import { checkDataInvariant, CustodyFacts } from './erasure-invariant';
+import { checkDataInvariant, CustodyFacts, mediaInDevice } from './erasure-invariant';
 import { isWithinCap } from './price-caps';
 import { DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, Grade, OrganizationKind, Role, STATUS_LABELS_FR } from './vocabulary';
 
@@ -222,7 +222,7 @@ export type Verdict = Decision | { ok: false; refusal: Refusal };
 
 const refuse = (r: Refusal): Verdict => ({ ok: false, refusal: r });
 
-function relationHolds(rule: ActorRule, actor: Actor, device: DeviceFacts): boolean {
+export function relationHolds(rule: ActorRule, actor: Actor, device: Pick<DeviceFacts, 'territoryId' | 'custodianOrganizationId' | 'reservedByOrganizationId'>): boolean {
   if (actor.territoryId !== device.territoryId) return false;
   if (rule.relation === 'custodian') return device.custodianOrganizationId === actor.organizationId;
   if (rule.relation === 'reserver') return device.reservedByOrganizationId === actor.organizationId;
@@ -387,13 +387,14 @@ export const DECLARES_NO_STORAGE: ReadonlySet<TransitionAction> = new Set<Transi
 const GUARDS: Record<GuardName, Guard> = {
   erasure(action, device, payload) {
     if (DECLARES_NO_STORAGE.has(action) && payload.noStorage === true) {
-      if (device.media.length === 0) return null;
+      const media = mediaInDevice(device);
+      if (media.length === 0) return null;
       return {
         code: 'erasure-missing',
         status: 422,
         title: 'Effacement des données non prouvé',
-        detail: `Ce matériel a ${device.media.length} support(s) de stockage connu(s) : « sans stockage » ne peut pas être déclaré.`,
-        missingMedia: device.media.map((m) => m.serialNumber),
+        detail: `Ce matériel a ${media.length} support(s) de stockage connu(s) : « sans stockage » ne peut pas être déclaré.`,
+        missingMedia: media.map((m) => m.serialNumber),
       };
     }
     const verdict = checkDataInvariant(device);
@@ -483,7 +484,7 @@ export function scanActions(actor: Actor, device: DeviceFacts): ScanActions {
     if (!rule.from.includes(device.status)) continue;
     if (!rule.actors.some((r) => r.kind === actor.kind && r.roles.includes(actor.role) && relationHolds(r, actor, device))) continue;
     // A device with no known medium passes with `noStorage: true` where the action takes it.
-    const statesNoStorage = DECLARES_NO_STORAGE.has(action) && device.media.length === 0;
+    const statesNoStorage = DECLARES_NO_STORAGE.has(action) && mediaInDevice(device).length === 0;
     const refusal = rule.guards.includes('erasure') && !statesNoStorage ? GUARDS.erasure(action, device, {}, {}, actor) : null;
     if (refusal) result.blocked.push({ action, refusal });
     else result.allowed.push(action);

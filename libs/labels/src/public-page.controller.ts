@@ -1,7 +1,7 @@
 import { Controller, Get, Injectable, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiMovedPermanentlyResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, parsePublicCode, STATUS_LABELS_FR } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, DeviceStatus, DeviceType, mediaInDevice, parsePublicCode, STATUS_LABELS_FR } from '@renum/domain';
 import { PageThrottledFilter, Public, PublicPageThrottlerGuard } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import { DeviceAccess, loadCustodyFacts } from '@renum/lifecycle';
@@ -27,8 +27,8 @@ export class PublicDevicePage {
     );
     if (!d) return undefined;
     const facts = await loadCustodyFacts(this.db.manager, d);
-    const erasure: ErasureProof =
-      facts.media.length === 0 && facts.noStorageDeclaredAt ? 'no-storage' : facts.media.length > 0 && checkDataInvariant(facts).ok ? 'proven' : 'not-proven';
+    const media = mediaInDevice(facts).length;
+    const erasure: ErasureProof = media === 0 && facts.noStorageDeclaredAt ? 'no-storage' : media > 0 && checkDataInvariant(facts).ok ? 'proven' : 'not-proven';
     const view: PublicDeviceView = {
       code: d.code,
       typeLabel: DEVICE_TYPE_LABELS_FR[d.type as DeviceType] ?? d.type,

@@ -65,7 +65,7 @@ export function deviceFactsFrom(
     media: row.media,
     stored: row.stored,
     custody: {
-      media: row.media.map((r) => ({ serialNumber: r.serial_number })),
+      media: row.media.map((r) => ({ serialNumber: r.serial_number, declaredByDonor: r.source === 'DONOR', absent: r.absent_at !== null })),
       erasures: row.erasures.map((r) => ({
         mediumSerial: r.medium_serial,
         level: r.level,

@@ -33,6 +33,8 @@ export interface MediumRow {
   model: string | null;
   capacity_gb: number | null;
   source: string;
+  absent_at: string | Date | null;
+  absence_reason: string | null;
 }
 
 /** Donor inventory data and serials are for the chain's professionals, not the charities. */
@@ -51,6 +53,7 @@ const SERIAL_FIELDS: Partial<Record<string, readonly string[]>> = {
   register: ['serialNumber', 'inventoryNumber', 'acquisitionDate', 'estimatedValueCents', 'flags'],
   erasure_recorded: ['mediumSerial'],
   erasure_voided: ['mediumSerial'],
+  medium_declared_absent: ['mediumSerial'],
 };
 
 /**
@@ -136,20 +139,27 @@ export function presentDevice(d: DeviceRow, media: MediumRow[], viewer: Organiza
         }
       : {}),
     weightKg: d.weight_kg === null ? null : Number(d.weight_kg),
-    media: media.map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      ...(full ? { serialNumber: m.serial_number } : {}),
-      model: m.model,
-      capacityGb: m.capacity_gb,
-      source: m.source,
-    })),
+    media: media.map((m) => presentMedium(m, viewer)),
     version: d.version,
     updatedAt: new Date(d.updated_at).toISOString(),
   };
 }
 
 export type PresentedDevice = ReturnType<typeof presentDevice>;
+
+/** One medium of `Device.media`; `absent` (and, then, when and why) once the workshop declared it absent from the device. */
+export function presentMedium(m: MediumRow, viewer: OrganizationKind) {
+  return {
+    id: m.id,
+    kind: m.kind,
+    ...(seesSerials(viewer) ? { serialNumber: m.serial_number } : {}),
+    model: m.model,
+    capacityGb: m.capacity_gb,
+    source: m.source,
+    absent: m.absent_at !== null,
+    ...(m.absent_at !== null ? { absentAt: new Date(m.absent_at).toISOString(), absenceReason: m.absence_reason } : {}),
+  };
+}
 
 function isoDate(value: string | Date): string {
   return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { DECLARES_MEDIUM_ABSENT } from '@renum/domain';
 import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import type { Response } from 'express';
@@ -7,13 +8,16 @@ import { DeviceListQuery, DeviceQueryService } from './device-query.service';
 import { ErasureInput } from './erasure.dto';
 import { ErasureRecorder } from './erasure-recorder.service';
 import { HistoryPageQuery } from './history-page';
-import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, ScanResult, TransitionApplied } from './lifecycle.schemas';
+import { ChainVerification, Device, DevicePage, ErasureRecorded, ErasureRecordList, EventList, JobAccepted, MediumAbsenceDeclared, ScanResult, TransitionApplied } from './lifecycle.schemas';
+import { MediumAbsenceInput } from './medium-absence.dto';
+import { MediumAbsenceService } from './medium-absence.service';
 import { TRANSITION_BODIES } from './transition.dto';
 import { TransitionRequestService } from './transition-request.service';
 import { ApiProblems } from '@renum/platform';
 import { DEVICE_PARAM, DeviceAccess } from './device-access';
 
 const RECORDS_ERASURES: AccessRule = { kinds: ['WORKSHOP'], roles: WORKING_ROLES };
+const DECLARES_ABSENCE: AccessRule[] = DECLARES_MEDIUM_ABSENT.map((r) => ({ kinds: [r.kind], roles: [...r.roles] }));
 
 const bodies = [...new Set(Object.values(TRANSITION_BODIES))];
 
@@ -27,6 +31,7 @@ export class DevicesController {
     private readonly erasures: ErasureRecorder,
     private readonly transitions: TransitionRequestService,
     private readonly access: DeviceAccess,
+    private readonly absences: MediumAbsenceService,
   ) {}
 
   @Get()
@@ -89,6 +94,40 @@ export class DevicesController {
   @ApiProblems(400, 401, 404)
   listErasures(@CurrentPrincipal() p: Principal, @Param('device') device: string, @Query() query: HistoryPageQuery) {
     return this.erasures.list(p, device, query);
+  }
+
+  @Post(':device/media/:mediumId/absence')
+  // Checked after the device is found, as erasure entry: 403 only for one the caller sees.
+  @AllowAfterLookup(...DECLARES_ABSENCE)
+  @HttpCode(200)
+  @ApiParam(DEVICE_PARAM)
+  @ApiParam({ name: 'mediumId', format: 'uuid', description: 'The medium, as `Device.media[].id` names it' })
+  @ApiOperation({
+    summary: 'Declare a medium the donor declared absent from the device, with a written reason: it no longer needs an erasure before the wipe',
+    description:
+      'For a disk the donor listed that is not in the device (a typo, the wrong line, removed before the donation), which could never be erased. ' +
+      'Only while the device is COLLECTED, by the workshop holding it or a coordinator of its territory; never for a medium discovered by an erasure record or a report, ' +
+      'nor one with an erasure record (even failed) since the latest custody-in. The medium stays listed with `absent: true`; an event `medium_declared_absent` ' +
+      'names it and the reason. Sending the same declaration again answers the same, with `duplicate: true`, and appends nothing. ' +
+      'A later erasure record of that medium makes it count again.',
+  })
+  @ApiOkResponse({ type: MediumAbsenceDeclared })
+  @ApiProblems(
+    [400, 'Missing or empty reason, or a mediumId that is not a UUID (validation-error)'],
+    401,
+    [403, 'Not a workshop agent or a coordinator (forbidden), or a workshop that does not hold the device (not-custodian)'],
+    [404, 'Unknown device or medium, or a device the caller may not see'],
+    [409, 'The device is not COLLECTED (not-collected), or the medium is already declared absent for another reason (medium-already-absent)'],
+    [422, 'The medium was seen: discovered by an erasure record or a report, or erased (or attempted) since the latest custody-in (medium-seen)'],
+  )
+  async declareAbsent(
+    @CurrentPrincipal() p: Principal,
+    @Param('device') device: string,
+    @Param('mediumId', new ParseUUIDPipe()) mediumId: string,
+    @Body() body: MediumAbsenceInput,
+  ) {
+    await checkAfterLookup(p, DECLARES_ABSENCE, () => this.access.resolve(p, device), "Seul l'atelier qui a le matériel (technicien ou administrateur), ou la coordination, déclare un support absent.");
+    return this.absences.declare(p, device, mediumId, body.reason);
   }
 
   @Post(':device/transitions')

@@ -6,7 +6,7 @@ import { badRequest, cursorValue, decodeCursor, keysetPage, notFound, ProblemExc
 import { DataSource, EntityManager } from 'typeorm';
 import { DeviceAccess } from './device-access';
 import { seesSerials } from './device.presenter';
-import { appendEvent } from './event-log';
+import { appendStatusEvent } from './event-log';
 import { HISTORY_PAGE_DEFAULT, HistoryPageQuery } from './history-page';
 
 /** One erasure to record, whatever its source (typed by hand or parsed from a tool's report). */
@@ -40,6 +40,8 @@ export interface RecordedErasure {
   /** False when the erasure predates the device's latest entry into custody. */
   countsForCustody: boolean;
   duplicate?: boolean;
+  /** The medium had been declared absent from the device: a tool or a technician saw it, it counts again. */
+  wasAbsent?: boolean;
 }
 
 interface LockedDevice {
@@ -87,6 +89,7 @@ export class ErasureRecorder {
       const warnings = [
         ...(recorded.mediumAdded ? [`Nouveau support « ${facts.mediumSerial.trim()} » ajouté à ce matériel : vérifiez son numéro, chaque support listé doit être effacé ou détruit avant la sortie du matériel.`] : []),
         ...(recorded.countsForCustody ? [] : ["Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support."]),
+        ...(recorded.wasAbsent ? ["Ce support avait été déclaré absent de l'appareil : il y est donc, et doit de nouveau être effacé ou détruit avant la sortie du matériel."] : []),
       ];
       return { ...recorded, ...(warnings.length ? { warning: warnings.join(' ') } : {}) };
     });
@@ -108,7 +111,7 @@ export class ErasureRecorder {
     if (e.endedAt.getTime() < e.startedAt.getTime()) throw badRequest('La fin de l’effacement précède son début.', [{ field: 'endedAt', message: 'doit suivre startedAt' }]);
     if (e.endedAt.getTime() > Date.now() + (opts.maxAheadMs ?? 5 * 60_000)) throw badRequest('La date de fin est dans le futur.', [{ field: 'endedAt', message: 'ne peut pas être dans le futur' }]);
     const serialKey = normalizeSerial(e.mediumSerial);
-    let [medium] = await m.query('SELECT id, serial_number FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
+    let [medium] = await m.query('SELECT id, serial_number, absent_at FROM device_medium WHERE device_id = $1 AND serial_key = $2', [device.id, serialKey]);
     const mediumAdded = !medium;
     if (!medium) {
       medium = { id: uuidv7(), serial_number: e.mediumSerial.trim() };
@@ -149,19 +152,24 @@ export class ErasureRecorder {
         e.startedAt, e.endedAt, p.userId, p.organizationId, e.source, e.reportId ?? null, e.reportSha256?.toLowerCase() ?? null,
       ],
     );
-    const event = await appendEvent(m, device, {
+    // A medium declared absent that a tool or a technician now names is in the device after all: it counts again.
+    const wasAbsent = !mediumAdded && medium.absent_at !== null;
+    if (wasAbsent) await m.query('UPDATE device_medium SET absent_at = NULL, absence_reason = NULL WHERE id = $1', [medium.id]);
+    const event = await appendStatusEvent(m, device, {
       action: 'erasure_recorded',
       fromStatus: device.status,
       toStatus: device.status,
       actorUserId: p.userId,
       organizationId: p.organizationId,
-      payload: { erasureId: id, mediumSerial: medium.serial_number, level: e.level, method: e.method, result: e.result, source: e.source, ...(mediumAdded ? { mediumAdded: true } : {}) },
+      payload: {
+        erasureId: id, mediumSerial: medium.serial_number, level: e.level, method: e.method, result: e.result, source: e.source,
+        ...(mediumAdded ? { mediumAdded: true } : {}), ...(wasAbsent ? { mediumWasAbsent: true } : {}),
+      },
     });
-    await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
     Object.assign(device, { event_seq: event.seq, event_hash: event.hash, version: device.version + 1 });
     // Recorded now, under the device lock: only its start can place it before the custody-in.
     const countsForCustody = erasedInCustody({ startedAt: e.startedAt, recordedAt: new Date() }, device.custody_in_at ? new Date(device.custody_in_at) : null);
-    return { id, result: e.result, mediumId: medium.id, mediumAdded, countsForCustody };
+    return { id, result: e.result, mediumId: medium.id, mediumAdded, countsForCustody, ...(wasAbsent ? { wasAbsent } : {}) };
   }
 
   /**

@@ -43,6 +43,17 @@ export async function appendEvent(m: EntityManager, head: EventHead, event: NewE
   return next.event;
 }
 
+/**
+ * Appends an event that leaves the status as it is (evidence: an erasure recorded or voided, a
+ * medium declared absent) and moves the device's head and version to it. The caller holds the
+ * device row lock.
+ */
+export async function appendStatusEvent(m: EntityManager, head: EventHead, event: NewEvent, at = new Date()): Promise<StoredChainedEvent> {
+  const appended = await appendEvent(m, head, event, at);
+  await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [head.id, appended.seq, appended.hash]);
+  return appended;
+}
+
 /** Builds the rows of many first events at once (bulk registration), chained from genesis. */
 export function firstEvent(deviceId: string, event: NewEvent, at: Date): StoredChainedEvent {
   const fields: ChainedEventFields = { deviceId, seq: 1, ...event, at: at.toISOString() };

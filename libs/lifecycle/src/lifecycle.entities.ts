@@ -68,6 +68,7 @@ export class Device {
 @Index('device_medium_serial_key', ['deviceId', 'serialKey'], { unique: true })
 @Index('device_medium_serial_idx', ['serialKey'])
 @Check('device_medium_kind_check', `kind IN ('HDD','SSD','NVME','EMMC','FLASH','OTHER')`)
+@Check('device_medium_absence_check', `(absent_at IS NULL) = (absence_reason IS NULL)`)
 export class DeviceMedium {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') deviceId: string;
@@ -78,6 +79,12 @@ export class DeviceMedium {
   @Column('int', { nullable: true }) capacityGb: number | null;
   /** Who made it known: DONOR at registration, WORKSHOP by hand, ERASURE from a record or report. */
   @Column('text') source: string;
+  /**
+   * Set when the workshop holding the device declared this donor-declared medium absent from it:
+   * it no longer counts for the data invariant (the row stays, as the event does).
+   */
+  @Column('timestamptz', { nullable: true }) absentAt: Date | null;
+  @Column('text', { nullable: true }) absenceReason: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

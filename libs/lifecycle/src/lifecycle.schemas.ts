@@ -14,6 +14,16 @@ export class DeviceMedium {
   @ApiProperty({ type: String, nullable: true }) model: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) capacityGb: number | null;
   @ApiProperty({ description: 'Who declared the medium: DONOR (registration) or ERASURE (added by an erasure record)', example: 'DONOR' }) source: string;
+  @ApiProperty({ description: 'True once the workshop holding the device declared this donor-declared medium absent from it: it no longer needs an erasure' }) absent: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only when absent' }) absentAt?: string;
+  @ApiPropertyOptional({ description: 'Only when absent: the reason the workshop gave' }) absenceReason?: string;
+}
+
+export class MediumAbsenceDeclared {
+  @ApiProperty({ format: 'uuid' }) deviceId: string;
+  @ApiProperty({ type: () => DeviceMedium, description: 'The medium, now absent' }) medium: DeviceMedium;
+  @ApiPropertyOptional({ description: 'True when this very declaration (same reason) was already made: the same answer, nothing appended (a retry is safe)' })
+  duplicate?: boolean;
 }
 
 /** API.md `Device`. */
@@ -49,7 +59,7 @@ export class DevicePage {
 /** API.md `Event`. */
 export class Event {
   @ApiProperty({ type: 'integer', minimum: 1 }) seq: number;
-  @ApiProperty({ example: 'collect', description: `register, a lifecycle action (${TRANSITION_ACTIONS.join(', ')}), erasure_recorded or erasure_voided` }) action: string;
+  @ApiProperty({ example: 'collect', description: `register, a lifecycle action (${TRANSITION_ACTIONS.join(', ')}), erasure_recorded, erasure_voided or medium_declared_absent` }) action: string;
   @ApiProperty({ enum: [...DEVICE_STATUSES, null], nullable: true, description: 'null for register' }) fromStatus: string | null;
   @ApiProperty({ enum: DEVICE_STATUSES }) toStatus: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null when an API key or the system acted, and for a charity reading another charity\'s reserve, release or hand-over (not disclosed; its payload is then empty)' }) actorUserId: string | null;
@@ -78,9 +88,11 @@ export class ErasureRecorded {
   @ApiProperty({ format: 'uuid' }) mediumId: string;
   @ApiProperty({ description: 'True when the serial was unknown and the medium was added to the device' }) mediumAdded: boolean;
   @ApiProperty({ description: "False when the erasure began before the device's latest entry into custody (it does not count for its exit)" }) countsForCustody: boolean;
-  @ApiPropertyOptional({ description: 'Present when a medium was added, or when countsForCustody is false' }) warning?: string;
+  @ApiPropertyOptional({ description: 'Present when a medium was added, when countsForCustody is false, or when the medium had been declared absent' }) warning?: string;
   @ApiPropertyOptional({ description: 'True when the same entry (medium, start, end, result, level, method, tool) was already recorded: its record, nothing added (a retry is safe)' })
   duplicate?: boolean;
+  @ApiPropertyOptional({ description: 'True when the medium had been declared absent from the device: it counts again (see warning)' })
+  wasAbsent?: boolean;
 }
 
 export class ErasureRecord {

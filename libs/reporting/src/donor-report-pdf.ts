@@ -1,7 +1,7 @@
 import { SharedFontsPdfDocument, yieldToOutput } from '@renum/platform';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { dateFr, percentFr, qty } from './donor-report';
+import { absentMediumFr, dateFr, percentFr, qty } from './donor-report';
 import type { DonorReport } from './donor-report.service';
 
 const M = 36;
@@ -77,6 +77,21 @@ export async function renderDonorReportPdf(r: DonorReport): Promise<Buffer> {
       x += c.width;
     }
     doc.y = bottom + 3;
+  }
+
+  // A disk of the donor's inventory that was not in the device may still hold its data, wherever it is.
+  const absent = r.rows.filter((row) => row.absentMedia.length > 0);
+  if (absent.length) {
+    if (doc.y > doc.page.height - M - 100) doc.addPage();
+    doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text('Supports de stockage déclarés absents par l’atelier', M, doc.y, { width });
+    doc.font('Helvetica').fontSize(9).text(
+      'Ces supports figurent dans votre déclaration, mais l’atelier qui avait le matériel a déclaré qu’ils n’y étaient pas, avec le motif ci-dessous. ' +
+        'Renum n’atteste pas leur effacement : s’ils sont encore chez vous, effacez-les ou confiez-les à l’atelier.',
+      M, doc.y + 4, { width },
+    );
+    for (const row of absent) {
+      for (const m of row.absentMedia) doc.moveDown(0.3).text(`${row.code}${row.inventoryNumber ? ` (n° d’inventaire ${row.inventoryNumber})` : ''} — ${absentMediumFr(m)}`, M, doc.y, { width });
+    }
   }
 
   if (doc.y > doc.page.height - M - 140) doc.addPage();

@@ -4,7 +4,7 @@ import type { Principal } from '@renum/identity';
 import { notFound, UUID_PATTERN } from '@renum/platform';
 import { DataSource } from 'typeorm';
 import { toCsv } from './csv';
-import { byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
+import { absentMediumFr, byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, ReportDeviceInput, ReportRow, reportRow, reuseSummary, ReuseSummary } from './donor-report';
 import { renderDonorReportPdf } from './donor-report-pdf';
 
 export interface DonorReport {
@@ -39,7 +39,7 @@ export class DonorReportService {
     );
     devices.sort((a, b) => byInventoryNumber(a as { inventory_number: string | null }, b as { inventory_number: string | null }));
     const media: Record<string, any>[] = await this.db.query(
-      `SELECT m.device_id, m.serial_number FROM device_medium m JOIN device d ON d.id = m.device_id WHERE d.donation_id = $1`,
+      `SELECT m.device_id, m.serial_number, m.absent_at, m.absence_reason FROM device_medium m JOIN device d ON d.id = m.device_id WHERE d.donation_id = $1`,
       [donation.id],
     );
     const erasures: Record<string, any>[] = await this.db.query(
@@ -62,7 +62,9 @@ export class DonorReportService {
           flags: d.flags ?? [],
           custodyInAt: d.custody_in_at ? new Date(d.custody_in_at) : null,
           noStorageDeclaredAt: d.no_storage_declared_at ? new Date(d.no_storage_declared_at) : null,
-          media: media.filter((m) => m.device_id === d.id).map((m) => ({ serialNumber: m.serial_number })),
+          media: media
+            .filter((m) => m.device_id === d.id)
+            .map((m) => ({ serialNumber: m.serial_number, ...(m.absent_at ? { absence: { at: new Date(m.absent_at), reason: m.absence_reason } } : {}) })),
           erasures: erasures
             .filter((e) => e.device_id === d.id)
             .map((e) => ({ mediumSerial: e.medium_serial, level: e.level, result: e.result, startedAt: new Date(e.started_at), endedAt: new Date(e.ended_at), recordedAt: new Date(e.created_at), voided: e.voided_at !== null })),
@@ -78,7 +80,7 @@ export class DonorReportService {
 
   async csv(p: Principal, donationId: string): Promise<{ body: string; filename: string }> {
     const r = await this.build(p, donationId);
-    const header = ['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN'];
+    const header = ['Numéro d’inventaire', 'Code Renum', 'Type', 'Marque et modèle', 'Numéro de série', 'Date d’acquisition', 'Valeur estimée (€)', 'Effacement des données', 'Date de l’effacement', 'Devenir', 'Statut détaillé', 'Base REEN', 'Supports déclarés absents par l’atelier'];
     const rows = r.rows.map((x) => [
       x.inventoryNumber,
       x.code,
@@ -92,6 +94,7 @@ export class DonorReportService {
       x.fateLabel,
       x.statusLabel,
       x.reenExcluded ? 'Exclu (plus de 10 ans)' : 'Compté',
+      x.absentMedia.map(absentMediumFr).join(' ; '),
     ]);
     return { body: toCsv(header, rows), filename: `rapport-don-${safeName(r.donation.reference)}.csv` };
   }

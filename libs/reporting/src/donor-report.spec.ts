@@ -1,5 +1,5 @@
 import { deviceFlags } from '@renum/domain';
-import { byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
+import { absentMediumFr, byInventoryNumber, dateFr, eurosCell, inventoryExitStatement, isTooOldForReen, ReportDeviceInput, reportRow, reuseSummary } from './donor-report';
 
 const donatedAt = new Date('2026-11-22T10:00:00Z');
 const device = (over: Partial<ReportDeviceInput> = {}): ReportDeviceInput => ({
@@ -29,6 +29,17 @@ describe('donor report rules', () => {
     expect(reportRow(device({ erasures: [{ mediumSerial: 'D1', level: 'CLEAR', result: 'PASSED', startedAt: new Date('2026-01-01T23:00:00Z'), endedAt: new Date('2026-01-02T00:00:00Z'), recordedAt: new Date('2026-01-02T00:00:00Z'), voided: true }] }), donatedAt).erasureLabel).toBe('Non effacé');
     expect(reportRow(device({ custodyInAt: new Date('2026-02-01T00:00:00Z') }), donatedAt).erasureLabel).toBe('Non effacé');
     expect(reportRow(device({ status: 'REGISTERED', media: [], erasures: [] }), donatedAt)).toMatchObject({ fate: 'AWAITING_COLLECTION', erasureLabel: 'Non effacé' });
+  });
+
+  it('flags a disk the donor declared that the workshop found absent, on the line itself', () => {
+    const absence = { at: new Date('2026-01-02T09:00:00Z'), reason: 'Baie vide' };
+    const row = reportRow(device({ media: [{ serialNumber: 'D1' }, { serialNumber: 'D2', absence }] }), donatedAt);
+    expect(row).toMatchObject({ erasure: 'PROVEN', erasureLabel: 'Effacement prouvé (1 support déclaré absent par l’atelier)', absentMedia: [{ serialNumber: 'D2', ...absence }] });
+    expect(absentMediumFr(row.absentMedia[0])).toBe('support D2 déclaré absent le 02/01/2026 : Baie vide');
+    // Its only disk absent and « no storage » stated: no disk was erased, and the line says both.
+    const none = reportRow(device({ status: 'WIPED', media: [{ serialNumber: 'D1', absence }], erasures: [], noStorageDeclaredAt: new Date('2026-01-03T00:00:00Z') }), donatedAt);
+    expect(none.erasureLabel).toBe('Sans stockage (1 support déclaré absent par l’atelier)');
+    expect(reportRow(device(), donatedAt).absentMedia).toEqual([]);
   });
 
   it('excludes devices over 10 years old at the donation from the REEN base', () => {

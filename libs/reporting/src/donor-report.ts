@@ -1,4 +1,4 @@
-import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, deviceFlags, erasureCounts, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, STATUS_LABELS_FR } from '@renum/domain';
+import { checkDataInvariant, DEVICE_TYPE_LABELS_FR, deviceFlags, erasureCounts, DeviceStatus, DeviceType, ErasureLevel, ErasureResult, mediaInDevice, STATUS_LABELS_FR } from '@renum/domain';
 
 /** What becomes of a donated device, as the donor reads it. */
 export type Fate = 'REUSED' | 'RECYCLED' | 'DISMANTLED' | 'AWAITING_COLLECTION' | 'IN_PROGRESS';
@@ -32,8 +32,15 @@ export interface ReportDeviceInput {
   flags: string[];
   custodyInAt: Date | null;
   noStorageDeclaredAt: Date | null;
-  media: { serialNumber: string }[];
+  /** `absence`: the workshop declared this medium, listed by the donor, absent from the device. */
+  media: { serialNumber: string; absence?: AbsentMedium }[];
   erasures: { mediumSerial: string; level: ErasureLevel; result: ErasureResult; startedAt: Date; endedAt: Date; recordedAt: Date; voided: boolean }[];
+}
+
+/** A medium the donor listed that the workshop holding the device declared absent from it, and why. */
+export interface AbsentMedium {
+  at: Date;
+  reason: string;
 }
 
 export interface ReportRow {
@@ -49,6 +56,8 @@ export interface ReportRow {
   erasureLabel: string;
   /** Latest counting erasure, when proven. */
   erasedAt: Date | null;
+  /** Media the donor listed that were not in the device (Renum attests no erasure of them). */
+  absentMedia: ({ serialNumber: string } & AbsentMedium)[];
   fate: Fate;
   fateLabel: string;
   statusLabel: string;
@@ -102,14 +111,16 @@ export function isTooOldForReen(acquisitionDate: string | null, flags: string[],
 
 /** One line of the report: the erasure proof uses the data invariant's own rule (voided records ignored). */
 export function reportRow(d: ReportDeviceInput, donatedAt: Date): ReportRow {
+  const media = d.media.map((m) => ({ serialNumber: m.serialNumber, absent: m.absence !== undefined }));
   const verdict = checkDataInvariant({
-    media: d.media,
+    media,
     erasures: d.erasures,
     custodyInAt: d.custodyInAt,
     noStorageDeclaredAt: d.noStorageDeclaredAt,
   });
   const erasure: ErasureProof =
-    d.status === 'REGISTERED' || !verdict.ok ? 'NOT_ERASED' : d.media.length === 0 ? 'NO_STORAGE' : 'PROVEN';
+    d.status === 'REGISTERED' || !verdict.ok ? 'NOT_ERASED' : mediaInDevice({ media }).length === 0 ? 'NO_STORAGE' : 'PROVEN';
+  const absentMedia = d.media.flatMap((m) => (m.absence ? [{ serialNumber: m.serialNumber, ...m.absence }] : []));
   const counting = d.erasures.filter((e) => erasureCounts(e, d.custodyInAt));
   const erasedAt = erasure === 'PROVEN' && counting.length ? new Date(Math.max(...counting.map((e) => e.endedAt.getTime()))) : null;
   const fate = fateOf(d.status);
@@ -122,8 +133,10 @@ export function reportRow(d: ReportDeviceInput, donatedAt: Date): ReportRow {
     acquisitionDate: d.acquisitionDate,
     estimatedValueCents: d.estimatedValueCents,
     erasure,
-    erasureLabel: ERASURE_PROOF_LABELS_FR[erasure],
+    // Said on the line itself: a disk of the donor's inventory that was not in the device may still hold its data.
+    erasureLabel: `${ERASURE_PROOF_LABELS_FR[erasure]}${absentMedia.length ? ` (${qty(absentMedia.length, 'support déclaré absent', 'supports déclarés absents')} par l’atelier)` : ''}`,
     erasedAt,
+    absentMedia,
     fate,
     fateLabel: FATE_LABELS_FR[fate],
     statusLabel: STATUS_LABELS_FR[d.status],
@@ -167,6 +180,9 @@ export const dateFr = (d: Date | string | null) => {
   if (typeof d === 'string') return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
   return PARIS_DAY.format(d);
 };
+
+/** A medium declared absent, as the donor reads it: « support WD-123 déclaré absent le 02/03/2026 : motif ». */
+export const absentMediumFr = (m: ReportRow['absentMedia'][number]) => `support ${m.serialNumber} déclaré absent le ${dateFr(m.at)} : ${m.reason}`;
 
 /**
  * Cents as a French spreadsheet reads a number of euros: decimal comma, no thousands separator

@@ -4,6 +4,8 @@ export interface CertificateMedium {
   model: string | null;
   kind: string | null;
   capacityGb: number | null;
+  /** Set when the workshop declared this medium, listed by the donor, absent from the device (then `erasure` is null). */
+  absent?: { at: string; reason: string };
   /** null when no erasure of this medium counts for the current custody. */
   erasure: {
     id: string;

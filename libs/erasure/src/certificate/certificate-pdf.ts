@@ -69,6 +69,12 @@ export function renderCertificatePdf(f: CertificateFacts, options: CertificateRe
     field(doc, 'Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? m.kind ?? 'Autre support');
     if (m.capacityGb) field(doc, 'Capacité', `${m.capacityGb} Go`);
     const e = m.erasure;
+    if (m.absent) {
+      field(doc, 'Résultat', 'DÉCLARÉ ABSENT PAR L’ATELIER : support déclaré par le donateur, absent de l’appareil (non effacé)');
+      field(doc, 'Motif', m.absent.reason);
+      field(doc, 'Déclaré le', frenchDateTime(m.absent.at));
+      return;
+    }
     if (!e) {
       field(doc, 'Résultat', 'AUCUN EFFACEMENT VALIDE depuis la dernière prise en charge');
       return;

@@ -205,6 +205,7 @@ export class CertificateService {
         model: medium.model ?? e?.medium_model ?? null,
         kind: medium.kind,
         capacityGb: medium.capacity_gb ?? e?.capacity_gb ?? null,
+        ...(medium.absent_at ? { absent: { at: new Date(medium.absent_at).toISOString(), reason: medium.absence_reason } } : {}),
         erasure: e
           ? {
               id: e.id,
@@ -263,10 +264,12 @@ export class CertificateService {
       'SELECT count(*)::int AS n FROM erasure_record WHERE id = ANY($1::uuid[]) AND voided_at IS NOT NULL',
       [(row.facts as CertificateFacts).media.map((x) => x.erasure?.id).filter(Boolean)],
     );
-    // A disk found since (opened for repair, or named by a later log) was never covered by this certificate.
+    // A disk found since (opened for repair, or named by a later log) was never covered by this
+    // certificate; nor was one it lists as absent from the device that an erasure record found since.
+    const listed = (row.facts as CertificateFacts).media;
     const [unlisted] = await this.db.query(
-      'SELECT count(*)::int AS n FROM device_medium WHERE device_id = $1 AND NOT (serial_number = ANY($2::text[]))',
-      [row.device_id, (row.facts as CertificateFacts).media.map((x) => x.serial)],
+      'SELECT count(*)::int AS n FROM device_medium WHERE device_id = $1 AND (NOT (serial_number = ANY($2::text[])) OR (absent_at IS NULL AND serial_number = ANY($3::text[])))',
+      [row.device_id, listed.map((x) => x.serial), listed.filter((x) => x.absent).map((x) => x.serial)],
     );
     const [device] = await this.db.query('SELECT status FROM device WHERE id = $1', [row.device_id]);
     return {

@@ -28,7 +28,7 @@ export interface VerificationView {
   chain: { valid: boolean; length: number; brokenAt?: number };
   sameEvent: boolean;
   voidedErasures: number;
-  /** Media of the device now that the certificate does not list (found after it was issued). */
+  /** Media of the device now that the certificate does not list, or lists as absent (found after it was issued). */
   unlistedMedia: number;
   /** The device's status now, in French. */
   currentStatusLabel: string;
@@ -53,7 +53,7 @@ export function verifyPageHtml(v: VerificationView): string {
     ? `<p class="ko">Attention : ${plural(v.voidedErasures, 'effacement cité ici a', 'effacements cités ici ont')} depuis été ${v.voidedErasures > 1 ? 'annulés' : 'annulé'} par une contre-vérification.</p>`
     : '';
   const unlisted = v.unlistedMedia
-    ? `<p class="ko">Attention : ${plural(v.unlistedMedia, 'support de stockage a', 'supports de stockage ont')} été ${v.unlistedMedia > 1 ? 'enregistrés' : 'enregistré'} sur ce matériel sans figurer dans ce certificat, qui ne prouve donc pas ${v.unlistedMedia > 1 ? 'leur' : 'son'} effacement.</p>`
+    ? `<p class="ko">Attention : ${plural(v.unlistedMedia, 'support de stockage a', 'supports de stockage ont')} été ${v.unlistedMedia > 1 ? 'enregistrés' : 'enregistré'} sur ce matériel sans figurer dans ce certificat (ou en y étant déclaré${v.unlistedMedia > 1 ? 's' : ''} absent${v.unlistedMedia > 1 ? 's' : ''}), qui ne prouve donc pas ${v.unlistedMedia > 1 ? 'leur' : 'son'} effacement.</p>`
     : '';
   // A certificate describes one moment; a reader holding an old one must learn the device moved on
   // (a device returned by its beneficiary is no longer erased until the workshop wipes it again).
@@ -70,7 +70,9 @@ export function verifyPageHtml(v: VerificationView): string {
         ['N° de série du support', maskedSerial(m.serial)],
         ['Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? String(m.kind)],
       ];
-      if (e) {
+      if (m.absent) {
+        rows.push(['Résultat', 'Déclaré absent par l’atelier : support déclaré par le donateur, absent de l’appareil'], ['Motif', m.absent.reason], ['Déclaré le', frenchDateTime(m.absent.at)]);
+      } else if (e) {
         rows.push(
           ['Niveau', LEVEL_LABELS_FR[e.level] ?? e.level],
           ['Méthode', e.method],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@renum/identity';
 import { OnJob, writeOutbox } from '@renum/jobs';
 import type { JobCatalogue } from '@renum/jobs';
-import { appendEvent } from '@renum/lifecycle';
+import { appendStatusEvent } from '@renum/lifecycle';
 import { cursorValue, decodeCursor, keysetPage, notFound, ProblemException, uuidv7 } from '@renum/platform';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -184,7 +184,7 @@ export class RecheckService {
     );
     const reason = `Contre-vérification en échec${note ? ` : ${note}` : ''}`;
     const [[erasure]] = await m.query('UPDATE erasure_record SET voided_at = now(), void_reason = $2 WHERE id = $1 AND voided_at IS NULL RETURNING medium_serial', [r.erasure_id, reason]);
-    const event = await appendEvent(m, device, {
+    await appendStatusEvent(m, device, {
       action: 'erasure_voided',
       fromStatus: device.status,
       toStatus: device.status,
@@ -192,7 +192,6 @@ export class RecheckService {
       organizationId: p.organizationId,
       payload: { erasureId: r.erasure_id, recheckId: r.id, mediumSerial: erasure?.medium_serial ?? null, reason },
     });
-    await m.query('UPDATE device SET event_seq = $2, event_hash = $3, version = version + 1, updated_at = now() WHERE id = $1', [device.id, event.seq, event.hash]);
     if (!LEFT_CUSTODY.includes(device.status) && device.custodian_kind === 'WORKSHOP') return undefined;
     const incidentId = uuidv7();
     await m.query(
