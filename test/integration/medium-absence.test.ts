@@ -5,7 +5,7 @@
  * the history, the certificate and the donor's report say so.
  */
 import { randomUUID } from 'node:crypto';
-import { erase, FULL_CHECKLIST, registerDevices, step, transition, uniqueSerial } from '../support/flows';
+import { erase, FULL_CHECKLIST, registerDevices, step, toAvailable, transition, uniqueSerial } from '../support/flows';
 import { pdfText } from '../support/pdf-text';
 import { eventually, TestApp, TestOrg, TestUser, World } from '../support/test-app';
 
@@ -203,7 +203,7 @@ describe('who may declare a medium absent', () => {
 });
 
 describe('what it refuses', () => {
-  it('a medium a tool or a technician saw: discovered by an erasure record, or erased (even failed) since the collect', async () => {
+  it('a medium a tool or a technician saw: discovered by an erasure record, or erased (even failed)', async () => {
     const declared = uniqueSerial('DECLARED');
     const found = uniqueSerial('FOUND');
     const device = await collectedLaptop([declared]);
@@ -217,8 +217,26 @@ describe('what it refuses', () => {
     const erased = await declareAbsent(w.workshop.agent, device.id, (await mediumNamed(device.id, declared)).id);
     expect(erased.status).toBe(422);
     expect(erased.body.type).toMatch(/\/medium-seen$/);
-    expect(erased.body.detail).toContain('Un effacement de ce support (réussi ou non) a été enregistré depuis la prise en charge');
+    expect(erased.body.detail).toContain('Un effacement de ce support (réussi ou non) a déjà été enregistré');
     expect((await mediaOf(device.id)).map((m) => m.absent)).toEqual([false, false]);
+  });
+
+  it('a disk erased in an earlier custody: a returned device whose disk "went missing" may hold the beneficiary’s data', async () => {
+    const disk = uniqueSerial('RETURNED');
+    const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: disk }] }]);
+    await toAvailable(t, w, device, [disk]);
+    await step(t, w.charity.agent, device.id, { action: 'reserve' });
+    await step(t, w.charity.agent, device.id, {
+      action: 'distribute',
+      priceCents: 5000,
+      paymentMethod: 'CASH',
+      beneficiary: { ref: 'DOSSIER-ABS', eligibility: 'etudiant_boursier', postalCode: '69100' },
+    });
+    await step(t, w.workshop.agent, device.id, { action: 'return', reason: 'Ne démarre plus' });
+    const res = await declareAbsent(w.workshop.agent, device.id, (await mediumNamed(device.id, disk)).id);
+    expect(res.status).toBe(422);
+    expect(res.body.type).toMatch(/\/medium-seen$/);
+    expect((await transition(t, w.workshop.agent, device.id, { action: 'wipe' })).body.type).toMatch(/\/erasure-missing$/);
   });
 
   it('a declaration without a written reason, or of a medium that is not the device’s', async () => {

@@ -20,16 +20,14 @@ export interface MediumAbsenceFacts {
   status: DeviceStatus;
   territoryId: string;
   custodianOrganizationId: string | null;
-  /** When the device last entered workshop custody (`collect` or `return`). */
-  custodyInAt: Date | null;
   medium: {
     /** Declared by the donor at registration, not discovered by an erasure record or a tool's report. */
     declaredByDonor: boolean;
     /** The reason it was declared absent with, if it already was. */
     absenceReason: string | null;
   };
-  /** When each erasure record of this medium was stored, whatever its result, voided or not. */
-  erasuresRecordedAt: Date[];
+  /** How many erasure records this medium has, whatever their result or custody, voided or not. */
+  erasureRecords: number;
 }
 
 export type MediumAbsenceRefusalCode = 'forbidden' | 'not-custodian' | 'medium-already-absent' | 'not-collected' | 'medium-seen';
@@ -51,8 +49,8 @@ const refuse = (refusal: MediumAbsenceRefusal): MediumAbsenceVerdict => ({ ok: f
  * not in the device (a typo, the wrong line, removed before the donation), which no one could
  * ever erase, so the device could never be wiped. Narrow on purpose, since it lifts the data
  * invariant for that medium: only a medium the donor declared, never one a tool or a technician
- * saw (discovered by an erasure record or a report, or with any erasure record, even failed,
- * since the latest custody-in), and only while the device is collected, before its wipe.
+ * saw (discovered by an erasure record or a report, or with any erasure record, even failed or
+ * from an earlier custody), and only while the device is collected, before its wipe.
  *
  * Order of checks: caller (403) → the same declaration again (a retry, accepted as it was) or
  * another reason (409) → status (409) → the medium (422).
@@ -97,12 +95,14 @@ export function decideMediumAbsence(actor: Actor, facts: MediumAbsenceFacts, rea
       detail: "Ce support n'a pas été déclaré par le donateur : il a été découvert par un effacement saisi ou importé, donc vu dans l'appareil. Effacez-le ou enregistrez sa destruction.",
     });
   }
-  if (facts.erasuresRecordedAt.some((at) => !facts.custodyInAt || at.getTime() > facts.custodyInAt.getTime())) {
+  // Any record, even from an earlier custody: a returned device whose disk "went missing" may
+  // hold the beneficiary's data, and an absence would let it leave without a new erasure.
+  if (facts.erasureRecords > 0) {
     return refuse({
       code: 'medium-seen',
       status: 422,
       title: 'Support présent dans l’appareil',
-      detail: "Un effacement de ce support (réussi ou non) a été enregistré depuis la prise en charge : il est dans l'appareil. Effacez-le à nouveau ou enregistrez sa destruction.",
+      detail: "Un effacement de ce support (réussi ou non) a déjà été enregistré : il a été vu dans l'appareil. Effacez-le à nouveau ou enregistrez sa destruction.",
     });
   }
   return { ok: true, already: false };

@@ -30,12 +30,12 @@ export class MediumAbsenceService {
     const deviceId = await this.access.resolve(p, deviceRef);
     return this.db.transaction(async (m) => {
       const [device] = await m.query(
-        'SELECT id, status, territory_id, custodian_organization_id, custody_in_at, version, event_seq, event_hash FROM device WHERE id = $1 FOR UPDATE',
+        'SELECT id, status, territory_id, custodian_organization_id, version, event_seq, event_hash FROM device WHERE id = $1 FOR UPDATE',
         [deviceId],
       );
       // Read once the lock is held: an erasure recorded meanwhile is seen.
-      const [medium]: (MediumRow & { erasures_recorded_at: string[] })[] = await m.query(
-        `SELECT dm.*, (SELECT coalesce(json_agg(e.created_at), '[]') FROM erasure_record e WHERE e.medium_id = dm.id) AS erasures_recorded_at
+      const [medium]: (MediumRow & { erasure_records: number })[] = await m.query(
+        `SELECT dm.*, (SELECT count(*)::int FROM erasure_record e WHERE e.medium_id = dm.id) AS erasure_records
            FROM device_medium dm WHERE dm.id = $1 AND dm.device_id = $2`,
         [mediumId, deviceId],
       );
@@ -46,9 +46,8 @@ export class MediumAbsenceService {
           status: device.status as DeviceStatus,
           territoryId: device.territory_id,
           custodianOrganizationId: device.custodian_organization_id,
-          custodyInAt: device.custody_in_at,
           medium: { declaredByDonor: medium.source === 'DONOR', absenceReason: medium.absence_reason },
-          erasuresRecordedAt: medium.erasures_recorded_at.map((at) => new Date(at)),
+          erasureRecords: medium.erasure_records,
         },
         reason,
       );
