@@ -85,12 +85,7 @@ describe('the built api, started as a user starts it', () => {
     await api.waitForHttp(`${baseUrl}/health`, START_DEADLINE_MS);
   });
 
-  afterAll(async () => {
-    await killAll();
-    await dropDatabase(name);
-    await dropRedisPrefix(name, REDIS_URL);
-    rmSync(storageDir, { recursive: true, force: true });
-  });
+  afterAll(() => leaveNothing(name, storageDir));
 
   it('reports a healthy database and Redis on /health, having started without a warning', async () => {
     // A warning at every start (Nest's « Unsupported route path » was one) teaches to ignore them.
@@ -182,6 +177,14 @@ function upRunner(env: () => NodeJS.ProcessEnv, baseUrl: () => string) {
   return { up, stopUp };
 }
 
+/** Ends every process a block started, then drops its database, Redis keys and storage folder. */
+async function leaveNothing(name: string, storageDir: string): Promise<void> {
+  await killAll();
+  await dropDatabase(name);
+  await dropRedisPrefix(name, REDIS_URL);
+  rmSync(storageDir, { recursive: true, force: true });
+}
+
 /** npm's own script, run with this Node: the one running the tests (`npm test`), else the one on the PATH. */
 function npmCli(): string {
   return process.env.npm_execpath || realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
@@ -206,12 +209,7 @@ describe('`npm start` (cli up), the quick start, on a database that does not exi
     env = childEnv({ DATABASE_URL: databaseUrl(name), REDIS_URL, PORT: String(port), BULL_PREFIX: name, LOG_LEVEL: 'warn', STORAGE_DIR: storageDir });
   });
 
-  afterAll(async () => {
-    await killAll();
-    await dropDatabase(name);
-    await dropRedisPrefix(name, REDIS_URL);
-    rmSync(storageDir, { recursive: true, force: true });
-  });
+  afterAll(() => leaveNothing(name, storageDir));
 
   it('creates the database, migrates, loads the demo data, serves the demo logins, and stops both processes on Ctrl-C', async () => {
     const p = await up();
@@ -304,12 +302,7 @@ describe('`npm start` on a demo whose loading was interrupted', () => {
     }
   });
 
-  afterAll(async () => {
-    await killAll();
-    await dropDatabase(name);
-    await dropRedisPrefix(name, REDIS_URL);
-    rmSync(storageDir, { recursive: true, force: true });
-  });
+  afterAll(() => leaveNothing(name, storageDir));
 
   it('completes the demo, each thing once, and says so', async () => {
     const p = await up();
@@ -359,12 +352,7 @@ describe('the built worker', () => {
 
   beforeAll(assertBuilt);
 
-  afterAll(async () => {
-    await killAll();
-    await dropDatabase(name);
-    await dropRedisPrefix(name, REDIS_URL);
-    rmSync(storageDir, { recursive: true, force: true });
-  });
+  afterAll(() => leaveNothing(name, storageDir));
 
   it('starts, says so, and stops cleanly on SIGTERM', async () => {
     const databaseUrl = await cloneTemplate(name);

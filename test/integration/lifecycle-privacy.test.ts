@@ -22,19 +22,18 @@ afterAll(() => t?.close());
 const eventsAs = async (user: TestUser, device: string) => (await t.http.get(`/api/v1/devices/${device}/events`).set(user.auth).expect(200)).body.items as { action: string; payload: Record<string, unknown> }[];
 const payloadOf = (events: { action: string; payload: Record<string, unknown> }[], action: string) => events.filter((e) => e.action === action).at(-1)!.payload;
 
+/** The first charity reserves and lets the reservation go (with a reason); the other one reserves and hands over. */
+async function releasedThenHandedOver(deviceId: string, paymentMethod: string, beneficiary: { ref: string; eligibility: string; postalCode: string }) {
+  await step(t, w.charity.agent, deviceId, { action: 'reserve' });
+  await step(t, w.charity.agent, deviceId, { action: 'release', reason: 'Bénéficiaire injoignable' });
+  await step(t, otherCharity.agent, deviceId, { action: 'reserve' });
+  await step(t, otherCharity.agent, deviceId, { action: 'distribute', priceCents: 5000, paymentMethod, beneficiary });
+}
+
 it('hides serials from charities, and a hand-over from everyone but its charity and the coordinator', async () => {
   const [device] = await registerDevices(t, w, [{ media: [{ kind: 'SSD', serialNumber: 'PRIV-DISK-1' }] }]);
   await toAvailable(t, w, device, ['PRIV-DISK-1']);
-  // The first charity reserves, lets the reservation go; the other one reserves and hands over.
-  await step(t, w.charity.agent, device.id, { action: 'reserve' });
-  await step(t, w.charity.agent, device.id, { action: 'release', reason: 'Bénéficiaire injoignable' });
-  await step(t, otherCharity.agent, device.id, { action: 'reserve' });
-  await step(t, otherCharity.agent, device.id, {
-    action: 'distribute',
-    priceCents: 5000,
-    paymentMethod: 'CHEQUE',
-    beneficiary: { ref: 'B2-77', eligibility: 'senior_isole', postalCode: '69250' },
-  });
+  await releasedThenHandedOver(device.id, 'CHEQUE', { ref: 'B2-77', eligibility: 'senior_isole', postalCode: '69250' });
 
   // The free-text reason of a release (about a beneficiary's file): the releasing charity and the coordinator only.
   for (const reader of [w.charity.agent, w.coordinator.agent]) expect(payloadOf(await eventsAs(reader, device.id), 'release')).toMatchObject({ reason: 'Bénéficiaire injoignable' });
@@ -110,16 +109,8 @@ it('lets a charity search the catalogue by code, brand or model, not by serial o
 it("keeps a return's free-text reason for the workshop, the coordinator and the charity it came back from", async () => {
   const [device] = await registerDevices(t, w, [{}]);
   await toAvailable(t, w, device);
-  // One charity reserves and lets go; the other hands the device over, and it comes back.
-  await step(t, w.charity.agent, device.id, { action: 'reserve' });
-  await step(t, w.charity.agent, device.id, { action: 'release', reason: 'Bénéficiaire injoignable' });
-  await step(t, otherCharity.agent, device.id, { action: 'reserve' });
-  await step(t, otherCharity.agent, device.id, {
-    action: 'distribute',
-    priceCents: 5000,
-    paymentMethod: 'CASH',
-    beneficiary: { ref: 'B4-12', eligibility: 'senior_isole', postalCode: '69003' },
-  });
+  await releasedThenHandedOver(device.id, 'CASH', { ref: 'B4-12', eligibility: 'senior_isole', postalCode: '69003' });
+  // …and it comes back.
   const reason = 'Rendu par la fille de la bénéficiaire, hospitalisée ; écran fissuré';
   const returned = await step(t, w.workshop.agent, device.id, { action: 'return', reason });
   expect(returned.event.payload).toMatchObject({ reason }); // the workshop's own answer
