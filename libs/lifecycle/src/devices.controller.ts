@@ -107,7 +107,7 @@ export class DevicesController {
     description:
       'For a disk the donor listed that is not in the device (a typo, the wrong line, removed before the donation), which could never be erased. ' +
       'Only while the device is COLLECTED, by the workshop holding it or a coordinator of its territory; never for a medium discovered by an erasure record or a report, ' +
-      'nor one with an erasure record (even failed) since the latest custody-in. The medium stays listed with `absent: true`; an event `medium_declared_absent` ' +
+      'nor one with any erasure record (even failed, even from an earlier custody). The medium stays listed with `absent: true`; an event `medium_declared_absent` ' +
       'names it and the reason. Sending the same declaration again answers the same, with `duplicate: true`, and appends nothing. ' +
       'A later erasure record of that medium makes it count again.',
   })
@@ -118,7 +118,7 @@ export class DevicesController {
     [403, 'Not a workshop agent or a coordinator (forbidden), or a workshop that does not hold the device (not-custodian)'],
     [404, 'Unknown device or medium, or a device the caller may not see'],
     [409, 'The device is not COLLECTED (not-collected), or the medium is already declared absent for another reason (medium-already-absent)'],
-    [422, 'The medium was seen: discovered by an erasure record or a report, or erased (or attempted) since the latest custody-in (medium-seen)'],
+    [422, 'The medium was seen: discovered by an erasure record or a report, or erased (or attempted), even in an earlier custody (medium-seen)'],
   )
   async declareAbsent(
     @CurrentPrincipal() p: Principal,
