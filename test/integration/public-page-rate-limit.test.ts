@@ -82,3 +82,20 @@ it('keeps the login limit and the pages limit apart: logins do not count as page
   expect(refused.status).toBe(429);
   expect(Object.keys(refused.headers).filter((h) => h.startsWith('retry-after'))).toEqual(['retry-after']);
 });
+
+describe('TRUST_PROXY: only a named proxy tells the client address', () => {
+  let behind: TestApp;
+  let code: string;
+  beforeAll(async () => {
+    // A load balancer at 10.0.0.5: the test client (loopback) is not it, so its X-Forwarded-For is not believed.
+    behind = await TestApp.start({ workers: false, env: { PUBLIC_PAGE_RATE_LIMIT: String(LIMIT), TRUST_PROXY: '10.0.0.5' } });
+    const bw = await behind.world('Proxy');
+    [{ code }] = await registerDevices(behind, bw, [{}]);
+  });
+  afterAll(() => behind?.close());
+
+  it('counts the peer, whatever X-Forwarded-For it sends, when the peer is not the named proxy', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await behind.http.get(`/d/${code}`).set(from(`203.0.113.${100 + i}`))).status).toBe(200);
+    expect((await behind.http.get(`/d/${code}`).set(from('203.0.113.200'))).status).toBe(429);
+  });
+});

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { answerUnparsableRequestsWithProblems, JSON_BODY_LIMIT_MB, ProblemFilter, renumValidationPipe } from '@renum/platform';
+import { answerUnparsableRequestsWithProblems, JSON_BODY_LIMIT_MB, ProblemFilter, RenumConfig, renumValidationPipe, trustProxySetting } from '@renum/platform';
 import { ACCESS_EXTENSION, API_KEY_ROLE_NOTE } from '@renum/identity';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -22,7 +22,8 @@ export async function createHttpApp(options: { logger?: boolean } = {}): Promise
 }
 
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
-  app.set('trust proxy', 'loopback');
+  // Who may name the client in X-Forwarded-For: the address the login and public-page limits count.
+  app.set('trust proxy', trustProxySetting(app.get(RenumConfig).TRUST_PROXY));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: `${JSON_BODY_LIMIT_MB}mb` });
   // The public pages (/d, /verify) need no script; Swagger UI needs inline scripts, on /api/docs

@@ -50,7 +50,7 @@ export class LoginThrottlerGuard extends OneThrottlerGuard {
 /**
  * The public pages (`/d/{code}`, `/verify/{id}`, no login): so many a minute per client address
  * (`PUBLIC_PAGE_RATE_LIMIT`), all pages counted together, so that no one enumerates codes or
- * certificate ids. The address is `req.ip` (Express, `trust proxy` = loopback), an IPv6 one by its
+ * certificate ids. The address is `req.ip` (Express, `trust proxy` = TRUST_PROXY, loopback by default), an IPv6 one by its
  * /64 as the throttler does. The route answers the refusal with its own page (PageThrottledFilter).
  */
 @Injectable()

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEV_JWT_SECRET, loadConfig, RenumConfig } from './config';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, RenumConfig, trustProxySetting } from './config';
 
 describe('loadConfig', () => {
   it('gives a developer machine its defaults', () => {
@@ -24,6 +24,20 @@ describe('loadConfig', () => {
   it('limits the public pages to 300 requests a minute per address unless told otherwise', () => {
     expect(loadConfig({}).PUBLIC_PAGE_RATE_LIMIT).toBe(300);
     expect(loadConfig({ PUBLIC_PAGE_RATE_LIMIT: '1200' }).PUBLIC_PAGE_RATE_LIMIT).toBe(1200);
+  });
+
+  it.each([['loopback'], ['10.0.0.5'], ['172.16.0.0/12, loopback'], ['uniquelocal,fd00::/8'], ['2']])('takes TRUST_PROXY=%s', (value) => {
+    expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+  });
+
+  // `true` or `*` would let any client choose the address the login and page limits count.
+  it.each([['true'], ['*'], ['10.0.0.0/33'], ['proxy.example'], ['loopback/8'], ['10.0.0.1,,loopback']])('refuses TRUST_PROXY=%s, naming it', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('gives Express TRUST_PROXY as a list of peers, or a number of hops', () => {
+    expect(trustProxySetting('172.16.0.0/12 ,loopback')).toBe('172.16.0.0/12, loopback');
+    expect(trustProxySetting('2')).toBe(2);
   });
 
   it('refuses a missing or development JWT_SECRET in production', () => {

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 
 export const DEV_JWT_SECRET = 'renum-dev-secret-change-me-in-production';
 
@@ -93,6 +94,16 @@ export class RenumConfig {
   @Max(1_000_000)
   PUBLIC_PAGE_RATE_LIMIT = 300;
 
+  /**
+   * Which peers may tell the client's address in `X-Forwarded-For` (Express `trust proxy`): the
+   * address the login and public-page limits count. `loopback` (a proxy on the same host) by
+   * default; a reverse proxy or load balancer elsewhere is named by address or network
+   * (`10.0.0.5`, `172.16.0.0/12`, `uniquelocal`), comma-separated, or a number of hops.
+   * Never "everyone": any client could then choose its address and dodge the limits.
+   */
+  @IsString()
+  TRUST_PROXY = 'loopback';
+
   /** PostgreSQL connections per api or worker process (the CLI opens its own, smaller pool). */
   @Transform(toInt)
   @IsInt()
@@ -109,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RenumConfig {
   const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
   const config = plainToInstance(RenumConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config).flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (!isTrustProxy(config.TRUST_PROXY)) {
+    problems.push('TRUST_PROXY: loopback, linklocal, uniquelocal, une adresse IP ou un réseau (10.0.0.0/8), séparés par des virgules, ou un nombre de relais');
+  }
   if (config.NODE_ENV === 'production') {
     if (!env.JWT_SECRET) problems.push('JWT_SECRET: obligatoire en production');
     else if (env.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: la valeur de développement est interdite en production');
@@ -117,4 +131,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RenumConfig {
     throw new ConfigError(`Configuration invalide :\n  - ${problems.join('\n  - ')}`);
   }
   return config;
+}
+
+const TRUSTED_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A `trust proxy` value Express reads as a list of peers (or a hop count), never as "trust all". */
+function isTrustProxy(value: string): boolean {
+  if (/^\s*\d{1,2}\s*$/.test(value)) return true;
+  return value.split(',').every((item) => {
+    const [address, bits, ...rest] = item.trim().split('/');
+    if (rest.length) return false;
+    if (TRUSTED_NAMES.includes(address)) return bits === undefined;
+    const family = isIP(address);
+    if (!family) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
+
+/** TRUST_PROXY as Express takes it: a hop count as a number, else the list of peers. */
+export function trustProxySetting(value: string): number | string {
+  return /^\s*\d{1,2}\s*$/.test(value) ? Number(value) : value.split(',').map((item) => item.trim()).join(', ');
 }
