@@ -750,7 +750,22 @@ describe('cell values', () => {
     expect(parseDate('43536,041666667', 'DAY_FIRST', TODAY)).toEqual({ iso: '2019-03-12', excelSerial: true });
     const row = parse('Marque;Modèle;N° de série;Date d\'achat\nDell;X;XL001;43507\n').rows[0];
     expect(row.device.acquisitionDate).toBe('2019-02-11');
-    expect(row.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/nombre de jours Excel : 11\/02\/2019/) }));
+  });
+
+  it('says once for the file, not on each row, that dates were Excel day numbers, with how one was read', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `Dell;X;XLS${i};${43507 + i}\n`).join('');
+    const result = parse(`Marque;Modèle;N° de série;Date d'achat\n${lines}`);
+    expect(result.rows).toHaveLength(300);
+    expect(result.rows.every((r) => r.warnings.length === 0)).toBe(true);
+    expect(result.warnings.filter((w) => w.field === "Date d'achat")).toEqual([
+      {
+        row: 1,
+        field: "Date d'achat",
+        message:
+          'Dates écrites en nombre de jours Excel (300 dates) : par exemple « 43507 » (ligne 2) est lu 11 février 2019. ' +
+          'Vérifiez-les ; pour lever le doute, mettez la colonne au format Date dans le tableur.',
+      },
+    ]);
   });
 
   it('says a year alone is not enough', () => {

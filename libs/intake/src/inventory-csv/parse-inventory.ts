@@ -118,7 +118,7 @@ function otherOrderWarning(value: string, row: number, proofs: number, order: 'D
 }
 
 /** The file's warning when dates were written with two-digit years: how they were read, with an example of each century. */
-function twoDigitYearsWarning(reads: TwoDigitYearReads, today: Date): string {
+function twoDigitYearsWarning(reads: DateReads, today: Date): string {
   const examples = reads.examples.map((e) => `« ${e.value} » (ligne ${e.row}) lue ${frenchDay(e.iso)}`);
   const count = reads.count === 1 ? 'une date' : `${reads.count} dates`;
   return (
@@ -153,8 +153,18 @@ const RECOMMENDED_FIELDS: readonly { field: SourceField; why: string }[] = [
   { field: 'acquisitionDate', why: "l'âge des appareils (limite de 10 ans de la loi REEN) ne pourra pas être vérifié" },
 ];
 
-/** Two-digit-year dates of the file: how many, and the first read in each century (the donor's examples). */
-interface TwoDigitYearReads {
+/** The file's warning when date cells were Excel day numbers (a column not formatted as dates): how many, and how one was read. */
+function excelSerialsWarning(reads: DateReads): string {
+  const [e] = reads.examples;
+  const count = reads.count === 1 ? 'une date' : `${reads.count} dates`;
+  return (
+    `Dates écrites en nombre de jours Excel (${count}) : par exemple « ${e.value} » (ligne ${e.row}) est lu ${frenchDay(e.iso)}. ` +
+    'Vérifiez-les ; pour lever le doute, mettez la colonne au format Date dans le tableur.'
+  );
+}
+
+/** Dates of the file read in a way the donor should check: how many, and examples (said once for the file, not on each of 300 rows). */
+interface DateReads {
   count: number;
   examples: { row: number; value: string; iso: string }[];
 }
@@ -166,7 +176,8 @@ interface FileContext {
   glpi10Quotes: boolean;
   dateOrder: DateOrder;
   today: Date;
-  twoDigitYears: TwoDigitYearReads;
+  twoDigitYears: DateReads;
+  excelSerials: DateReads;
   /** serialKey → row of its first occurrence. */
   deviceSerials: Map<string, number>;
   mediumSerials: Map<string, number>;
@@ -338,13 +349,14 @@ class RowReader {
       return undefined;
     }
     if (parsed.twoDigitYear) {
-      // Said once for the file (twoDigitYearsWarning), not on each of 300 rows.
+      // Said once for the file (twoDigitYearsWarning), as Excel day numbers are.
       const reads = this.ctx.twoDigitYears;
       reads.count++;
       if (!reads.examples.some((e) => e.iso.slice(0, 2) === parsed.iso.slice(0, 2))) reads.examples.push({ row: this.record.row, value, iso: parsed.iso });
     }
     if (parsed.excelSerial) {
-      this.warn('acquisitionDate', `Date d'achat « ${value} » lue comme un nombre de jours Excel : ${parsed.iso.split('-').reverse().join('/')}. Vérifiez-la (mettez la colonne au format Date dans le tableur).`);
+      const reads = this.ctx.excelSerials;
+      if (reads.count++ === 0) reads.examples.push({ row: this.record.row, value, iso: parsed.iso });
     }
     return parsed.iso; // a future date is refused by checkRules, as for the JSON registration
   }
@@ -476,6 +488,7 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
     dateOrder,
     today: options.today,
     twoDigitYears: { count: 0, examples: [] },
+    excelSerials: { count: 0, examples: [] },
     deviceSerials: new Map(),
     mediumSerials: new Map(),
     inventoryNumbers: new Map(),
@@ -507,9 +520,13 @@ export function parseInventoryCsv(input: Buffer, options: InventoryParseOptions)
       result.errors.push(...reader.errors);
     }
   }
-  if (ctx.twoDigitYears.count > 0 && dateColumn) {
+  if (dateColumn) {
     // Among the file's own remarks (row of the header), before the rows' warnings.
-    result.warnings.splice(fileRemarks, 0, { row: table.header.row, field: dateColumn.title, message: twoDigitYearsWarning(ctx.twoDigitYears, ctx.today) });
+    const dateRemarks = [
+      ...(ctx.twoDigitYears.count ? [twoDigitYearsWarning(ctx.twoDigitYears, ctx.today)] : []),
+      ...(ctx.excelSerials.count ? [excelSerialsWarning(ctx.excelSerials)] : []),
+    ];
+    result.warnings.splice(fileRemarks, 0, ...dateRemarks.map((message) => ({ row: table.header.row, field: dateColumn.title, message })));
   }
   return result;
 }
