@@ -156,6 +156,19 @@ describe('erasure report import (nwipe/ShredOS)', () => {
     expect(wipe.status).toBe(422);
   });
 
+  it('says when a log names a disk the workshop had declared absent: it is in the device after all, and counts again', async () => {
+    const other = await t.world('Absent');
+    const { devices } = await registerHosts(t, other, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: 'ABSENT-HOST-1', media: [{ kind: 'SSD', serialNumber: 'S3Z9NB0K123456X' }] }]);
+    const [medium] = (await t.http.get(`/api/v1/devices/${devices[0].id}`).set(other.workshop.agent.auth)).body.media;
+    const absent = await t.http.post(`/api/v1/devices/${devices[0].id}/media/${medium.id}/absence`).set(other.workshop.agent.auth).send({ reason: 'Baie vide à la réception' });
+    expect(absent.status).toBe(200);
+    const res = await uploadReport(t, other.workshop.agent, readLog(SHARED_NWIPE_DIR, 'nwipe-single-disk-ok.log'));
+    expect(res.status).toBe(201);
+    expect(res.body.matched).toEqual([expect.objectContaining({ code: devices[0].code, mediumSerial: 'S3Z9NB0K123456X', matchedBy: 'MEDIUM_SERIAL' })]);
+    expect(res.body.warnings).toContainEqual(expect.stringContaining(`Disque n° S3Z9NB0K123456X (${devices[0].code}) : ce support avait été déclaré absent de l'appareil`));
+    expect((await t.http.get(`/api/v1/devices/${devices[0].id}`).set(other.workshop.agent.auth)).body.media[0]).toMatchObject({ absent: false });
+  });
+
   it('puts a log whose disks and host match nothing in custody into unmatched (a device still at the donor does not match)', async () => {
     const other = await t.world('Unmatched');
     const { devices } = await registerHosts(t, other, [{ brand: 'Dell', model: 'OptiPlex 7060', serialNumber: '7XKQ2M2', inventoryNumber: 'VLO-2019-0042' }], { collect: false });

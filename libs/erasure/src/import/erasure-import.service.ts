@@ -147,6 +147,9 @@ export class ErasureImportService {
         for (const { disk, by } of disks) {
           const r = await this.recorder.record(m, locked, this.facts(disk, report, reportId, sha256), p, { maxAheadMs: IMPORT_MAX_AHEAD_MS });
           answer.matched.push({ code: device.code, deviceId: device.id, mediumSerial: disk.serial!, result: r.result, erasureId: r.id, mediumAdded: r.mediumAdded, matchedBy: by });
+          if (r.wasAbsent) {
+            answer.warnings.push(`Disque n° ${disk.serial} (${device.code}) : ce support avait été déclaré absent de l'appareil ; le journal montre qu'il y est, il compte de nouveau pour la sortie du matériel.`);
+          }
           if (!r.countsForCustody) {
             answer.warnings.push(`Disque n° ${disk.serial} (${device.code}) : effacement commencé avant la dernière prise en charge du matériel par l’atelier, il ne compte pas pour sa sortie : effacez à nouveau ce disque.`);
           }
