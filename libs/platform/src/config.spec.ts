@@ -30,8 +30,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
   });
 
-  // `true` or `*` would let any client choose the address the login and page limits count.
-  it.each([['true'], ['*'], ['10.0.0.0/33'], ['proxy.example'], ['loopback/8'], ['10.0.0.1,,loopback']])('refuses TRUST_PROXY=%s, naming it', (value) => {
+  // `true` or `*` would let any client choose the address the login and page limits count; so
+  // would a /0 network (every address), which Express's proxy-addr refuses only once the api starts,
+  // with a bare TypeError that names no variable.
+  it.each([['true'], ['*'], ['10.0.0.0/33'], ['proxy.example'], ['loopback/8'], ['10.0.0.1,,loopback'], ['0.0.0.0/0'], ['::/0'], ['loopback, 10.0.0.0/0']])('refuses TRUST_PROXY=%s, naming it', (value) => {
     expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
   });
 

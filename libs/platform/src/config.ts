@@ -144,7 +144,8 @@ function isTrustProxy(value: string): boolean {
     if (TRUSTED_NAMES.includes(address)) return bits === undefined;
     const family = isIP(address);
     if (!family) return false;
-    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    // A /0 network is every address (and Express's proxy-addr refuses it at start, with a bare TypeError).
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) >= 1 && Number(bits) <= (family === 4 ? 32 : 128));
   });
 }
 
