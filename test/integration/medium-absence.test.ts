@@ -287,4 +287,19 @@ describe('a disk declared absent that turns up after all', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.missingMedia).toEqual([ghost]);
   });
+
+  it('a successful erasure of it is told as counting, not as one to do again: the wipe passes', async () => {
+    const real = uniqueSerial('REAL');
+    const ghost = uniqueSerial('GHOST');
+    const device = await collectedLaptop([real, ghost]);
+    expect((await erase(t, w.workshop.agent, device.id, real)).status).toBe(201);
+    expect((await declareAbsent(w.workshop.agent, device.id, (await mediumNamed(device.id, ghost)).id)).status).toBe(200);
+    const erased = await erase(t, w.workshop.agent, device.id, ghost);
+    expect(erased.status).toBe(201);
+    expect(erased.body).toMatchObject({ wasAbsent: true, countsForCustody: true });
+    // The same words as the report import: it counts again; not « doit de nouveau être effacé » for a disk just erased.
+    expect(erased.body.warning).toContain("Ce support avait été déclaré absent de l'appareil : il y est donc, et compte de nouveau pour la sortie du matériel");
+    expect(erased.body.warning).not.toMatch(/de nouveau être effacé/);
+    await step(t, w.workshop.agent, device.id, { action: 'wipe' });
+  });
 });

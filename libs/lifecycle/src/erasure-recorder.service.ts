@@ -89,7 +89,10 @@ export class ErasureRecorder {
       const warnings = [
         ...(recorded.mediumAdded ? [`Nouveau support « ${facts.mediumSerial.trim()} » ajouté à ce matériel : vérifiez son numéro, chaque support listé doit être effacé ou détruit avant la sortie du matériel.`] : []),
         ...(recorded.countsForCustody ? [] : ["Cet effacement a commencé avant la dernière prise en charge du matériel par l'atelier : il ne compte pas pour sa sortie. Effacez à nouveau ce support."]),
-        ...(recorded.wasAbsent ? ["Ce support avait été déclaré absent de l'appareil : il y est donc, et doit de nouveau être effacé ou détruit avant la sortie du matériel."] : []),
+        ...(recorded.wasAbsent ? [
+          // Whatever this record's result: a successful one counts now, a failed one is one to do again (the answer's result says which).
+          "Ce support avait été déclaré absent de l'appareil : il y est donc, et compte de nouveau pour la sortie du matériel (sa déclaration d'absence est levée).",
+        ] : []),
       ];
       return { ...recorded, ...(warnings.length ? { warning: warnings.join(' ') } : {}) };
     });
