@@ -87,6 +87,15 @@ export function mediaInDevice<M extends MediumFact>(facts: { media: M[] }): M[] 
   return facts.media.filter((m) => !m.absent);
 }
 
+/** Why a device with no medium to erase is refused until « no storage » is stated: none is known, or every known one was declared absent. */
+function absentOnly(known: number): string {
+  if (known === 0) {
+    return "Aucun support de stockage n'est connu pour ce matériel : enregistrez l'effacement de chaque disque, ou indiquez explicitement qu'il n'a pas de stockage (noStorage: true).";
+  }
+  const which = known === 1 ? 'Le seul support de stockage connu de ce matériel est déclaré absent' : `Les ${known} supports de stockage connus de ce matériel sont déclarés absents`;
+  return `${which} de l'appareil : indiquez explicitement qu'il n'a pas de stockage (noStorage: true), ou enregistrez l'effacement de chaque disque qu'il contient.`;
+}
+
 /** Serials of the media that still lack a valid erasure or destruction record. */
 export function mediaLackingErasure(facts: CustodyFacts): string[] {
   return mediaInDevice(facts)
@@ -111,8 +120,7 @@ export function checkDataInvariant(facts: CustodyFacts): DataInvariantVerdict {
       : {
           ok: false,
           missing: [],
-          detail:
-            "Aucun support de stockage n'est connu pour ce matériel : enregistrez l'effacement de chaque disque, ou indiquez explicitement qu'il n'a pas de stockage (noStorage: true).",
+          detail: absentOnly(facts.media.length),
         };
   }
   const missing = mediaLackingErasure(facts);

@@ -83,6 +83,14 @@ describe('a medium declared absent and the data invariant', () => {
 
   it('a device whose only known medium is absent is a device with no known medium: « no storage » must be stated', () => {
     expect(checkDataInvariant(custody([{ serialNumber: 'GHOST', absent: true }]))).toMatchObject({ ok: false, missing: [] });
+    // The technician sees the medium listed: the refusal says it is declared absent, not that no medium is known.
+    const refused = checkDataInvariant(custody([{ serialNumber: 'GHOST', absent: true }, { serialNumber: 'GHOST-2', absent: true }]));
+    expect(!refused.ok && refused.detail).toBe(
+      "Les 2 supports de stockage connus de ce matériel sont déclarés absents de l'appareil : indiquez explicitement qu'il n'a pas de stockage (noStorage: true), ou enregistrez l'effacement de chaque disque qu'il contient.",
+    );
+    const one = checkDataInvariant(custody([{ serialNumber: 'GHOST', absent: true }]));
+    expect(!one.ok && one.detail).toMatch(/^Le seul support de stockage connu de ce matériel est déclaré absent de l'appareil : /);
+    expect(checkDataInvariant(custody([]))).toMatchObject({ ok: false, detail: expect.stringMatching(/^Aucun support de stockage n'est connu pour ce matériel/) });
     expect(checkDataInvariant({ ...custody([{ serialNumber: 'GHOST', absent: true }]), noStorageDeclaredAt: AFTER })).toEqual({ ok: true });
     const device = { type: 'LAPTOP' as const, status: 'COLLECTED' as const, territoryId: 'T1', custodianOrganizationId: 'W1', reservedByOrganizationId: null, lastWorkshopId: 'W1', ...custody([{ serialNumber: 'GHOST', absent: true }]) };
     expect(decideTransition('wipe', WORKSHOP, device, { noStorage: true }).ok).toBe(true);
