@@ -66,7 +66,7 @@ describe('supervise (cli up: api and worker)', () => {
     s.supervision.stop();
     expect(await s.supervision.exitCode).toBe(1);
     expect(s.processes.api.signalCode).toBe('SIGKILL');
-    expect(s.problems).toEqual(["le processus api ne s'est pas arrêté dans les 0.3 s : arrêté de force (SIGKILL)."]);
+    expect(s.problems).toEqual(["le processus api ne s'est pas arrêté dans les 0,3 s : arrêté de force (SIGKILL)."]);
   });
 
   it('stops the other and exits 1 when a child dies by itself, even of a signal', async () => {

@@ -42,7 +42,7 @@ export function supervise(children: Supervised[], options: { stopTimeoutMs: numb
       for (const { name, process: p } of running()) {
         killed.add(p);
         p.kill('SIGKILL');
-        fail(`le processus ${name} ne s'est pas arrêté dans les ${stopTimeoutMs / 1000} s : arrêté de force (SIGKILL).`);
+        fail(`le processus ${name} ne s'est pas arrêté dans les ${(stopTimeoutMs / 1000).toLocaleString('fr-FR')} s : arrêté de force (SIGKILL).`);
       }
     }, stopTimeoutMs);
   };
