@@ -367,3 +367,25 @@ describe('the built worker', () => {
     expectCleanStop(exit, 'SIGTERM', worker);
   });
 });
+
+describe('seed-demo failing before it knows the database is the demo’s', () => {
+  const name = uniqueName('seedfail');
+
+  afterAll(() => dropDatabase(name));
+
+  it('never advises to drop a database that may be a real deployment’s, nor says a demo load stopped', async () => {
+    const url = await cloneTemplate(name);
+    const env = childEnv({ NODE_ENV: 'development', DATABASE_URL: url, REDIS_URL, BULL_PREFIX: name, LOG_LEVEL: 'warn' });
+    const boot = await runNode(BUILT.cli, ['bootstrap', '--territory', 'Territoire réel', '--email', 'admin@collectivite.test', '--password', 'a-real-password-123'], env);
+    expect(boot.code).toBe(0);
+    // The seed's very first read fails (a schema out of step, a lost connection: whatever it is).
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('ALTER TABLE app_user RENAME COLUMN role TO role_elsewhere');
+    await client.end();
+    const run = await runNode(BUILT.cli, ['seed-demo'], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/role/);
+    expect(run.stderr).not.toMatch(/dropdb|démonstration s'est arrêté en route|reprend la démonstration/);
+  });
+});

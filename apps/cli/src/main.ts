@@ -38,7 +38,11 @@ async function seed(): Promise<void> {
   const { DATABASE_URL } = loadConfig();
   const db = await openDataSource(DATABASE_URL);
   try {
-    const outcome = await seedDemo(db).catch((error) => {
+    // Until its logins are found or made, the database may be a real deployment's: never advise
+    // dropping it, nor speak of a demo load, for a failure then (its own error is told).
+    let demo = false;
+    const outcome = await seedDemo(db, { afterStep: () => (demo = true) }).catch((error) => {
+      if (!demo) throw error;
       throw new CliError(`le chargement de la démonstration s'est arrêté en route : ${error?.message ?? error}\n${resumeOrReload(DATABASE_URL)}`);
     });
     if (outcome === 'other-data') return log('La base contient déjà d’autres données que la démonstration : démonstration non chargée.');
