@@ -191,7 +191,7 @@ describe('every operation of /api/docs-json, API.md or not', () => {
     const afterLookup = ' (checked once the resource is found: 404 for one the caller may not see, whoever asks)';
     expect(doc.paths['/api/v1/donations/{id}/devices'].post['x-renum-access']).toBe(`DONOR (admin, agent)${afterLookup}`);
     expect(doc.paths['/api/v1/devices/{device}/erasures'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent)${afterLookup}`);
-    expect(doc.paths['/api/v1/devices/{device}/media/{mediumId}/absence'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent) or COORDINATOR (admin, agent)${afterLookup}`);
+    expect(doc.paths['/api/v1/devices/{device}/media/{mediumId}/absence'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent)${afterLookup}`);
     expect(doc.paths['/api/v1/erasures/rechecks/{id}'].post['x-renum-access']).toBe(`WORKSHOP (admin, agent)${afterLookup}`);
     expect(doc.paths['/api/v1/devices/{device}/price-suggestion'].get['x-renum-access']).toBe(`WORKSHOP, COORDINATOR${afterLookup}`);
     expect(doc.paths['/api/v1/devices/{device}/transitions'].post['x-renum-access']).toBe(`any user or API key (admin, agent)${afterLookup}`);

@@ -23,17 +23,16 @@ const facts = (over: Partial<MediumAbsenceFacts> = {}, medium: Partial<MediumAbs
 const outcome = (v: ReturnType<typeof decideMediumAbsence>) => (v.ok ? (v.already ? 'already' : 'ok') : `${v.refusal.status} ${v.refusal.code}`);
 
 describe('decideMediumAbsence: who', () => {
-  // Every (kind, role): the holding workshop's technicians and admins, and the territory's coordinators.
+  // Every (kind, role): the holding workshop's technicians and admins only (not a coordinator: it has not opened the device).
   const cases = ORGANIZATION_KINDS.flatMap((kind) => ROLES.map((role) => [kind, role] as const));
   it.each(cases)('%s %s', (kind, role) => {
-    const allowed = (kind === 'WORKSHOP' || kind === 'COORDINATOR') && role !== 'viewer';
+    const allowed = kind === 'WORKSHOP' && role !== 'viewer';
     expect(outcome(decideMediumAbsence(actor(kind, role), facts(), REASON))).toBe(allowed ? 'ok' : '403 forbidden');
   });
 
   it.each([
     ['another workshop of the territory', actor('WORKSHOP', 'agent', { organizationId: 'W2' }), '403 not-custodian'],
     ['the holding workshop, seen from another territory', actor('WORKSHOP', 'agent', { territoryId: 'T2' }), '403 not-custodian'],
-    ["another territory's coordinator", actor('COORDINATOR', 'admin', { territoryId: 'T2' }), '403 not-custodian'],
     ['the holding workshop', WORKSHOP, 'ok'],
   ])('%s → %s', (_, who, expected) => {
     expect(outcome(decideMediumAbsence(who, facts(), REASON))).toBe(expected);
@@ -42,7 +41,7 @@ describe('decideMediumAbsence: who', () => {
 
 describe('decideMediumAbsence: when and which medium', () => {
   it.each(DEVICE_STATUSES.map((s) => [s]))('from %s', (status) => {
-    expect(outcome(decideMediumAbsence(actor('COORDINATOR'), facts({ status }), REASON))).toBe(status === 'COLLECTED' ? 'ok' : '409 not-collected');
+    expect(outcome(decideMediumAbsence(WORKSHOP, facts({ status }), REASON))).toBe(status === 'COLLECTED' ? 'ok' : '409 not-collected');
   });
 
   it.each([

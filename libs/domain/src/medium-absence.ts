@@ -2,13 +2,15 @@ import { Actor, ActorRule, relationHolds } from './lifecycle';
 import { DeviceStatus, STATUS_LABELS_FR } from './vocabulary';
 
 /**
- * Who may declare a medium absent: the workshop holding the device (technician or admin), or a
- * coordinator of its territory.
+ * Who may declare a medium absent: the workshop holding the device (technician or admin), the
+ * only one that opened it. Not a coordinator, even with an override: it has not seen inside the
+ * device, and the declaration lifts invariant 1 for that medium.
  */
 export const DECLARES_MEDIUM_ABSENT: readonly ActorRule[] = [
   { kind: 'WORKSHOP', roles: ['admin', 'agent'], relation: 'custodian' },
-  { kind: 'COORDINATOR', roles: ['admin', 'agent'], relation: 'territory' },
 ];
+
+export const MEDIUM_ABSENCE_FORBIDDEN = "Seul l'atelier qui a le matériel sous sa garde (technicien ou administrateur) déclare un support absent.";
 
 /**
  * Where a medium may be declared absent: collected, before the wipe. After it, every medium was
@@ -58,14 +60,14 @@ const refuse = (refusal: MediumAbsenceRefusal): MediumAbsenceVerdict => ({ ok: f
 export function decideMediumAbsence(actor: Actor, facts: MediumAbsenceFacts, reason: string): MediumAbsenceVerdict {
   const rules = DECLARES_MEDIUM_ABSENT.filter((r) => r.kind === actor.kind && r.roles.includes(actor.role));
   if (rules.length === 0) {
-    return refuse({ code: 'forbidden', status: 403, title: 'Accès refusé', detail: "Seul l'atelier qui a le matériel (technicien ou administrateur), ou la coordination, déclare un support absent." });
+    return refuse({ code: 'forbidden', status: 403, title: 'Accès refusé', detail: MEDIUM_ABSENCE_FORBIDDEN });
   }
   if (!rules.some((r) => relationHolds(r, actor, { ...facts, reservedByOrganizationId: null }))) {
     return refuse({
       code: 'not-custodian',
       status: 403,
       title: 'Matériel hors de votre garde',
-      detail: "Seul l'atelier qui a ce matériel sous sa garde, ou la coordination de son territoire, peut déclarer l'un de ses supports absent.",
+      detail: "Seul l'atelier qui a ce matériel sous sa garde, et l'a donc ouvert, peut déclarer l'un de ses supports absent.",
     });
   }
   if (facts.medium.absenceReason !== null) {

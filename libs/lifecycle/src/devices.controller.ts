@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { DECLARES_MEDIUM_ABSENT } from '@renum/domain';
+import { DECLARES_MEDIUM_ABSENT, MEDIUM_ABSENCE_FORBIDDEN } from '@renum/domain';
 import { AccessRule, Allow, AllowAfterLookup, checkAfterLookup, CurrentPrincipal, WORKING_ROLES } from '@renum/identity';
 import type { Principal } from '@renum/identity';
 import type { Response } from 'express';
@@ -106,7 +106,7 @@ export class DevicesController {
     summary: 'Declare a medium the donor declared absent from the device, with a written reason: it no longer needs an erasure before the wipe',
     description:
       'For a disk the donor listed that is not in the device (a typo, the wrong line, removed before the donation), which could never be erased. ' +
-      'Only while the device is COLLECTED, by the workshop holding it or a coordinator of its territory; never for a medium discovered by an erasure record or a report, ' +
+      'Only while the device is COLLECTED, by the workshop holding it (technician or admin; not a coordinator, who has not opened the device); never for a medium discovered by an erasure record or a report, ' +
       'nor one with any erasure record (even failed, even from an earlier custody). The medium stays listed with `absent: true`; an event `medium_declared_absent` ' +
       'names it and the reason. Sending the same declaration again answers the same, with `duplicate: true`, and appends nothing. ' +
       'A later erasure record of that medium makes it count again.',
@@ -115,7 +115,7 @@ export class DevicesController {
   @ApiProblems(
     [400, 'Missing or empty reason, or a mediumId that is not a UUID (validation-error)'],
     401,
-    [403, 'Not a workshop agent or a coordinator (forbidden), or a workshop that does not hold the device (not-custodian)'],
+    [403, 'Not a workshop technician or admin (forbidden), or a workshop that does not hold the device (not-custodian)'],
     [404, 'Unknown device or medium, or a device the caller may not see'],
     [409, 'The device is not COLLECTED (not-collected), or the medium is already declared absent for another reason (medium-already-absent)'],
     [422, 'The medium was seen: discovered by an erasure record or a report, or erased (or attempted), even in an earlier custody (medium-seen)'],
@@ -126,7 +126,7 @@ export class DevicesController {
     @Param('mediumId', new ParseUUIDPipe()) mediumId: string,
     @Body() body: MediumAbsenceInput,
   ) {
-    await checkAfterLookup(p, DECLARES_ABSENCE, () => this.access.resolve(p, device), "Seul l'atelier qui a le matériel (technicien ou administrateur), ou la coordination, déclare un support absent.");
+    await checkAfterLookup(p, DECLARES_ABSENCE, () => this.access.resolve(p, device), MEDIUM_ABSENCE_FORBIDDEN);
     return this.absences.declare(p, device, mediumId, body.reason);
   }
 

@@ -10,7 +10,7 @@ import { appendStatusEvent } from './event-log';
 
 /**
  * A medium the donor declared that is not in the device, declared absent by the workshop holding
- * it (or a coordinator): it stops counting for the data invariant, the row stays, and an event
+ * it: it stops counting for the data invariant, the row stays, and an event
  * naming it and the reason joins the device history. Evidence about a medium, as an erasure
  * record is: one transaction under the device row lock, no job (the status does not change).
  */
