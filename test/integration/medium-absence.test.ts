@@ -127,6 +127,7 @@ describe('a donor-declared disk that is not in the device', () => {
     const page = await t.http.get(`/verify/${res.headers['x-certificate-id']}`).expect(200);
     expect(page.text).toContain('data-valid="true"');
     expect(page.text).toContain('Déclaré absent par l’atelier');
+    expect(page.text).not.toContain('Une seule baie de disque'); // the free-text reason stays off the public page
   });
 
   it('hides the medium serial of the event from a charity, as every serial, but not what happened', async () => {

@@ -98,7 +98,8 @@ export class RenumConfig {
    * Which peers may tell the client's address in `X-Forwarded-For` (Express `trust proxy`): the
    * address the login and public-page limits count. `loopback` (a proxy on the same host) by
    * default; a reverse proxy or load balancer elsewhere is named by address or network
-   * (`10.0.0.5`, `172.16.0.0/12`, `uniquelocal`), comma-separated, or a number of hops.
+   * (`10.0.0.5`, `172.16.0.0/12`, `uniquelocal`), comma-separated, or a number of hops (only if
+   * that many proxies always stand in front: a client reaching the api directly would choose its address).
    * Never "everyone": any client could then choose its address and dodge the limits.
    */
   @IsString()

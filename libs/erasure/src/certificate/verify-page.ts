@@ -71,7 +71,8 @@ export function verifyPageHtml(v: VerificationView): string {
         ['Type de support', MEDIUM_KIND_LABELS_FR[m.kind ?? 'OTHER'] ?? String(m.kind)],
       ];
       if (m.absent) {
-        rows.push(['Résultat', 'Déclaré absent par l’atelier : support déclaré par le donateur, absent de l’appareil'], ['Motif', m.absent.reason], ['Déclaré le', frenchDateTime(m.absent.at)]);
+        // Not its free-text reason: this page is public, and a technician may have written a serial or a name in it.
+        rows.push(['Résultat', 'Déclaré absent par l’atelier : support déclaré par le donateur, absent de l’appareil'], ['Déclaré le', frenchDateTime(m.absent.at)]);
       } else if (e) {
         rows.push(
           ['Niveau', LEVEL_LABELS_FR[e.level] ?? e.level],
