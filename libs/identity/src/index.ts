@@ -5,4 +5,4 @@ export * from './auth.service';
 export * from './identity.service';
 export * from './identity.module';
 export * from './audit-log';
-export { PublicPageThrottlerGuard, PageThrottledFilter, PageRequestsThrottled } from './throttling';
+export { PublicPageThrottlerGuard, PageThrottledFilter, PageRequestsThrottled, secondsFr } from './throttling';

@@ -31,6 +31,9 @@ abstract class OneThrottlerGuard extends ThrottlerGuard {
 
 const retryAfterSeconds = (limit: ThrottlerLimitDetail) => Math.max(1, Math.ceil(limit.timeToBlockExpire));
 
+/** The wait a 429 tells, in French: « 1 seconde », « 42 secondes ». */
+export const secondsFr = (n: number) => (n > 1 ? `${n} secondes` : `${n} seconde`);
+
 /** Login attempts are counted per address and per client, so one office cannot lock out another. */
 @Injectable()
 export class LoginThrottlerGuard extends OneThrottlerGuard {
@@ -43,7 +46,7 @@ export class LoginThrottlerGuard extends OneThrottlerGuard {
 
   // Its own message is English ("ThrottlerException: Too Many Requests"); say when to retry, in French.
   protected override async throwThrottlingException(_context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
-    throw new ProblemException(429, 'too-many-requests', 'Trop de requêtes', `Trop de tentatives de connexion. Réessayez dans ${retryAfterSeconds(limit)} secondes.`);
+    throw new ProblemException(429, 'too-many-requests', 'Trop de requêtes', `Trop de tentatives de connexion. Réessayez dans ${secondsFr(retryAfterSeconds(limit))}.`);
   }
 }
 

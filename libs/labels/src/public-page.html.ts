@@ -1,3 +1,4 @@
+import { secondsFr } from '@renum/identity';
 /**
  * The public device page (what a phone opens from a label's QR), as plain HTML strings.
  * Pure: no Nest, no database. Everything interpolated goes through `escapeHtml`.
@@ -122,10 +123,9 @@ export function renderNotFoundPage(raw: string, reason: 'unknown' | 'mistyped'):
 
 /** 429: this address asked for too many pages in a minute (PUBLIC_PAGE_RATE_LIMIT). */
 export function renderTooManyRequestsPage(retryAfterSeconds: number): string {
-  const wait = retryAfterSeconds > 1 ? `${retryAfterSeconds} secondes` : `${retryAfterSeconds} seconde`;
   return layout(
     'Trop de requêtes – Renum',
     `<h1>Trop de requêtes</h1>
-<p>Beaucoup de pages de matériel ont été ouvertes depuis votre connexion en peu de temps. Patientez ${wait}, puis scannez ou rechargez à nouveau la page.</p>`,
+<p>Beaucoup de pages de matériel ont été ouvertes depuis votre connexion en peu de temps. Patientez ${secondsFr(retryAfterSeconds)}, puis scannez ou rechargez à nouveau la page.</p>`,
   );
 }

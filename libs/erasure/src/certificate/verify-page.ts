@@ -1,3 +1,4 @@
+import { secondsFr } from '@renum/identity';
 import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -106,6 +107,5 @@ export function verifyNotFoundHtml(): string {
 
 /** 429: this address asked for too many pages in a minute (PUBLIC_PAGE_RATE_LIMIT). */
 export function verifyTooManyRequestsHtml(retryAfterSeconds: number): string {
-  const wait = retryAfterSeconds > 1 ? `${retryAfterSeconds} secondes` : `${retryAfterSeconds} seconde`;
-  return layout('Trop de requêtes', `<h1>Trop de requêtes</h1><p>Beaucoup de vérifications ont été demandées depuis votre connexion en peu de temps. Patientez ${wait}, puis scannez à nouveau le QR code du certificat.</p>`);
+  return layout('Trop de requêtes', `<h1>Trop de requêtes</h1><p>Beaucoup de vérifications ont été demandées depuis votre connexion en peu de temps. Patientez ${secondsFr(retryAfterSeconds)}, puis scannez à nouveau le QR code du certificat.</p>`);
 }
