@@ -135,10 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RenumConfig {
 }
 
 const TRUSTED_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+/** TRUST_PROXY as a number of proxies in front. */
+const HOP_COUNT = /^\s*\d{1,2}\s*$/;
 
 /** A `trust proxy` value Express reads as a list of peers (or a hop count), never as "trust all". */
 function isTrustProxy(value: string): boolean {
-  if (/^\s*\d{1,2}\s*$/.test(value)) return true;
+  if (HOP_COUNT.test(value)) return true;
   return value.split(',').every((item) => {
     const [address, bits, ...rest] = item.trim().split('/');
     if (rest.length) return false;
@@ -152,5 +154,5 @@ function isTrustProxy(value: string): boolean {
 
 /** TRUST_PROXY as Express takes it: a hop count as a number, else the list of peers. */
 export function trustProxySetting(value: string): number | string {
-  return /^\s*\d{1,2}\s*$/.test(value) ? Number(value) : value.split(',').map((item) => item.trim()).join(', ');
+  return HOP_COUNT.test(value) ? Number(value) : value.split(',').map((item) => item.trim()).join(', ');
 }

@@ -67,3 +67,6 @@ export function frenchDateTime(iso: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 }
+
+/** What a medium declared absent is, on the certificate and its public page. */
+export const ABSENT_MEDIUM_FR = 'support déclaré par le donateur, absent de l’appareil';

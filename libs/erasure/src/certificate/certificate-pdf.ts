@@ -1,7 +1,7 @@
 import { SharedFontsPdfDocument } from '@renum/platform';
 // The render folder only (pure functions), not the labels Nest module.
 import { qrMatrix, qrRuns } from '../../../labels/src/render/qr';
-import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
+import { ABSENT_MEDIUM_FR, CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
 
 const MARGIN = 50;
 
@@ -70,7 +70,7 @@ export function renderCertificatePdf(f: CertificateFacts, options: CertificateRe
     if (m.capacityGb) field(doc, 'Capacité', `${m.capacityGb} Go`);
     const e = m.erasure;
     if (m.absent) {
-      field(doc, 'Résultat', 'DÉCLARÉ ABSENT PAR L’ATELIER : support déclaré par le donateur, absent de l’appareil (non effacé)');
+      field(doc, 'Résultat', `DÉCLARÉ ABSENT PAR L’ATELIER : ${ABSENT_MEDIUM_FR} (non effacé)`);
       field(doc, 'Motif', m.absent.reason);
       field(doc, 'Déclaré le', frenchDateTime(m.absent.at));
       return;

@@ -1,5 +1,5 @@
 import { secondsFr } from '@renum/identity';
-import { CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
+import { ABSENT_MEDIUM_FR, CertificateFacts, frenchDateTime, LEVEL_LABELS_FR, MEDIUM_KIND_LABELS_FR, VERIFICATION_LABELS_FR } from './certificate-facts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -73,7 +73,7 @@ export function verifyPageHtml(v: VerificationView): string {
       ];
       if (m.absent) {
         // Not its free-text reason: this page is public, and a technician may have written a serial or a name in it.
-        rows.push(['Résultat', 'Déclaré absent par l’atelier : support déclaré par le donateur, absent de l’appareil'], ['Déclaré le', frenchDateTime(m.absent.at)]);
+        rows.push(['Résultat', `Déclaré absent par l’atelier : ${ABSENT_MEDIUM_FR}`], ['Déclaré le', frenchDateTime(m.absent.at)]);
       } else if (e) {
         rows.push(
           ['Niveau', LEVEL_LABELS_FR[e.level] ?? e.level],
